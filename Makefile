@@ -1,0 +1,58 @@
+# The two README commands and what they build on. Every target is idempotent: run it again and it only redoes
+# what changed (a new venv, new Python or npm dependencies, edited TypeScript).
+#
+#   make lab    set everything up, seed the demo workspace, start JupyterLab on 127.0.0.1
+#   make test   set everything up, run pytest and the browser tests (installs Chromium from apt if missing)
+#   make bench  the tracking benchmark against MLflow (its own venv, .venv-bench)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+INSTALLED := $(VENV)/.mlext-installed
+FRONTEND := jupyter_mlext/labextension/package.json
+DEMO_WORKSPACE := $(CURDIR)/demo/workspace
+PORT ?= 8888
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: setup lab demo test pytest ui-tests bench
+
+setup: $(INSTALLED) $(FRONTEND)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Editable install: the Python package, its test extra, and the server extension's config file.
+$(INSTALLED): $(BIN)/python pyproject.toml package.json yarn.lock
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/jupyter labextension develop --overwrite .
+	$(BIN)/jupyter server extension enable --sys-prefix jupyter_mlext
+	touch $@
+
+# The prebuilt labextension, rebuilt when the TypeScript or styles change.
+$(FRONTEND): $(INSTALLED) $(shell find src style -type f) tsconfig.json
+	PATH="$(BIN):$$PATH" jlpm install --immutable
+	PATH="$(BIN):$$PATH" jlpm build
+	touch $@
+
+demo: setup
+	MLEXT_WORKSPACE=$(DEMO_WORKSPACE) $(BIN)/python examples/seed_demo.py
+
+lab: demo
+	MLEXT_WORKSPACE=$(DEMO_WORKSPACE) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/examples $(ROOT_FLAG)
+
+test: pytest ui-tests
+
+pytest: setup
+	$(BIN)/pytest
+
+ui-tests: setup
+	PATH="$(BIN):$$PATH" bash scripts/ui-tests.sh
+
+bench: $(FRONTEND)
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -e '.[bench]'
+	.venv-bench/bin/python benchmarks/bench_tracking.py

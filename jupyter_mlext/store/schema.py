@@ -1,0 +1,146 @@
+"""The workspace schema, changed only through versioned migrations.
+
+Opening a workspace applies the migrations it lacks, so an older workspace is upgraded in place; a workspace that
+records a migration this version does not know was written by a newer jupyter-mlext and is refused rather than
+misread.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from ..errors import WorkspaceError
+from .db import write_transaction
+
+MIGRATION_SET = "jupyter_mlext"
+migrations = Migrations(MIGRATION_SET)
+KNOWN_MIGRATIONS: list[str] = []
+
+
+def _migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
+    KNOWN_MIGRATIONS.append(fn.__name__)
+    return migrations()(fn)
+
+
+def _execute_all(db: sqlite_utils.Database, statements: str) -> None:
+    # executescript() would commit the migration's transaction half-way, so statements run one by one.
+    for statement in statements.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@_migration
+def m001_tracking(db: sqlite_utils.Database) -> None:
+    _execute_all(
+        db,
+        """
+        CREATE TABLE experiments (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+            parent_id TEXT REFERENCES runs(id),
+            name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            started_at REAL,
+            ended_at REAL,
+            user TEXT,
+            source_type TEXT,
+            source_name TEXT,
+            compute TEXT,
+            git_commit TEXT,
+            error TEXT
+        );
+        CREATE INDEX runs_by_experiment ON runs(experiment_id, created_at);
+        CREATE INDEX runs_by_parent ON runs(parent_id);
+        CREATE INDEX runs_by_status ON runs(status);
+        CREATE TABLE params (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            value_num REAL,
+            PRIMARY KEY (run_id, key)
+        );
+        CREATE TABLE tags (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            value_num REAL,
+            PRIMARY KEY (run_id, key)
+        );
+        CREATE TABLE metric_series (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            key TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            last REAL,
+            min_value REAL,
+            max_value REAL,
+            last_step INTEGER NOT NULL,
+            last_timestamp REAL NOT NULL,
+            UNIQUE (run_id, key)
+        );
+        CREATE TABLE metric_points (
+            series_id INTEGER NOT NULL,
+            step INTEGER NOT NULL,
+            timestamp REAL NOT NULL,
+            value REAL
+        );
+        CREATE INDEX metric_points_by_step ON metric_points(series_id, step);
+        CREATE TABLE metric_blocks (
+            series_id INTEGER NOT NULL,
+            block INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            first_step INTEGER NOT NULL,
+            last_step INTEGER NOT NULL,
+            last_timestamp REAL NOT NULL,
+            last REAL,
+            min_value REAL,
+            max_value REAL,
+            PRIMARY KEY (series_id, block)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+@_migration
+def m002_artifacts_and_snapshots(db: sqlite_utils.Database) -> None:
+    _execute_all(
+        db,
+        """
+        CREATE TABLE snapshots (
+            id TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            file_count INTEGER NOT NULL,
+            created_at REAL NOT NULL
+        );
+        ALTER TABLE runs ADD COLUMN snapshot_id TEXT REFERENCES snapshots(id);
+        CREATE TABLE artifacts (
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (run_id, path)
+        )
+        """,
+    )
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Bring the schema up to date, under the write lock so that racing openers apply each migration once."""
+    with write_transaction(db):
+        unknown = [m.name for m in migrations.applied(db) if m.name not in KNOWN_MIGRATIONS]
+        if unknown:
+            raise WorkspaceError(
+                f"this workspace was written by a newer jupyter-mlext (schema migration {unknown[0]!r} is unknown "
+                "to this version); upgrade jupyter-mlext to open it"
+            )
+        if migrations.pending(db):
+            migrations.apply(db)

@@ -1,0 +1,97 @@
+"""Checks applied before anything is written, so bad input is refused whole and names the field at fault."""
+from __future__ import annotations
+
+import math
+import numbers
+import posixpath
+import re
+import unicodedata
+from typing import Any
+
+from ..errors import InvalidInput
+
+MAX_NAME_LENGTH = 250
+MAX_VALUE_BYTES = 8 * 1024
+INT64_MAX = 2**63 - 1
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def check_name(value: Any, field: str) -> str:
+    """Experiment, run, metric, param and tag names: non-empty, at most 250 characters, printable."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be a string, got {type(value).__name__}", field=field)
+    if not value.strip():
+        raise InvalidInput(f"{field} must not be empty", field=field)
+    if len(value) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"{field} is {len(value)} characters long; the limit is {MAX_NAME_LENGTH}", field=field)
+    if _has_control_characters(value):
+        raise InvalidInput(f"{field} {value!r} contains control characters", field=field)
+    return value
+
+
+def check_metric_value(value: Any, field: str) -> float:
+    """Any real number (Python, NumPy, a 0-d tensor) becomes a float; NaN and ±inf are kept as they are."""
+    if isinstance(value, (bool, str, bytes)) or not (isinstance(value, numbers.Real) or hasattr(value, "__float__")):
+        raise InvalidInput(f"{field} must be a number, got {type(value).__name__} {value!r:.40}", field=field)
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"{field} must be a number, got {type(value).__name__}: {exc}", field=field) from None
+
+
+def check_step(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidInput(f"{field} must be an integer, got {type(value).__name__} {value!r:.40}", field=field)
+    step = int(value)
+    if not -INT64_MAX <= step <= INT64_MAX:
+        raise InvalidInput(f"{field} {step} does not fit in 64 bits", field=field)
+    return step
+
+
+def check_timestamp(value: Any, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        raise InvalidInput(f"{field} must be a finite number of seconds since the epoch, got {value!r:.40}", field=field)
+    return float(value)
+
+
+def check_value(value: Any, field: str) -> str:
+    """Param and tag values are stored as text, up to 8 KB of UTF-8."""
+    text = value if isinstance(value, str) else str(value)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_VALUE_BYTES:
+        raise InvalidInput(f"{field} is {size} bytes long; the limit is {MAX_VALUE_BYTES} bytes", field=field)
+    return text
+
+
+def numeric_value(text: str) -> float | None:
+    """The number a param or tag value spells, so filters can compare `params.alpha < 0.5` numerically."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def check_relative_path(value: Any, field: str) -> str:
+    """An artifact path that stays inside its run's folder, in normal form ("a/b.txt")."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"{field} must be a non-empty relative path", field=field)
+    if _has_control_characters(value):
+        raise InvalidInput(f"{field} {value!r} contains control characters", field=field)
+    if "\\" in value:
+        raise InvalidInput(f"{field} {value!r} contains a backslash; use '/' to separate folders", field=field)
+    if value.startswith("/") or _DRIVE.match(value):
+        raise InvalidInput(f"{field} {value!r} is absolute; it must be relative to the run's folder", field=field)
+    parts = [part for part in value.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        raise InvalidInput(f"{field} {value!r} contains '..' and would leave the run's folder", field=field)
+    if not parts:
+        raise InvalidInput(f"{field} {value!r} names no file", field=field)
+    normal = posixpath.join(*parts)
+    if len(normal) > 1024:
+        raise InvalidInput(f"{field} is longer than 1024 characters", field=field)
+    return normal

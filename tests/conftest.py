@@ -1,0 +1,33 @@
+"""Fixture chain: a workspace directory → a store on it → a jupyter server serving it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jupyter_mlext.store import TrackingStore
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return tmp_path / "ws"
+
+
+@pytest.fixture
+def store(workspace: Path):
+    store = TrackingStore(workspace)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def jp_server_config(workspace: Path):
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"jupyter_mlext": True},
+            "allow_unauthenticated_access": False,
+        },
+        "MLExtApp": {"workspace": str(workspace)},
+    }
