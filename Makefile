@@ -24,10 +24,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Editable install: the Python package, its test extra, and the server extension's config file.
+# Editable install: the Python package with its test and dev extras, the labextension linked into the venv,
+# and the server extension enabled.
 $(INSTALLED): $(BIN)/python pyproject.toml package.json yarn.lock
-	$(BIN)/pip install --quiet -e '.[test]'
-	$(BIN)/jupyter labextension develop --overwrite .
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	$(BIN)/jupyter-builder develop --overwrite .
 	$(BIN)/jupyter server extension enable --sys-prefix jupyter_mlext
 	touch $@
 

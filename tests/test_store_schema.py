@@ -66,3 +66,11 @@ def test_reopening_is_idempotent(workspace):
     assert second.get_run(run.id).id == run.id
     assert len(second.db.execute("SELECT * FROM _sqlite_migrations").fetchall()) == len(KNOWN_MIGRATIONS)
     second.close()
+
+
+def test_a_file_that_is_not_a_database_is_a_workspace_error(workspace):
+    workspace.mkdir(parents=True)
+    (workspace / "workspace.db").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(WorkspaceError, match="cannot open the workspace database"):
+        TrackingStore(workspace)
+    assert (workspace / "workspace.db").read_bytes() == b"this is not sqlite" * 100

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound, WorkspaceError
 from ..models import (
     ALLOWED_TRANSITIONS,
     Artifact,
@@ -57,8 +57,11 @@ class TrackingStore:
         self.paths = workspace if isinstance(workspace, WorkspacePaths) else resolve_workspace(workspace)
         self.paths.create()
         self._lock = threading.RLock()
-        self.db = connect(self.paths.database)
-        migrate(self.db)
+        try:
+            self.db = connect(self.paths.database)
+            migrate(self.db)
+        except sqlite3.DatabaseError as error:  # e.g. "file is not a database"
+            raise WorkspaceError(f"cannot open the workspace database {self.paths.database}: {error}") from None
 
     def close(self) -> None:
         with self._lock:
