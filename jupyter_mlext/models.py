@@ -42,22 +42,22 @@ ALLOWED_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
 }
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """JSON has no NaN/inf: they travel as the strings "NaN", "Infinity", "-Infinity" and come back as floats."""
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
 class _Entity:
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(dataclasses.asdict(self))  # type: ignore[call-overload]
+        return jsonable(dataclasses.asdict(self))  # type: ignore[call-overload]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,3 +142,75 @@ class Artifact(_Entity):
 class RunPage(_Entity):
     runs: list[RunInfo]
     next_page_token: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Event(_Entity):
+    """One entry of the workspace's change feed; `seq` is the cursor a client resumes from."""
+
+    seq: int
+    at: float
+    kind: str
+    run_id: str | None
+    data: dict[str, Any]
+
+
+class TargetKind(str, enum.Enum):
+    LOCAL = "local"
+    DASK = "dask"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclasses.dataclass(frozen=True)
+class ComputeTarget(_Entity):
+    """Where submitted runs execute; `busy` and `queued` count its runs now."""
+
+    name: str
+    kind: TargetKind
+    address: str | None
+    concurrency: int
+    created_at: float
+    busy: int = 0
+    queued: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class JobSpec(_Entity):
+    """What to execute for a submitted run: `entry` (a script path inside the snapshot) with `args`."""
+
+    target: str
+    entry: str
+    args: list[str]
+    timeout_s: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Job(_Entity):
+    """The execution record of a submitted run: who claimed it, which process runs it, how it ended."""
+
+    run_id: str
+    target: str
+    entry: str
+    args: list[str]
+    timeout_s: float | None
+    queued_at: float
+    attempt: str | None
+    host: str | None
+    pid: int | None
+    pid_started_at: float | None
+    exit_code: int | None
+    cancel_requested: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class LogChunk(_Entity):
+    """A piece of a run's log; read on from `next_offset`. `complete` once the run has ended and all is read."""
+
+    run_id: str
+    offset: int
+    next_offset: int
+    text: str
+    size: int
+    complete: bool

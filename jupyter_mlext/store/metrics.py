@@ -16,6 +16,7 @@ import sqlite_utils
 
 from ..errors import NotFound
 from ..models import MetricHistory, MetricSummary
+from .events import MAX_POINTS_PER_EVENT
 
 BLOCK_SIZE = 64
 
@@ -37,16 +38,18 @@ def _as_float(value: float | None) -> float:
     return math.nan if value is None else value
 
 
-def write_points(db: sqlite_utils.Database, run_id: str, points: Sequence[Point]) -> None:
-    """Append points to their series; the caller holds the write transaction."""
+def write_points(db: sqlite_utils.Database, run_id: str, points: Sequence[Point]) -> dict[str, dict]:
+    """Append points to their series; the caller holds the write transaction.
+
+    Returns, per key, what the change feed reports: the count and the newest points with their resolved steps.
+    """
     by_key: dict[str, list[Point]] = {}
     for point in points:
         by_key.setdefault(point[0], []).append(point)
-    for key, series_points in by_key.items():
-        _write_series(db, run_id, key, series_points)
+    return {key: _write_series(db, run_id, key, series_points) for key, series_points in by_key.items()}
 
 
-def _write_series(db: sqlite_utils.Database, run_id: str, key: str, points: list[Point]) -> None:
+def _write_series(db: sqlite_utils.Database, run_id: str, key: str, points: list[Point]) -> dict:
     conn = db.conn
     row = conn.execute(
         "SELECT id, count, last_step FROM metric_series WHERE run_id = ? AND key = ?", (run_id, key)
@@ -93,6 +96,9 @@ def _write_series(db: sqlite_utils.Database, run_id: str, key: str, points: list
             series_id,
         ),
     )
+    tail = slice(-MAX_POINTS_PER_EVENT, None)
+    return {"count": len(points), "truncated": len(points) > MAX_POINTS_PER_EVENT, "steps": steps[tail],
+            "timestamps": timestamps[tail], "values": values[tail]}
 
 
 def _write_blocks(conn, series_id: int, first_ordinal: int, steps, timestamps, values) -> None:

@@ -133,6 +133,46 @@ def m002_artifacts_and_snapshots(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration
+def m003_compute_and_events(db: sqlite_utils.Database) -> None:
+    _execute_all(
+        db,
+        """
+        CREATE TABLE compute_targets (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            address TEXT,
+            concurrency INTEGER NOT NULL,
+            created_at REAL NOT NULL
+        );
+        INSERT INTO compute_targets (name, kind, address, concurrency, created_at)
+            VALUES ('local', 'local', NULL, 2, (julianday('now') - 2440587.5) * 86400.0);
+        CREATE TABLE jobs (
+            run_id TEXT PRIMARY KEY REFERENCES runs(id),
+            target TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            args TEXT NOT NULL,
+            timeout_s REAL,
+            queued_at REAL NOT NULL,
+            attempt TEXT,
+            host TEXT,
+            pid INTEGER,
+            pid_started_at REAL,
+            exit_code INTEGER,
+            cancel_requested INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX jobs_by_target ON jobs(target, queued_at);
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,
+            run_id TEXT,
+            data TEXT NOT NULL
+        )
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the schema up to date, under the write lock so that racing openers apply each migration once."""
     with write_transaction(db):

@@ -6,6 +6,7 @@ transaction so that many processes can log into one workspace at once.
 """
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 import threading
@@ -19,14 +20,16 @@ from ..errors import Conflict, InvalidInput, NotFound, WorkspaceError
 from ..models import (
     ALLOWED_TRANSITIONS,
     Artifact,
+    Event,
     Experiment,
+    JobSpec,
     MetricHistory,
     RunInfo,
     RunPage,
     RunStatus,
 )
 from . import artifacts as artifact_files
-from . import metrics
+from . import events, metrics
 from .db import connect, write_transaction
 from .schema import migrate
 from .search import compile_filter, compile_order_by
@@ -107,7 +110,7 @@ class TrackingStore:
         *,
         name: str | None = None,
         parent_id: str | None = None,
-        status: RunStatus = RunStatus.RUNNING,
+        status: RunStatus | None = None,
         user: str | None = None,
         source_type: str | None = None,
         source_name: str | None = None,
@@ -116,14 +119,19 @@ class TrackingStore:
         snapshot_id: str | None = None,
         params: Mapping[str, Any] | None = None,
         tags: Mapping[str, Any] | None = None,
+        job: JobSpec | None = None,
     ) -> RunInfo:
-        """A new run; params and tags are checked first, and the run, its params and tags land together."""
+        """A new run; params and tags are checked first, and the run, its params, tags and job land together.
+
+        With a `job` (checked by `ComputeStore.check_spec`) the run is a submission: it waits in the job queue of
+        its compute target.
+        """
         check_name(experiment, "experiment")
         if name is not None:
             check_name(name, "name")
         param_rows = _key_values(params or {}, "params")
         tag_rows = _key_values(tags or {}, "tags")
-        status = RunStatus(status)
+        status = RunStatus(status or (RunStatus.QUEUED if job is not None else RunStatus.RUNNING))
         run_id = uuid.uuid4().hex
         now = time.time()
         with self._lock, self._write():
@@ -154,6 +162,12 @@ class TrackingStore:
                              [(run_id, *row) for row in param_rows])
             conn.executemany("INSERT INTO tags (run_id, key, value, value_num) VALUES (?, ?, ?, ?)",
                              [(run_id, *row) for row in tag_rows])
+            if job is not None:
+                conn.execute("INSERT INTO jobs (run_id, target, entry, args, timeout_s, queued_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             (run_id, job.target, job.entry, json.dumps(job.args), job.timeout_s, now))
+            events.emit(conn, events.RUN_CREATED, run_id, {"experiment": experiment, "parent_id": parent_id,
+                                                           "status": status.value})
         return self.get_run(run_id)
 
     def get_run(self, run_id: str) -> RunInfo:
@@ -198,6 +212,7 @@ class TrackingStore:
                     "ended_at = CASE WHEN ? THEN ? ELSE ended_at END, error = coalesce(?, error) WHERE id = ?",
                     (target.value, target is RunStatus.RUNNING, now, target.is_terminal, now, error, run_id),
                 )
+                events.emit(conn, events.STATUS, run_id, {"status": target.value, "previous": current.value})
         return self.get_run(run_id)
 
     def log_params(self, run_id: str, params: Mapping[str, Any]) -> None:
@@ -253,9 +268,10 @@ class TrackingStore:
                 if not points:
                     continue
                 try:
-                    metrics.write_points(self.db, run_id, points)
+                    series = metrics.write_points(self.db, run_id, points)
                 except sqlite3.IntegrityError:
                     raise NotFound(f"no run with id {run_id!r}", field="run_id") from None
+                events.emit(self.db.conn, events.METRICS, run_id, {"series": series})
 
     def metric_history(self, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
         if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, int)
@@ -324,6 +340,21 @@ class TrackingStore:
                 result[run_id][key] = value
         return result
 
+    # -- change feed -------------------------------------------------------------------------------------------
+
+    def events_since(self, cursor: int, limit: int = 1000) -> list[Event]:
+        """Changes committed after event `cursor`, oldest first (see store/events.py)."""
+        with self._lock:
+            return events.read_since(self.db.conn, cursor, limit)
+
+    def latest_event(self) -> int:
+        with self._lock:
+            return events.latest_seq(self.db.conn)
+
+    def prune_events(self, keep: int) -> int:
+        with self._lock, self._write():
+            return events.prune(self.db.conn, keep)
+
     # -- artifacts ---------------------------------------------------------------------------------------------
 
     def log_artifact(self, run_id: str, local_path: str | Path, name: str | None = None) -> list[Artifact]:
@@ -352,6 +383,7 @@ class TrackingStore:
                 "created_at = excluded.created_at",
                 [(run_id, path, size, digest, now) for path, size, digest in written],
             )
+            events.emit(self.db.conn, events.ARTIFACTS, run_id, {"paths": [path for path, _, _ in written]})
         return [Artifact(run_id, path, size, digest, now) for path, size, digest in written]
 
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[Artifact]:

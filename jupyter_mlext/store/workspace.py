@@ -33,6 +33,11 @@ class WorkspacePaths:
     def logs(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def runs(self) -> Path:
+        """Working folders of submitted runs (`runs/<id>/wd`), which outlive the process for inspection."""
+        return self.root / "runs"
+
     def run_artifacts(self, run_id: str) -> Path:
         return self.artifacts / run_id
 

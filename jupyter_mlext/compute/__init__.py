@@ -1,0 +1,1 @@
+"""Running submitted scripts: snapshots, the per-run supervisor, compute backends and the dispatcher."""

@@ -1,0 +1,60 @@
+"""The `local` compute target: each run gets a supervisor process on this machine (see supervise.py)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import psutil
+
+from ..models import Job
+from ..store import TrackingStore
+from ..store.logs import log_path
+
+
+def process_alive(pid: int | None, started_at: float | None) -> bool:
+    """True while the process that was recorded still runs (a recycled pid has another start time)."""
+    if pid is None:
+        return False
+    try:
+        process = psutil.Process(pid)
+        return (started_at is None or abs(process.create_time() - started_at) < 1.0) and \
+            process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+class LocalBackend:
+    """Starts supervisors as detached processes; they outlive a server restart and report for themselves."""
+
+    def __init__(self, store: TrackingStore) -> None:
+        self.store = store
+        self._children: list[subprocess.Popen] = []
+
+    def start(self, job: Job, attempt: str) -> None:
+        with log_path(self.store, job.run_id).open("ab") as log:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "jupyter_mlext.compute.supervise", str(self.store.paths.root), job.run_id,
+                 attempt],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self._children.append(child)
+
+    def is_alive(self, job: Job) -> bool | None:
+        """Whether the run's supervisor lives; None while it has not recorded itself yet."""
+        self.reap()
+        if job.pid is None:
+            return None
+        return process_alive(job.pid, job.pid_started_at)
+
+    def cancel(self, job: Job) -> None:
+        if process_alive(job.pid, job.pid_started_at):
+            os.kill(job.pid, signal.SIGTERM)
+
+    def reap(self) -> None:
+        """Collect the exit status of finished supervisors started by this process (no zombies)."""
+        self._children = [child for child in self._children if child.poll() is None]
+
+    def close(self) -> None:
+        self.reap()

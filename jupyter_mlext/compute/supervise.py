@@ -1,0 +1,169 @@
+"""One execution of a submitted run, from its snapshot to its final status.
+
+    python -m jupyter_mlext.compute.supervise WORKSPACE RUN_ID ATTEMPT
+
+The supervisor is its own process, in its own session, so that a Jupyter server that restarts (or is killed)
+does not take running scripts with it: the supervisor follows its script to the end and records the outcome
+itself. The script runs in a process group of its own (cancel and timeout stop the whole group) and dies with
+its supervisor (PR_SET_PDEATHSIG), so no orphan keeps running unobserved.
+
+Template: prepare (unpack the snapshot) → execute (stream output to the log, collect ./outputs while running) →
+on_complete / on_failure / on_cancel.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ..models import RunStatus
+from .channel import LocalChannel, RunChannel
+from .snapshot import extract_snapshot
+
+POLL_INTERVAL_S = 0.25
+KILL_GRACE_S = 5.0
+OUTPUTS = "outputs"
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the supervisor dies, whatever kills it (Linux only)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+class OutputCollector:
+    """Uploads files under ./outputs as the script writes them: a file is sent once it has stopped changing."""
+
+    def __init__(self, channel: RunChannel, folder: Path) -> None:
+        self.channel = channel
+        self.folder = folder
+        self._sent: dict[str, tuple[int, int]] = {}
+        self._seen: dict[str, tuple[int, int]] = {}
+
+    def sweep(self, final: bool = False) -> None:
+        if not self.folder.is_dir():
+            return
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file() and not p.is_symlink()):
+            relative = path.relative_to(self.folder).as_posix()
+            stat = path.stat()
+            signature = (stat.st_size, stat.st_mtime_ns)
+            settled = self._seen.get(relative) == signature
+            self._seen[relative] = signature
+            if self._sent.get(relative) != signature and (settled or final):
+                self.channel.upload_output(f"{OUTPUTS}/{relative}", path)
+                self._sent[relative] = signature
+
+
+class Execution:
+    def __init__(self, channel: RunChannel, workdir: Path) -> None:
+        self.channel = channel
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+        self._stop_reason: str | None = None
+        self._stopped = threading.Event()
+
+    def stop(self, reason: str) -> None:
+        """Ask the script to stop (SIGTERM to its group, SIGKILL after the grace period)."""
+        if self._stop_reason is None:
+            self._stop_reason = reason
+        self._stopped.set()
+
+    def run(self) -> int:
+        self.channel.record_process(os.getpid())
+        try:
+            self.prepare()
+            code = self.execute()
+        except Exception as error:  # anything that stops us before the script's own outcome
+            self.on_failure(f"the runner failed: {type(error).__name__}: {error}", None)
+            return 1
+        if self._stop_reason == "canceled":
+            self.on_cancel(code)
+        elif self._stop_reason is not None:
+            self.on_failure(self._stop_reason, code)
+        elif code == 0:
+            self.on_complete()
+        else:
+            self.on_failure(f"the script exited with code {code}", code)
+        return 0
+
+    def prepare(self) -> None:
+        job = self.channel.job()
+        extract_snapshot(self.channel.snapshot(), self.workdir)
+        if not (self.workdir / job.entry).is_file():
+            raise FileNotFoundError(f"{job.entry} is not in the run's snapshot")
+        (self.workdir / OUTPUTS).mkdir(exist_ok=True)
+
+    def execute(self) -> int:
+        job = self.channel.job()
+        run = self.channel.run()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MLEXT_")}
+        env.update(self.channel.environment(), MLEXT_RUN_ID=run.id, MLEXT_EXPERIMENT=run.experiment,
+                   PYTHONUNBUFFERED="1")
+        collector = OutputCollector(self.channel, self.workdir / OUTPUTS)
+        with self.channel.log_file().open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, job.entry, *job.args], cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
+            )
+            self.channel.set_status(RunStatus.RUNNING)
+            deadline = None if job.timeout_s is None else time.monotonic() + job.timeout_s
+            while self.process.poll() is None:
+                if self._stopped.wait(POLL_INTERVAL_S) or self.channel.cancel_requested():
+                    self.stop("canceled")
+                    self._terminate_group()
+                    break
+                if deadline is not None and time.monotonic() > deadline:
+                    self.stop(f"timed out after {job.timeout_s:g} s")
+                    self._terminate_group()
+                    break
+                collector.sweep()
+            code = self.process.wait()
+        self.channel.set_status(RunStatus.FINALIZING)
+        collector.sweep(final=True)
+        self.channel.record_exit(code)
+        return code
+
+    def _terminate_group(self) -> None:
+        assert self.process is not None
+        for sig, wait in ((signal.SIGTERM, KILL_GRACE_S), (signal.SIGKILL, None)):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.process.wait(timeout=wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def on_complete(self) -> None:
+        self.channel.set_status(RunStatus.COMPLETED)
+
+    def on_cancel(self, code: int | None) -> None:
+        self.channel.set_status(RunStatus.CANCELED, error="canceled")
+
+    def on_failure(self, reason: str, code: int | None) -> None:
+        self.channel.set_status(RunStatus.FAILED, error=reason)
+
+
+def main(argv: list[str] | None = None) -> int:
+    workspace, run_id, attempt = (argv if argv is not None else sys.argv[1:])
+    channel = LocalChannel(Path(workspace), run_id, attempt)
+    execution = Execution(channel, channel.store.paths.runs / run_id / "wd")
+    signal.signal(signal.SIGTERM, lambda *_: execution.stop("canceled"))
+    try:
+        return execution.run()
+    finally:
+        channel.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

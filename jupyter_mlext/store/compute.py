@@ -1,0 +1,184 @@
+"""Compute targets and the jobs of submitted runs, as stored in the workspace.
+
+A job row exists for every submitted run and is created in the same transaction as its run, so a refused
+submission leaves nothing behind. Claiming a job is one conditional UPDATE: whoever sets `attempt` first runs it,
+and every other claimant (a second dispatcher, a retried Dask task) is told no — the guarantee that a run never
+executes twice.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from typing import Any
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..models import ComputeTarget, Job, JobSpec, RunStatus, TargetKind
+from .tracking import TrackingStore
+from .validation import check_name, check_relative_path
+
+ACTIVE_STATUSES = (RunStatus.PREPARING.value, RunStatus.RUNNING.value, RunStatus.FINALIZING.value)
+MAX_CONCURRENCY = 256
+_DASK_ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx)://[^\s/]+$")
+_JOB_COLUMNS = ("run_id, target, entry, args, timeout_s, queued_at, attempt, host, pid, pid_started_at, exit_code, "
+                "cancel_requested")
+
+
+class ComputeStore:
+    """Targets and jobs of one workspace, on the TrackingStore's connection and write lock."""
+
+    def __init__(self, store: TrackingStore) -> None:
+        self.store = store
+
+    def _conn(self) -> sqlite3.Connection:
+        return self.store.db.conn
+
+    # -- targets -----------------------------------------------------------------------------------------------
+
+    def list_targets(self) -> list[ComputeTarget]:
+        return self._targets("", [])
+
+    def get_target(self, name: str) -> ComputeTarget:
+        found = self._targets("WHERE t.name = ?", [name])
+        if not found:
+            raise NotFound(f"no compute target named {name!r}", field="compute")
+        return found[0]
+
+    def _targets(self, where: str, params: list[Any]) -> list[ComputeTarget]:
+        placeholders = ",".join("?" * len(ACTIVE_STATUSES))
+        with self.store._lock:
+            rows = self._conn().execute(
+                "SELECT t.name, t.kind, t.address, t.concurrency, t.created_at, "
+                f"(SELECT count(*) FROM jobs j JOIN runs r ON r.id = j.run_id WHERE j.target = t.name "
+                f" AND r.status IN ({placeholders})), "
+                "(SELECT count(*) FROM jobs j JOIN runs r ON r.id = j.run_id WHERE j.target = t.name "
+                " AND r.status = 'Queued') "
+                f"FROM compute_targets t {where} ORDER BY t.name",
+                [*ACTIVE_STATUSES, *params],
+            ).fetchall()
+        return [ComputeTarget(name, TargetKind(kind), address, concurrency, created, busy, queued)
+                for name, kind, address, concurrency, created, busy, queued in rows]
+
+    def create_target(self, name: str, kind: str, address: str | None = None, concurrency: int = 1) -> ComputeTarget:
+        check_name(name, "name")
+        try:
+            kind = TargetKind(kind)
+        except ValueError:
+            raise InvalidInput(f"kind must be one of {[k.value for k in TargetKind]}, got {kind!r}",
+                               field="kind") from None
+        if kind is TargetKind.DASK and not (isinstance(address, str) and _DASK_ADDRESS.match(address)):
+            raise InvalidInput(f"a dask target needs a scheduler address like tcp://127.0.0.1:8786, got {address!r}",
+                               field="address")
+        if kind is TargetKind.LOCAL and address:
+            raise InvalidInput("a local target takes no address", field="address")
+        _check_concurrency(concurrency)
+        with self.store._lock, self.store._write():
+            try:
+                self._conn().execute(
+                    "INSERT INTO compute_targets (name, kind, address, concurrency, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (name, kind.value, address, concurrency, time.time()),
+                )
+            except sqlite3.IntegrityError:
+                raise Conflict(f"a compute target named {name!r} exists already", field="name") from None
+        return self.get_target(name)
+
+    def set_concurrency(self, name: str, concurrency: int) -> ComputeTarget:
+        _check_concurrency(concurrency)
+        with self.store._lock, self.store._write():
+            if not self._conn().execute("UPDATE compute_targets SET concurrency = ? WHERE name = ?",
+                                        (concurrency, name)).rowcount:
+                raise NotFound(f"no compute target named {name!r}", field="compute")
+        return self.get_target(name)
+
+    def delete_target(self, name: str) -> None:
+        """Refused while the target has queued or active runs, which would otherwise never finish."""
+        target = self.get_target(name)
+        if target.busy or target.queued:
+            raise Conflict(f"compute target {name!r} has {target.busy} active and {target.queued} queued runs",
+                           field="name")
+        with self.store._lock, self.store._write():
+            self._conn().execute("DELETE FROM compute_targets WHERE name = ?", (name,))
+
+    # -- jobs --------------------------------------------------------------------------------------------------
+
+    def check_spec(self, spec: JobSpec) -> JobSpec:
+        """The spec with its entry normalised, or InvalidInput naming the field; the target must exist."""
+        if not isinstance(spec.args, list) or not all(isinstance(a, str) for a in spec.args):
+            raise InvalidInput("args must be a list of strings", field="args")
+        if spec.timeout_s is not None and (isinstance(spec.timeout_s, bool) or not isinstance(
+                spec.timeout_s, (int, float)) or not 0 < spec.timeout_s <= 30 * 86400):
+            raise InvalidInput(f"timeout_s must be a positive number of seconds, got {spec.timeout_s!r}",
+                               field="timeout_s")
+        try:
+            self.get_target(spec.target)
+        except NotFound:
+            raise InvalidInput(f"unknown compute target {spec.target!r}", field="compute") from None
+        return JobSpec(spec.target, check_relative_path(spec.entry, "entry"), list(spec.args),
+                       None if spec.timeout_s is None else float(spec.timeout_s))
+
+    def get_job(self, run_id: str) -> Job:
+        jobs = self._jobs("WHERE run_id = ?", [run_id])
+        if not jobs:
+            raise NotFound(f"run {run_id} was not submitted to a compute target", field="run_id")
+        return jobs[0]
+
+    def jobs_in(self, statuses: tuple[str, ...], target: str | None = None) -> list[Job]:
+        """Jobs whose run has one of `statuses`, oldest first."""
+        where = f"WHERE run_id IN (SELECT id FROM runs WHERE status IN ({','.join('?' * len(statuses))}))"
+        params: list[Any] = list(statuses)
+        if target is not None:
+            where += " AND target = ?"
+            params.append(target)
+        return self._jobs(where + " ORDER BY queued_at", params)
+
+    def _jobs(self, where: str, params: list[Any]) -> list[Job]:
+        with self.store._lock:
+            rows = self._conn().execute(f"SELECT {_JOB_COLUMNS} FROM jobs {where}", params).fetchall()
+        return [Job(run_id, target, entry, json.loads(args), timeout, queued, attempt, host, pid, started, code,
+                    bool(cancel))
+                for run_id, target, entry, args, timeout, queued, attempt, host, pid, started, code, cancel in rows]
+
+    def claim(self, run_id: str, attempt: str) -> bool:
+        """Take a queued job for one execution attempt: True for the first claimant, False for any other."""
+        with self.store._lock, self.store._write():
+            conn = self._conn()
+            claimed = conn.execute(
+                "UPDATE jobs SET attempt = ? WHERE run_id = ? AND attempt IS NULL AND cancel_requested = 0 "
+                "AND (SELECT status FROM runs WHERE id = ?) = 'Queued'",
+                (attempt, run_id, run_id),
+            ).rowcount
+        if claimed:
+            self.store.set_status(run_id, RunStatus.PREPARING)
+        return bool(claimed)
+
+    def record_process(self, run_id: str, attempt: str, host: str, pid: int, pid_started_at: float) -> None:
+        self._update_job(run_id, attempt, "host = ?, pid = ?, pid_started_at = ?", [host, pid, pid_started_at])
+
+    def record_exit(self, run_id: str, attempt: str, exit_code: int | None) -> None:
+        self._update_job(run_id, attempt, "exit_code = ?", [exit_code])
+
+    def _update_job(self, run_id: str, attempt: str, assignments: str, values: list[Any]) -> None:
+        with self.store._lock, self.store._write():
+            if not self._conn().execute(f"UPDATE jobs SET {assignments} WHERE run_id = ? AND attempt = ?",
+                                        [*values, run_id, attempt]).rowcount:
+                raise Conflict(f"run {run_id} is not held by attempt {attempt!r}", field="attempt")
+
+    def request_cancel(self, run_id: str) -> Job:
+        """Mark the job canceled; a queued run becomes Canceled at once, a started one is stopped by its runner."""
+        self.get_job(run_id)
+        with self.store._lock, self.store._write():
+            self._conn().execute("UPDATE jobs SET cancel_requested = 1 WHERE run_id = ?", (run_id,))
+        status = self.store.get_run(run_id).status
+        if status is RunStatus.QUEUED:
+            try:
+                self.store.set_status(run_id, RunStatus.CANCELED, error="canceled before it started")
+            except Conflict:  # claimed in between: its runner sees cancel_requested
+                pass
+        return self.get_job(run_id)
+
+
+def _check_concurrency(concurrency: Any) -> None:
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise InvalidInput(f"concurrency must be an integer from 1 to {MAX_CONCURRENCY}, got {concurrency!r}",
+                           field="concurrency")
