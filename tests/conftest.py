@@ -31,3 +31,11 @@ def jp_server_config(workspace: Path):
         },
         "MLExtApp": {"workspace": str(workspace)},
     }
+
+
+@pytest.fixture
+def jp_serverapp(jp_serverapp, jp_asyncio_loop):
+    """The test server with its extensions' start hooks run, as `jupyter server` runs them once its loop starts
+    (pytest-jupyter does not): our event hub and dispatcher start there."""
+    jp_asyncio_loop.run_until_complete(jp_serverapp.extension_manager.start_all_extensions())
+    return jp_serverapp

@@ -1,13 +1,26 @@
-"""The server extension application: configuration, the store it serves, and its route table."""
+"""The server extension application: configuration, the services it puts in settings, and its route table.
+
+The same app serves JupyterLab (`jupyter lab` loads it as an extension), runs headless (`mlext server`), or runs
+only the dispatcher (`mlext agent`, see compute/agent.py). Services live in tornado settings under `mlext_*`:
+the store, the compute store, the event hub and the dispatcher.
+"""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Unicode
+from traitlets import Bool, Float, Int, Unicode
 
+from ..compute.dispatcher import Dispatcher
+from ..compute.local import LocalBackend
+from ..models import TargetKind
 from ..store import TrackingStore, resolve_workspace
-from .handlers import HealthHandler
+from ..store.compute import ComputeStore
+from .events import EventHub
+from .events_handler import EventsHandler
+from .routes import api_routes
 
 API_PREFIX = "/mlext/api"
 
@@ -21,19 +34,65 @@ class MLExtApp(ExtensionApp):
         config=True,
         help="Workspace directory. Default: $MLEXT_WORKSPACE, else .mlext/ in the server's root directory.",
     )
+    dispatch = Bool(True, config=True, help="Start queued runs on their compute targets from this server.")
+    local_concurrency = Int(
+        0, config=True, help="How many runs the `local` target executes at once (0: keep the workspace's setting)."
+    )
+    dispatch_interval = Float(
+        0.5, config=True, help="Longest wait (s) between dispatcher passes; changes to the workspace wake it sooner."
+    )
+    events_kept = Int(100_000, config=True, help="How many change-feed events the workspace keeps for resuming.")
 
     def initialize_settings(self) -> None:
         root = self.workspace or os.environ.get("MLEXT_WORKSPACE") or os.path.join(
             os.path.expanduser(self.serverapp.root_dir), ".mlext"
         )
         store = TrackingStore(resolve_workspace(root))
-        self.settings.update({"mlext_store": store})
+        compute = ComputeStore(store)
+        if self.local_concurrency:
+            compute.set_concurrency("local", self.local_concurrency)
+        self.dispatcher = Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)})
+        self.hub = EventHub(store)
+        self.settings.update(
+            mlext_store=store, mlext_compute=compute, mlext_dispatcher=self.dispatcher, mlext_events=self.hub,
+            mlext_root_dir=os.path.expanduser(self.serverapp.root_dir),
+        )
         self.log.info("jupyter-mlext workspace: %s", store.paths.root)
+        self._tasks: list[asyncio.Task] = []
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend([(rf"{API_PREFIX}/health", HealthHandler)])
+        self.handlers.extend([(rf"{API_PREFIX}/events", EventsHandler), *api_routes(API_PREFIX)])
+
+    async def _start_jupyter_server_extension(self, serverapp) -> None:
+        await self.hub.start()
+        if self.dispatch:
+            self._tasks.append(asyncio.create_task(self._dispatch_loop()))
+        self._tasks.append(asyncio.create_task(self._prune_loop()))
+
+    async def _dispatch_loop(self) -> None:
+        changed = self.hub.listen()
+        while True:
+            try:
+                await asyncio.to_thread(self.dispatcher.tick)
+            except Exception:  # logged; the next pass retries
+                self.log.exception("jupyter-mlext dispatcher pass failed")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(changed.wait(), self.dispatch_interval)
+            changed.clear()
+
+    async def _prune_loop(self) -> None:
+        store: TrackingStore = self.settings["mlext_store"]
+        while True:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(store.prune_events, self.events_kept)
+            await asyncio.sleep(600)
 
     async def stop_extension(self) -> None:
-        store = self.settings.get("mlext_store")
-        if store is not None:
-            store.close()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.hub.stop()
+        self.dispatcher.close()
+        self.settings["mlext_store"].close()

@@ -153,16 +153,20 @@ class ComputeStore:
         return bool(claimed)
 
     def record_process(self, run_id: str, attempt: str, host: str, pid: int, pid_started_at: float) -> None:
-        self._update_job(run_id, attempt, "host = ?, pid = ?, pid_started_at = ?", [host, pid, pid_started_at])
+        """Record the runner process of the attempt, once: a second execution of the same attempt (a Dask task
+        retried after its worker died) is refused with Conflict and must not run the script."""
+        self._update_job(run_id, attempt, "host = ?, pid = ?, pid_started_at = ?", [host, pid, pid_started_at],
+                         "AND pid IS NULL")
 
     def record_exit(self, run_id: str, attempt: str, exit_code: int | None) -> None:
         self._update_job(run_id, attempt, "exit_code = ?", [exit_code])
 
-    def _update_job(self, run_id: str, attempt: str, assignments: str, values: list[Any]) -> None:
+    def _update_job(self, run_id: str, attempt: str, assignments: str, values: list[Any], condition: str = "") -> None:
         with self.store._lock, self.store._write():
-            if not self._conn().execute(f"UPDATE jobs SET {assignments} WHERE run_id = ? AND attempt = ?",
+            if not self._conn().execute(f"UPDATE jobs SET {assignments} WHERE run_id = ? AND attempt = ? {condition}",
                                         [*values, run_id, attempt]).rowcount:
-                raise Conflict(f"run {run_id} is not held by attempt {attempt!r}", field="attempt")
+                raise Conflict(f"run {run_id} is not held by attempt {attempt!r} (or it started already)",
+                               field="attempt")
 
     def request_cancel(self, run_id: str) -> Job:
         """Mark the job canceled; a queued run becomes Canceled at once, a started one is stopped by its runner."""

@@ -1,0 +1,110 @@
+"""Live events: the workspace's change feed pushed to WebSocket clients as soon as it is committed.
+
+A watchdog observer on the workspace folder wakes the hub whenever SQLite writes its WAL (any process: a
+notebook kernel, a submitted script, this server); the hub then reads the events after its cursor in a worker
+thread and hands them to every subscriber. A 1 s fallback wake-up covers filesystems without change
+notification. Clients resume with `?cursor=<last seq>` and miss nothing.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from ..models import Event
+from ..store import TrackingStore
+
+log = logging.getLogger(__name__)
+
+FALLBACK_WAKEUP_S = 1.0
+BATCH = 1000
+
+
+class _DatabaseChanges(FileSystemEventHandler):
+    def __init__(self, database: Path, notify: Callable[[], None]) -> None:
+        self.names = {database.name, database.name + "-wal"}
+        self.notify = notify
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if Path(str(event.src_path)).name in self.names:
+            self.notify()
+
+
+class EventHub:
+    """Fans the change feed out to subscribers; also wakes other loops (the dispatcher) on every change."""
+
+    def __init__(self, store: TrackingStore) -> None:
+        self.store = store
+        self.cursor = 0
+        self._subscribers: set[asyncio.Queue[Event]] = set()
+        self._changed = asyncio.Event()
+        self._listeners: list[asyncio.Event] = []
+        self._observer: Observer | None = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.cursor = await asyncio.to_thread(self.store.latest_event)
+        observer = Observer()
+        handler = _DatabaseChanges(self.store.paths.database, lambda: loop.call_soon_threadsafe(self._changed.set))
+        observer.schedule(handler, str(self.store.paths.root), recursive=False)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
+        self._task = asyncio.create_task(self._pump())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._observer is not None:
+            self._observer.stop()
+            await asyncio.to_thread(self._observer.join, 5)
+
+    def listen(self) -> asyncio.Event:
+        """An event set on every database change (callers clear it themselves)."""
+        flag = asyncio.Event()
+        self._listeners.append(flag)
+        return flag
+
+    def subscribe(self) -> asyncio.Queue[Event]:
+        queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[Event]) -> None:
+        self._subscribers.discard(queue)
+
+    async def _pump(self) -> None:
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), FALLBACK_WAKEUP_S)
+            self._changed.clear()
+            for flag in self._listeners:
+                flag.set()
+            try:
+                await self._deliver_new()
+            except Exception:  # a failed read is retried at the next wake-up
+                log.exception("jupyter-mlext: reading the change feed failed")
+
+    async def _deliver_new(self) -> None:
+        while True:
+            batch = await asyncio.to_thread(self.store.events_since, self.cursor, BATCH)
+            for event in batch:
+                for queue in list(self._subscribers):
+                    queue.put_nowait(event)
+            if batch:
+                self.cursor = batch[-1].seq
+            if len(batch) < BATCH:
+                return
+
+
+def event_message(event: Event) -> str:
+    return json.dumps({"type": "event", **event.to_dict()}, separators=(",", ":"))
