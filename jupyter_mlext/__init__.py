@@ -15,6 +15,7 @@ from .sdk import (
     log,
     search_runs,
     start_run,
+    submit,
 )
 
 try:
@@ -38,6 +39,7 @@ __all__ = [
     "log",
     "search_runs",
     "start_run",
+    "submit",
 ]
 
 

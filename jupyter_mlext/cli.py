@@ -1,5 +1,7 @@
 """The `mlext` command line: read a workspace from a terminal, a script or CI without starting Jupyter.
 
+Compute commands (submit, cancel, logs, targets, server, agent) are in cli_compute.py.
+
     mlext experiments list
     mlext runs search "metrics.loss < 0.2 and params.lr = 0.01" --order-by "metrics.loss ASC"
     mlext --json runs show 3fa9c2
@@ -14,13 +16,14 @@ reported instead of silently becoming a new, empty one.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import sys
 import textwrap
 from collections.abc import Callable, Collection
-from typing import Any, NamedTuple
+from typing import Any
 
+from . import cli_compute
+from .cli_format import Output, duration, number, size, table, time
 from .errors import MLExtError, WorkspaceError
 from .models import RunInfo
 from .store import TrackingStore, resolve_workspace
@@ -28,18 +31,21 @@ from .store import TrackingStore, resolve_workspace
 METRIC_COLUMNS = 4  # latest metrics shown in run tables; --json carries them all
 
 
-class Output(NamedTuple):
-    data: Any  # what --json prints
-    text: str  # what a person reads
-
-
 Command = Callable[[TrackingStore, argparse.Namespace], Output]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    script_args = argv[argv.index("--") + 1:] if "--" in argv else []  # `mlext submit train.py -- --lr 0.1`
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv[:len(argv) - len(script_args) - (1 if "--" in argv else 0)])
+    args.script_args = script_args
+    if getattr(args, "launch", None) is not None:  # `mlext server`: the Jupyter server parses its own options
+        return args.launch(args, unknown)
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
-        store = _open_store(args.workspace)
+        store = _open_store(args.workspace, create=getattr(args, "creates_workspace", False))
         try:
             output: Output = args.command(store, args)
         finally:
@@ -57,10 +63,11 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _open_store(workspace: str | None) -> TrackingStore:
-    """The workspace's store, refused rather than created when the directory holds no workspace database."""
+def _open_store(workspace: str | None, create: bool = False) -> TrackingStore:
+    """The workspace's store; reading commands refuse a directory without a workspace database rather than
+    create one (a mistyped path), commands that write (submit, agent) create it."""
     paths = resolve_workspace(workspace)
-    if not paths.database.is_file():
+    if not create and not paths.database.is_file():
         raise WorkspaceError(f"no workspace at {paths.root}")
     return TrackingStore(paths)
 
@@ -69,15 +76,15 @@ def _open_store(workspace: str | None) -> TrackingStore:
 
 def _experiments_list(store: TrackingStore, args: argparse.Namespace) -> Output:
     experiments = store.list_experiments()
-    rows = [[e.name, str(e.id), str(e.run_count), _time(e.created_at)] for e in experiments]
+    rows = [[e.name, str(e.id), str(e.run_count), time(e.created_at)] for e in experiments]
     return Output({"experiments": [e.to_dict() for e in experiments]},
-                  _table([["NAME", "ID", "RUNS", "CREATED"], *rows], right={1, 2}))
+                  table([["NAME", "ID", "RUNS", "CREATED"], *rows], right={1, 2}))
 
 
 def _runs_search(store: TrackingStore, args: argparse.Namespace) -> Output:
     page = store.search_runs(experiments=args.experiment, filter=args.filter, order_by=args.order_by,
                              max_results=args.max, page_token=args.page_token)
-    text = _runs_table(page.runs)
+    text = _runstable(page.runs)
     if page.next_page_token is not None:
         text += f"\nnext page: {page.next_page_token}"
     return Output(page.to_dict(), text)
@@ -92,9 +99,9 @@ def _runs_metrics(store: TrackingStore, args: argparse.Namespace) -> Output:
     history = store.metric_history(store.resolve_run_id(args.run), args.key, args.max_points)
     headers = ["STEP", "TIMESTAMP", "VALUE", "MIN", "MAX"][:5 if history.downsampled else 3]
     columns = zip(history.steps, history.timestamps, history.values, history.mins, history.maxs)
-    rows = [[str(step), _time(ts), _number(value), _number(low), _number(high)][:len(headers)]
+    rows = [[str(step), time(ts), number(value), number(low), number(high)][:len(headers)]
             for step, ts, value, low, high in columns]
-    text = _table([headers, *rows], right={0, 2, 3, 4})
+    text = table([headers, *rows], right={0, 2, 3, 4})
     if history.downsampled:
         text += (f"\n{history.total_points} points shown as {len(rows)} buckets "
                  "(each: its last point, and the min and max of the bucket)")
@@ -103,9 +110,9 @@ def _runs_metrics(store: TrackingStore, args: argparse.Namespace) -> Output:
 
 def _artifacts_list(store: TrackingStore, args: argparse.Namespace) -> Output:
     artifacts = store.list_artifacts(store.resolve_run_id(args.run), args.path)
-    rows = [[a.path, _size(a.size), a.sha256[:12]] for a in artifacts]
+    rows = [[a.path, size(a.size), a.sha256[:12]] for a in artifacts]
     return Output({"artifacts": [a.to_dict() for a in artifacts]},
-                  _table([["PATH", "SIZE", "SHA256"], *rows], right={1}))
+                  table([["PATH", "SIZE", "SHA256"], *rows], right={1}))
 
 
 def _artifacts_download(store: TrackingStore, args: argparse.Namespace) -> Output:
@@ -115,29 +122,29 @@ def _artifacts_download(store: TrackingStore, args: argparse.Namespace) -> Outpu
 
 # -- human output ------------------------------------------------------------------------------------------------
 
-def _runs_table(runs: list[RunInfo]) -> str:
+def _runstable(runs: list[RunInfo]) -> str:
     keys = sorted({key for run in runs for key in run.metrics})[:METRIC_COLUMNS]
     rows = [
-        [run.id[:8], run.experiment, run.name, run.status.value, _time(run.started_at), _duration(run.duration),
-         *(_number(run.metrics[key].last) if key in run.metrics else "-" for key in keys)]
+        [run.id[:8], run.experiment, run.name, run.status.value, time(run.started_at), duration(run.duration),
+         *(number(run.metrics[key].last) if key in run.metrics else "-" for key in keys)]
         for run in runs
     ]
     headers = ["ID", "EXPERIMENT", "NAME", "STATUS", "STARTED", "DURATION", *keys]
-    return _table([headers, *rows], right=range(5, len(headers)))
+    return table([headers, *rows], right=range(5, len(headers)))
 
 
 def _run_text(run: RunInfo) -> str:
     fields = {
         "id": run.id, "name": run.name, "experiment": f"{run.experiment} (id {run.experiment_id})",
-        "status": run.status.value, "parent": run.parent_id, "created": _time(run.created_at),
-        "started": _time(run.started_at), "ended": _time(run.ended_at), "duration": _duration(run.duration),
+        "status": run.status.value, "parent": run.parent_id, "created": time(run.created_at),
+        "started": time(run.started_at), "ended": time(run.ended_at), "duration": duration(run.duration),
         "user": run.user, "source": " ".join(filter(None, [run.source_type, run.source_name])),
         "compute": run.compute, "git commit": run.git_commit, "snapshot": run.snapshot_id,
     }
-    metric_rows = [[s.key, _number(s.last), _number(s.min), _number(s.max), str(s.last_step), str(s.count)]
+    metric_rows = [[s.key, number(s.last), number(s.min), number(s.max), str(s.last_step), str(s.count)]
                    for s in run.metrics.values()]
     sections = [
-        _table([[name, value or "-"] for name, value in fields.items()]),
+        table([[name, value or "-"] for name, value in fields.items()]),
         _section("params", [[key, value] for key, value in run.params.items()]),
         _section("tags", [[key, value] for key, value in run.tags.items()]),
         _section("metrics", [["KEY", "LAST", "MIN", "MAX", "STEP", "POINTS"], *metric_rows] if metric_rows else [],
@@ -149,50 +156,7 @@ def _run_text(run: RunInfo) -> str:
 
 
 def _section(title: str, rows: list[list[str]], right: Collection[int] = ()) -> str:
-    return f"{title}:\n" + textwrap.indent(_table(rows, right), "  ") if rows else f"{title}: none"
-
-
-def _table(rows: list[list[str]], right: Collection[int] = ()) -> str:
-    """Rows as columns two spaces apart, left-aligned except the column indexes in `right` (numbers)."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.rjust(width) if i in right else cell.ljust(width)
-                  for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
-        for row in rows
-    )
-
-
-def _time(timestamp: float | None) -> str:
-    """Local time to the second: what a person compares with their clock."""
-    return "-" if timestamp is None else datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return f"{days}d {hours:02d}h"
-    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s"
-
-
-def _number(value: float | None) -> str:
-    return "-" if value is None else format(value, ".6g")
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("KiB", "MiB", "GiB", "TiB"):
-        value /= 1024
-        if value < 1024 or unit == "TiB":
-            break
-    return f"{value:.1f} {unit}"
+    return f"{title}:\n" + textwrap.indent(table(rows, right), "  ") if rows else f"{title}: none"
 
 
 # -- arguments ---------------------------------------------------------------------------------------------------
@@ -200,7 +164,8 @@ def _size(size: int) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mlext", description="Read a jupyter-mlext workspace from the terminal.")
     _add_global_options(parser, on_command=False)
-    groups = parser.add_subparsers(dest="group", required=True, metavar="{experiments,runs,artifacts}")
+    groups = parser.add_subparsers(dest="group", required=True,
+                                   metavar="{experiments,runs,artifacts,compute,submit,server,agent}")
 
     experiments = _group(groups, "experiments", "the workspace's experiments")
     _command(experiments, "list", _experiments_list, "experiments with their run counts")
@@ -226,6 +191,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("run", metavar="RUN", help="run id or a unique prefix")
         command.add_argument("path", metavar="PATH", nargs="?", help="one artifact or folder (default: all)")
     download.add_argument("--dest", default=".", metavar="DIR", help="destination folder (default: .)")
+
+    cli_compute.register(groups, runs, _group, _command)
     return parser
 
 
@@ -238,6 +205,7 @@ def _add_global_options(parser: argparse.ArgumentParser, on_command: bool) -> No
 
 
 def _group(groups: Any, name: str, help: str) -> Any:
+    """A command group (`mlext runs …`); its actions are added with `_command`."""
     return groups.add_parser(name, help=help, description=help).add_subparsers(
         dest="action", required=True, metavar="ACTION")
 

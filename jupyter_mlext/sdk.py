@@ -25,32 +25,48 @@ from types import TracebackType
 from typing import Any
 
 from ._writer import MetricWriter
-from .errors import InvalidInput
-from .models import Artifact, Experiment, MetricHistory, RunInfo, RunStatus
+from .compute import submit as compute_submit
+from .errors import InvalidInput, MLExtError
+from .models import Artifact, Experiment, LogChunk, MetricHistory, RunInfo, RunStatus
 from .store import TrackingStore, resolve_workspace, validate_point
+from .store.http import TOKEN_ENV, HttpTrackingClient, is_http_uri
+from .store.logs import MAX_CHUNK_BYTES, read_log
 from .store.validation import check_relative_path
 
 DEFAULT_EXPERIMENT = "Default"
 RUN_ID_ENV = "MLEXT_RUN_ID"
 EXPERIMENT_ENV = "MLEXT_EXPERIMENT"
+TRACKING_URI_ENV = "MLEXT_TRACKING_URI"
+WAIT_POLL_S = 0.25
 
 _registry_lock = threading.Lock()
-_stores: dict[Path, tuple[TrackingStore, MetricWriter]] = {}
+_stores: dict[Path | str, tuple[TrackingStore, MetricWriter]] = {}
 _active: list[Run] = []
 _context_run: Run | None = None
 _uncaught: list[BaseException] = []
 
 
 def _open(workspace: str | os.PathLike[str] | None) -> tuple[TrackingStore, MetricWriter]:
-    """One store and one writer per workspace and process, shared by every run."""
-    paths = resolve_workspace(workspace)
+    """One store and one writer per workspace (or tracking server) and process, shared by every run.
+
+    `workspace` (else MLEXT_TRACKING_URI, else MLEXT_WORKSPACE) picks the transport: an http(s):// URL is a
+    jupyter-mlext server reached over its REST API (token from MLEXT_TRACKING_TOKEN), anything else a folder.
+    """
+    if workspace is None:
+        workspace = os.environ.get(TRACKING_URI_ENV) or None
+    if is_http_uri(workspace):
+        key: Path | str = str(workspace).rstrip("/")
+        opener = lambda: HttpTrackingClient(str(key), os.environ.get(TOKEN_ENV))  # noqa: E731
+    else:
+        paths = resolve_workspace(workspace)
+        key, opener = paths.root, lambda: TrackingStore(paths)  # noqa: E731
     with _registry_lock:
-        if paths.root not in _stores:
+        if key not in _stores:
             if not _stores:
                 _install_exit_hooks()
-            store = TrackingStore(paths)
-            _stores[paths.root] = (store, MetricWriter(store))
-        return _stores[paths.root]
+            store = opener()
+            _stores[key] = (store, MetricWriter(store))
+        return _stores[key]
 
 
 class Run:
@@ -170,6 +186,40 @@ class Run:
     def flush(self) -> None:
         """Commit every point this process has logged so far."""
         self._writer.flush()
+
+    # -- following a submitted run -------------------------------------------------------------------------------
+
+    def read_log(self, offset: int = 0, max_bytes: int = MAX_CHUNK_BYTES) -> LogChunk:
+        """A chunk of the run's log (stdout/stderr of a submitted script) from `offset`; a negative offset counts
+        from the end. Follow a running run by asking again from `next_offset` until `complete`."""
+        return read_log(self._local_store("reading logs"), self.id, offset, max_bytes)
+
+    def wait(self, timeout: float | None = None, show_output: bool = False) -> RunStatus:
+        """Block until the run ends (or `timeout` seconds pass) and return its status; with `show_output` its log
+        is printed as it grows. The counterpart of Azure ML's `wait_for_completion`."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        offset = 0
+        while True:
+            status = self.status
+            if show_output:
+                chunk = self.read_log(offset)
+                sys.stdout.write(chunk.text)
+                offset = chunk.next_offset
+            if status.is_terminal and (not show_output or chunk.complete):
+                return status
+            if deadline is not None and time.monotonic() >= deadline:
+                return status
+            time.sleep(WAIT_POLL_S)
+
+    def cancel(self) -> RunStatus:
+        """Cancel a queued or running submitted run; returns the status right after the request."""
+        compute_submit.cancel(self._local_store("canceling runs"), self.id)
+        return self.status
+
+    def _local_store(self, what: str) -> TrackingStore:
+        if not isinstance(self._store, TrackingStore):
+            raise MLExtError(f"{what} needs the workspace folder, not the tracking server {self._store.paths.root}")
+        return self._store
 
     # -- lifecycle ----------------------------------------------------------------------------------------------
 
@@ -291,6 +341,35 @@ def search_runs(
     result = RunList(Run(info.id, store.paths.root) for info in page.runs)
     result.next_page_token = page.next_page_token
     return result
+
+
+def submit(
+    script: str | os.PathLike[str],
+    args: Sequence[str] = (),
+    *,
+    source_dir: str | os.PathLike[str] | None = None,
+    compute: str = "local",
+    experiment: str | None = None,
+    name: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    tags: Mapping[str, Any] | None = None,
+    timeout: float | None = None,
+    workspace: str | os.PathLike[str] | None = None,
+) -> Run:
+    """Queue `script` (inside `source_dir`, default its own folder) as a run on the compute target `compute`.
+
+    The source folder is snapshotted first, so later edits do not change what runs. A dispatcher (the Jupyter
+    server's, or `mlext agent`) starts it; follow it with `run.wait(show_output=True)`.
+    """
+    store, _ = _open(workspace)
+    if not isinstance(store, TrackingStore):
+        raise MLExtError("submitting needs the workspace folder; MLEXT_TRACKING_URI points at a server")
+    info = compute_submit.submit(
+        store, script, args, source_dir=source_dir, compute=compute,
+        experiment=experiment or os.environ.get(EXPERIMENT_ENV) or DEFAULT_EXPERIMENT, name=name, params=params,
+        tags=tags, timeout_s=timeout, user=_user(),
+    )
+    return Run(info.id, store.paths.root)
 
 
 def flush() -> None:

@@ -1,4 +1,4 @@
-"""Submitting a script as a run: check everything, snapshot the source folder, queue the run.
+"""Submitting a script as a run (check everything, snapshot the source folder, queue the run) and canceling one.
 
 Everything that can be refused is checked before anything is written, and the run and its job are created in
 one transaction, so a refused submission leaves no half-created run behind. The SDK (`mlx.submit`), the CLI
@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInput
-from ..models import JobSpec, RunInfo
+from ..models import Job, JobSpec, RunInfo, TargetKind
 from ..store import TrackingStore
 from ..store.compute import ComputeStore
+from .dispatcher import Dispatcher
+from .local import LocalBackend
 from .snapshot import create_snapshot
 
 
@@ -52,6 +54,12 @@ def submit(
         experiment, name=name, parent_id=parent_id, user=user, source_type="job", source_name=spec.entry,
         compute=spec.target, snapshot_id=snapshot_id, params=params, tags=tags, job=spec,
     )
+
+
+def cancel(store: TrackingStore, run_id: str) -> Job:
+    """Cancel a submitted run from any process (SDK, CLI): the job records the request, which the run's supervisor
+    and the dispatcher watch; a local run's supervisor is also signalled at once."""
+    return Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)}).cancel(run_id)
 
 
 def _inside(script: Path, source: Path) -> Path:

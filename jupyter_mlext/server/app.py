@@ -18,7 +18,7 @@ from ..compute.local import LocalBackend
 from ..models import TargetKind
 from ..store import TrackingStore, resolve_workspace
 from ..store.compute import ComputeStore
-from .events import EventHub
+from .events import STOP_WAIT_S, EventHub, wait_flag
 from .events_handler import EventsHandler
 from .routes import api_routes
 
@@ -76,8 +76,7 @@ class MLExtApp(ExtensionApp):
                 await asyncio.to_thread(self.dispatcher.tick)
             except Exception:  # logged; the next pass retries
                 self.log.exception("jupyter-mlext dispatcher pass failed")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(changed.wait(), self.dispatch_interval)
+            await wait_flag(changed, self.dispatch_interval)
             changed.clear()
 
     async def _prune_loop(self) -> None:
@@ -90,9 +89,8 @@ class MLExtApp(ExtensionApp):
     async def stop_extension(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=STOP_WAIT_S)
         await self.hub.stop()
-        self.dispatcher.close()
-        self.settings["mlext_store"].close()
+        await asyncio.to_thread(self.dispatcher.close)
+        await asyncio.to_thread(self.settings["mlext_store"].close)

@@ -8,32 +8,19 @@ notification. Clients resume with `?cursor=<last seq>` and miss nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-from collections.abc import Callable
-from pathlib import Path
-
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from ..models import Event
 from ..store import TrackingStore
+from ..store.watch import stop_observer, watch_database
 
 log = logging.getLogger(__name__)
 
 FALLBACK_WAKEUP_S = 1.0
 BATCH = 1000
-
-
-class _DatabaseChanges(FileSystemEventHandler):
-    def __init__(self, database: Path, notify: Callable[[], None]) -> None:
-        self.names = {database.name, database.name + "-wal"}
-        self.notify = notify
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if Path(str(event.src_path)).name in self.names:
-            self.notify()
+STOP_WAIT_S = 5.0
 
 
 class EventHub:
@@ -51,22 +38,15 @@ class EventHub:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self.cursor = await asyncio.to_thread(self.store.latest_event)
-        observer = Observer()
-        handler = _DatabaseChanges(self.store.paths.database, lambda: loop.call_soon_threadsafe(self._changed.set))
-        observer.schedule(handler, str(self.store.paths.root), recursive=False)
-        observer.daemon = True
-        observer.start()
-        self._observer = observer
+        self._observer = watch_database(self.store.paths, lambda: loop.call_soon_threadsafe(self._changed.set))
         self._task = asyncio.create_task(self._pump())
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait({self._task}, timeout=STOP_WAIT_S)
         if self._observer is not None:
-            self._observer.stop()
-            await asyncio.to_thread(self._observer.join, 5)
+            await asyncio.to_thread(stop_observer, self._observer)
 
     def listen(self) -> asyncio.Event:
         """An event set on every database change (callers clear it themselves)."""
@@ -84,8 +64,7 @@ class EventHub:
 
     async def _pump(self) -> None:
         while True:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), FALLBACK_WAKEUP_S)
+            await wait_flag(self._changed, FALLBACK_WAKEUP_S)
             self._changed.clear()
             for flag in self._listeners:
                 flag.set()
@@ -104,6 +83,19 @@ class EventHub:
                 self.cursor = batch[-1].seq
             if len(batch) < BATCH:
                 return
+
+
+async def wait_flag(flag: asyncio.Event, timeout: float) -> None:
+    """Wait until `flag` is set or `timeout` passes.
+
+    Not `asyncio.wait_for(flag.wait(), ...)`: before Python 3.12 that can swallow a cancellation arriving as the
+    flag is set, and a loop built on it then never stops (a server shutdown hung on exactly that).
+    """
+    waiter = asyncio.ensure_future(flag.wait())
+    try:
+        await asyncio.wait({waiter}, timeout=timeout)
+    finally:
+        waiter.cancel()
 
 
 def event_message(event: Event) -> str:

@@ -1,0 +1,136 @@
+"""`mlext` commands for running things: submit a script, follow its log, cancel it, manage compute targets, and
+start the headless server (`mlext server`) or the dispatcher alone (`mlext agent`)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time as clock
+from typing import Any
+
+from .cli_format import Output, table, time
+from .compute.agent import run_agent
+from .compute.submit import cancel, submit
+from .errors import InvalidInput
+from .models import TargetKind
+from .store import TrackingStore
+from .store.compute import ComputeStore
+from .store.logs import read_log
+
+FOLLOW_POLL_S = 0.5
+
+
+def register(groups: Any, runs: Any, group: Any, command: Any) -> None:
+    """Add the compute commands to the parser built in cli.py (`runs` is its `runs` group)."""
+    cancel = command(runs, "cancel", _runs_cancel, "cancel a queued or running submitted run")
+    cancel.add_argument("run", metavar="RUN", help="run id or a unique prefix")
+    logs = command(runs, "logs", _runs_logs, "print a run's log (stdout and stderr of a submitted script)")
+    logs.add_argument("run", metavar="RUN", help="run id or a unique prefix")
+    logs.add_argument("--follow", "-f", action="store_true", help="keep printing until the run ends")
+
+    targets = group(groups, "compute", "compute targets that submitted runs execute on")
+    command(targets, "list", _compute_list, "targets with their concurrency and current load")
+    create = command(targets, "create", _compute_create, "add a target")
+    create.add_argument("name", metavar="NAME")
+    create.add_argument("--kind", choices=[k.value for k in TargetKind], default="local")
+    create.add_argument("--address", metavar="URL", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    create.add_argument("--concurrency", type=int, default=1, metavar="N", help="runs at once (default: 1)")
+    delete = command(targets, "delete", _compute_delete, "remove a target without queued or active runs")
+    delete.add_argument("name", metavar="NAME")
+
+    job = groups.add_parser("submit", help="run a script on a compute target as a tracked run",
+                            usage="mlext submit SCRIPT [options] [-- SCRIPT ARGS]",
+                            description="Snapshot the script's folder and queue it; a server or agent runs it. "
+                                        "Everything after -- is passed to the script.")
+    job.add_argument("script", metavar="SCRIPT")
+    job.add_argument("--compute", default="local", metavar="TARGET", help="compute target (default: local)")
+    job.add_argument("--experiment", default="Default", metavar="NAME")
+    job.add_argument("--name", metavar="NAME", help="display name of the run")
+    job.add_argument("--source-dir", metavar="DIR", help="folder to snapshot (default: the script's folder)")
+    job.add_argument("--timeout", type=float, metavar="SECONDS", help="fail the run after this long")
+    job.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="log a param (repeatable)")
+    job.add_argument("--workspace", metavar="PATH", help="workspace directory")
+    job.add_argument("--json", action="store_true", help="print JSON")
+    job.set_defaults(command=_submit, creates_workspace=True)
+
+    agent = groups.add_parser("agent", help="run queued jobs of a workspace without a Jupyter server",
+                              description="The dispatcher alone: starts queued runs until interrupted.")
+    agent.add_argument("--workspace", metavar="PATH")
+    agent.set_defaults(command=_agent, creates_workspace=True, json=False)
+
+    server = groups.add_parser("server", help="the REST API, live events and dispatcher without JupyterLab",
+                               description="Start a headless Jupyter server with only jupyter-mlext (127.0.0.1 "
+                                           "unless --ServerApp.ip is given); other options go to the server.")
+    server.add_argument("--workspace", metavar="PATH")
+    server.set_defaults(launch=_server)
+
+
+def _runs_cancel(store: TrackingStore, args: argparse.Namespace) -> Output:
+    run_id = store.resolve_run_id(args.run)
+    job = cancel(store, run_id)
+    status = store.get_run(run_id).status.value
+    return Output(job.to_dict(), f"cancel requested for {run_id} (now {status})")
+
+
+def _runs_logs(store: TrackingStore, args: argparse.Namespace) -> Output:
+    run_id = store.resolve_run_id(args.run)
+    chunk = read_log(store, run_id)
+    text = [chunk.text]
+    while args.follow and not chunk.complete:
+        sys.stdout.write(chunk.text)
+        sys.stdout.flush()
+        clock.sleep(FOLLOW_POLL_S)
+        chunk = read_log(store, run_id, chunk.next_offset)
+        text = [chunk.text]
+    return Output({"run_id": run_id, "text": "".join(text)}, "".join(text).rstrip("\n"))
+
+
+def _compute_list(store: TrackingStore, args: argparse.Namespace) -> Output:
+    targets = ComputeStore(store).list_targets()
+    rows = [[t.name, t.kind.value, t.address or "-", str(t.concurrency), str(t.busy), str(t.queued), time(t.created_at)]
+            for t in targets]
+    return Output({"targets": [t.to_dict() for t in targets]},
+                  table([["NAME", "KIND", "ADDRESS", "CONCURRENCY", "BUSY", "QUEUED", "CREATED"], *rows],
+                        right={3, 4, 5}))
+
+
+def _compute_create(store: TrackingStore, args: argparse.Namespace) -> Output:
+    target = ComputeStore(store).create_target(args.name, args.kind, args.address, args.concurrency)
+    return Output(target.to_dict(), f"created compute target {target.name} ({target.kind.value})")
+
+
+def _compute_delete(store: TrackingStore, args: argparse.Namespace) -> Output:
+    ComputeStore(store).delete_target(args.name)
+    return Output({"deleted": args.name}, f"deleted compute target {args.name}")
+
+
+def _submit(store: TrackingStore, args: argparse.Namespace) -> Output:
+    params = dict(_key_value(item) for item in args.param)
+    run = submit(store, args.script, args.script_args, source_dir=args.source_dir, compute=args.compute,
+                 experiment=args.experiment, name=args.name, params=params, timeout_s=args.timeout)
+    return Output(run.to_dict(), f"submitted {run.id} ({run.name}) to {run.compute}: {run.status.value}")
+
+
+def _key_value(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+        raise InvalidInput(f"--param takes KEY=VALUE, got {item!r}", field="param")
+    return key, value
+
+
+def _agent(store: TrackingStore, args: argparse.Namespace) -> Output:
+    print(f"mlext agent: dispatching runs of {store.paths.root} (Ctrl-C to stop)", file=sys.stderr)
+    run_agent(store)
+    return Output({}, "mlext agent: stopped")
+
+
+def _server(args: argparse.Namespace, server_args: list[str]) -> int:
+    from .server.app import MLExtApp
+
+    argv = list(server_args)
+    if args.workspace:
+        argv.append(f"--MLExtApp.workspace={args.workspace}")
+    if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in argv):
+        argv.append("--ServerApp.ip=127.0.0.1")
+    argv.append("--ServerApp.open_browser=False")
+    MLExtApp.launch_instance(argv)
+    return 0
