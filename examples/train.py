@@ -3,11 +3,14 @@
     python examples/train.py --lr 0.05 --epochs 200
 
 Run as a plain script it logs into an offline run (`mlx.Run.get_context()`); submitted to a compute target it
-logs into the submitted run. Either way the run gets the params, one `loss` point per epoch, and a plot.
+logs into the submitted run. Either way the run gets the params, one `mse` point per epoch, a plot, and the
+fitted model in `outputs/model.json` (a submitted run collects `./outputs` as artifacts while it runs).
 """
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
 import matplotlib
 
@@ -25,8 +28,8 @@ def make_data(seed: int = 0, n: int = 500) -> tuple[np.ndarray, np.ndarray]:
     return features, target
 
 
-def fit(run: mlx.Run, lr: float, epochs: int, seed: int = 0) -> float:
-    """Train and log; returns the final mean squared error."""
+def fit(run: mlx.Run, lr: float, epochs: int, seed: int = 0) -> dict[str, object]:
+    """Train and log; returns the fitted model and its final mean squared error."""
     features, target = make_data(seed)
     weights, bias = np.zeros(features.shape[1]), 0.0
     for epoch in range(epochs):
@@ -34,6 +37,8 @@ def fit(run: mlx.Run, lr: float, epochs: int, seed: int = 0) -> float:
         weights -= lr * 2 * features.T @ error / len(target)
         bias -= lr * 2 * error.mean()
         run.log("mse", float((error**2).mean()), step=epoch)
+        if epoch % 50 == 0:
+            print(f"epoch {epoch}: mse {float((error**2).mean()):.4f}", flush=True)
     mse = float(((features @ weights + bias - target) ** 2).mean())
     run.log("final_mse", mse)
     figure, axes = plt.subplots(figsize=(4, 3))
@@ -41,7 +46,7 @@ def fit(run: mlx.Run, lr: float, epochs: int, seed: int = 0) -> float:
     axes.set(xlabel="target", ylabel="prediction", title=f"lr={lr}")
     run.log_figure(figure, "predictions.png", dpi=80)
     plt.close(figure)
-    return mse
+    return {"weights": weights.tolist(), "bias": bias, "mse": mse}
 
 
 def main() -> None:
@@ -51,7 +56,10 @@ def main() -> None:
     args = parser.parse_args()
     run = mlx.Run.get_context()
     run.log_params(lr=args.lr, epochs=args.epochs)
-    print(f"final mse {fit(run, args.lr, args.epochs):.4f}")
+    model = fit(run, args.lr, args.epochs)
+    Path("outputs").mkdir(exist_ok=True)
+    Path("outputs/model.json").write_text(json.dumps(model, indent=1))
+    print(f"final mse {model['mse']:.4f}")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ def register(groups: Any, runs: Any, group: Any, command: Any) -> None:
     create.add_argument("--kind", choices=[k.value for k in TargetKind], default="local")
     create.add_argument("--address", metavar="URL", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     create.add_argument("--concurrency", type=int, default=1, metavar="N", help="runs at once (default: 1)")
+    create.set_defaults(creates_workspace=True)
     delete = command(targets, "delete", _compute_delete, "remove a target without queued or active runs")
     delete.add_argument("name", metavar="NAME")
 
@@ -48,19 +49,19 @@ def register(groups: Any, runs: Any, group: Any, command: Any) -> None:
     job.add_argument("--source-dir", metavar="DIR", help="folder to snapshot (default: the script's folder)")
     job.add_argument("--timeout", type=float, metavar="SECONDS", help="fail the run after this long")
     job.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="log a param (repeatable)")
-    job.add_argument("--workspace", metavar="PATH", help="workspace directory")
-    job.add_argument("--json", action="store_true", help="print JSON")
+    job.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS, help="workspace directory")
+    job.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     job.set_defaults(command=_submit, creates_workspace=True)
 
     agent = groups.add_parser("agent", help="run queued jobs of a workspace without a Jupyter server",
                               description="The dispatcher alone: starts queued runs until interrupted.")
-    agent.add_argument("--workspace", metavar="PATH")
+    agent.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS)
     agent.set_defaults(command=_agent, creates_workspace=True, json=False)
 
     server = groups.add_parser("server", help="the REST API, live events and dispatcher without JupyterLab",
                                description="Start a headless Jupyter server with only jupyter-mlext (127.0.0.1 "
                                            "unless --ServerApp.ip is given); other options go to the server.")
-    server.add_argument("--workspace", metavar="PATH")
+    server.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS)
     server.set_defaults(launch=_server)
 
 
@@ -72,15 +73,18 @@ def _runs_cancel(store: TrackingStore, args: argparse.Namespace) -> Output:
 
 
 def _runs_logs(store: TrackingStore, args: argparse.Namespace) -> Output:
+    """With --follow the text is printed as it grows; with --json as well it is gathered into one document."""
     run_id = store.resolve_run_id(args.run)
     chunk = read_log(store, run_id)
     text = [chunk.text]
     while args.follow and not chunk.complete:
-        sys.stdout.write(chunk.text)
-        sys.stdout.flush()
+        if not args.json:
+            sys.stdout.write("".join(text))
+            sys.stdout.flush()
+            text = []
         clock.sleep(FOLLOW_POLL_S)
         chunk = read_log(store, run_id, chunk.next_offset)
-        text = [chunk.text]
+        text.append(chunk.text)
     return Output({"run_id": run_id, "text": "".join(text)}, "".join(text).rstrip("\n"))
 
 
