@@ -17,6 +17,20 @@ from .sdk import (
     start_run,
     submit,
 )
+from .sdk_models import (
+    delete_model_alias,
+    delete_model_tag,
+    delete_model_version,
+    download_model,
+    get_model,
+    list_models,
+    model_history,
+    model_lineage,
+    register_model,
+    search_model_versions,
+    set_model_alias,
+    set_model_tags,
+)
 
 try:
     from ._version import __version__
@@ -31,15 +45,27 @@ __all__ = [
     "Run",
     "RunStatus",
     "WorkspaceError",
-    "__version__",
     "active_run",
+    "delete_model_alias",
+    "delete_model_tag",
+    "delete_model_version",
+    "download_model",
     "flush",
+    "get_model",
     "get_run",
     "list_experiments",
+    "list_models",
     "log",
+    "model_history",
+    "model_lineage",
+    "register_model",
+    "search_model_versions",
     "search_runs",
+    "set_model_alias",
+    "set_model_tags",
     "start_run",
     "submit",
+    "__version__",
 ]
 
 

@@ -1,6 +1,7 @@
 """The `mlext` command line: read a workspace from a terminal, a script or CI without starting Jupyter.
 
-Compute commands (submit, cancel, logs, targets, server, agent) are in cli_compute.py.
+Compute commands (submit, cancel, logs, targets, server, agent) are in cli_compute.py, the model registry in
+cli_models.py.
 
     mlext experiments list
     mlext runs search "metrics.loss < 0.2 and params.lr = 0.01" --order-by "metrics.loss ASC"
@@ -22,7 +23,7 @@ import textwrap
 from collections.abc import Callable, Collection
 from typing import Any
 
-from . import cli_compute
+from . import cli_compute, cli_models
 from .cli_format import Output, duration, number, size, table, time
 from .errors import MLExtError, WorkspaceError
 from .models import RunInfo
@@ -193,6 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     download.add_argument("--dest", default=".", metavar="DIR", help="destination folder (default: .)")
 
     cli_compute.register(groups, runs, _group, _command)
+    cli_models.register(groups, _group, _command)
     return parser
 
 

@@ -7,10 +7,9 @@ import sys
 import time as clock
 from typing import Any
 
-from .cli_format import Output, table, time
+from .cli_format import Output, key_values, table, time
 from .compute.agent import run_agent
 from .compute.submit import cancel, submit
-from .errors import InvalidInput
 from .models import TargetKind
 from .store import TrackingStore
 from .store.compute import ComputeStore
@@ -108,17 +107,10 @@ def _compute_delete(store: TrackingStore, args: argparse.Namespace) -> Output:
 
 
 def _submit(store: TrackingStore, args: argparse.Namespace) -> Output:
-    params = dict(_key_value(item) for item in args.param)
+    params = key_values(args.param, "param")
     run = submit(store, args.script, args.script_args, source_dir=args.source_dir, compute=args.compute,
                  experiment=args.experiment, name=args.name, params=params, timeout_s=args.timeout)
     return Output(run.to_dict(), f"submitted {run.id} ({run.name}) to {run.compute}: {run.status.value}")
-
-
-def _key_value(item: str) -> tuple[str, str]:
-    key, sep, value = item.partition("=")
-    if not sep or not key:
-        raise InvalidInput(f"--param takes KEY=VALUE, got {item!r}", field="param")
-    return key, value
 
 
 def _agent(store: TrackingStore, args: argparse.Namespace) -> Output:

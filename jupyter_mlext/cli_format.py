@@ -1,9 +1,11 @@
-"""Terminal output shared by the `mlext` commands: aligned tables and short renderings of times and sizes."""
+"""Shared by the `mlext` commands: aligned tables, short renderings of times and sizes, KEY=VALUE options."""
 from __future__ import annotations
 
 import datetime
 from collections.abc import Collection
 from typing import Any, NamedTuple
+
+from .errors import InvalidInput
 
 
 class Output(NamedTuple):
@@ -52,3 +54,14 @@ def size(size: int) -> str:
         if value < 1024 or unit == "TiB":
             break
     return f"{value:.1f} {unit}"
+
+
+def key_values(items: list[str], option: str) -> dict[str, str]:
+    """Repeated `--OPTION KEY=VALUE` arguments as a mapping."""
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InvalidInput(f"--{option} takes KEY=VALUE, got {item!r}", field=option)
+        pairs[key] = value
+    return pairs

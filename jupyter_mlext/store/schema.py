@@ -173,6 +173,72 @@ def m003_compute_and_events(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration
+def m004_model_registry(db: sqlite_utils.Database) -> None:
+    _execute_all(
+        db,
+        """
+        CREATE TABLE registered_models (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at REAL NOT NULL,
+            last_version INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE model_versions (
+            model_id INTEGER NOT NULL REFERENCES registered_models(id),
+            version INTEGER NOT NULL,
+            run_id TEXT REFERENCES runs(id),
+            source TEXT NOT NULL,
+            stored TEXT NOT NULL,
+            location TEXT NOT NULL,
+            framework TEXT,
+            description TEXT,
+            user TEXT,
+            created_at REAL NOT NULL,
+            size INTEGER NOT NULL,
+            file_count INTEGER NOT NULL,
+            PRIMARY KEY (model_id, version)
+        );
+        CREATE INDEX model_versions_by_run ON model_versions(run_id);
+        CREATE TABLE model_version_tags (
+            model_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model_id, version, key),
+            FOREIGN KEY (model_id, version) REFERENCES model_versions(model_id, version) ON DELETE CASCADE
+        );
+        CREATE TABLE model_version_properties (
+            model_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model_id, version, key),
+            FOREIGN KEY (model_id, version) REFERENCES model_versions(model_id, version) ON DELETE CASCADE
+        );
+        CREATE TABLE model_aliases (
+            model_id INTEGER NOT NULL,
+            alias TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (model_id, alias),
+            FOREIGN KEY (model_id, version) REFERENCES model_versions(model_id, version)
+        );
+        CREATE TABLE model_history (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at REAL NOT NULL,
+            user TEXT,
+            model_id INTEGER NOT NULL REFERENCES registered_models(id),
+            version INTEGER,
+            action TEXT NOT NULL,
+            key TEXT,
+            value TEXT,
+            previous TEXT
+        );
+        CREATE INDEX model_history_by_model ON model_history(model_id, seq)
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the schema up to date, under the write lock so that racing openers apply each migration once."""
     with write_transaction(db):

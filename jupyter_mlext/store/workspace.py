@@ -38,6 +38,11 @@ class WorkspacePaths:
         """Working folders of submitted runs (`runs/<id>/wd`), which outlive the process for inspection."""
         return self.root / "runs"
 
+    @property
+    def models(self) -> Path:
+        """Files of registered model versions: `models/<model id>/<version>/`."""
+        return self.root / "models"
+
     def run_artifacts(self, run_id: str) -> Path:
         return self.artifacts / run_id
 
