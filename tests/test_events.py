@@ -62,3 +62,18 @@ async def test_events_socket_refuses_unauthenticated_clients(jp_ws_fetch):
     with pytest.raises(HTTPClientError) as raised:
         await jp_ws_fetch("mlext", "api", "events", headers={"Authorization": ""})
     assert raised.value.code in (302, 401, 403)  # 302: sent to the login page instead
+
+
+async def test_a_client_behind_the_pruned_feed_is_told_to_reload(jp_ws_fetch, workspace):
+    writer = TrackingStore(workspace)
+    try:
+        for _ in range(5):
+            writer.create_run("old")
+        writer.prune_events(keep=2)
+        latest = writer.latest_event()
+    finally:
+        writer.close()
+    ws = await jp_ws_fetch("mlext", "api", "events", params={"cursor": "1"})
+    assert await _next(ws) == {"type": "reset", "cursor": latest}
+    assert (await _next(ws, "ready"))["cursor"] == latest
+    ws.close()

@@ -35,6 +35,12 @@ class EventsHandler(JupyterHandler, websocket.WebSocketHandler):
         self.queue = self.hub.subscribe()
         store = self.hub.store
         sent = self.cursor if self.cursor is not None else await asyncio.to_thread(store.latest_event)
+        oldest = await asyncio.to_thread(store.oldest_event)
+        if oldest is not None and sent < oldest - 1:
+            # Events after the client's cursor were pruned: it cannot catch up by replay, so it reloads its
+            # views and follows from now on.
+            sent = await asyncio.to_thread(store.latest_event)
+            self.write_message(json.dumps({"type": "reset", "cursor": sent}))
         while True:
             backlog = await asyncio.to_thread(store.events_since, sent, BATCH)
             for event in backlog:

@@ -39,6 +39,10 @@ def latest_seq(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
 
 
+def oldest_seq(conn: sqlite3.Connection) -> int | None:
+    return conn.execute("SELECT min(seq) FROM events").fetchone()[0]
+
+
 def prune(conn: sqlite3.Connection, keep: int) -> int:
     """Drop all but the newest `keep` events; a client whose cursor is older reloads instead of resuming."""
     return conn.execute("DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - ?", (keep,)).rowcount

@@ -351,6 +351,11 @@ class TrackingStore:
         with self._lock:
             return events.latest_seq(self.db.conn)
 
+    def oldest_event(self) -> int | None:
+        """The oldest event still kept (older ones were pruned), or None if there are none."""
+        with self._lock:
+            return events.oldest_seq(self.db.conn)
+
     def prune_events(self, keep: int) -> int:
         with self._lock, self._write():
             return events.prune(self.db.conn, keep)
