@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..models import RunStatus
@@ -31,12 +32,27 @@ OUTPUTS = "outputs"
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: SIGKILL when the supervisor dies, whatever kills it (Linux only)."""
+def _libc_prctl() -> Callable[..., int] | None:
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+# Resolved once in the parent: the child of a multi-threaded parent (a Dask worker) must not load libraries
+# between fork and exec, another thread may have held the loader's lock at fork time.
+_PRCTL = _libc_prctl()
+
+
+def _die_with(parent_pid: int) -> Callable[[], None]:
+    """In the child before exec: SIGKILL when the thread that started it dies, whatever kills it (Linux only).
+    A parent that died before the request took effect is caught by comparing the parent pid."""
+    def request() -> None:
+        if _PRCTL is not None:
+            _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+    return request
 
 
 class OutputCollector:
@@ -111,12 +127,12 @@ class Execution:
         with self.channel.log_file().open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, job.entry, *job.args], cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with(os.getpid()),
             )
             self.channel.set_status(RunStatus.RUNNING)
             deadline = None if job.timeout_s is None else time.monotonic() + job.timeout_s
-            while self.process.poll() is None:
-                if self._stopped.wait(POLL_INTERVAL_S) or self.channel.cancel_requested():
+            while not self._exited_within(POLL_INTERVAL_S):
+                if self._stopped.is_set() or self.channel.cancel_requested():
                     self.stop("canceled")
                     self._terminate_group()
                     break
@@ -130,6 +146,16 @@ class Execution:
         collector.sweep(final=True)
         self.channel.record_exit(code)
         return code
+
+    def _exited_within(self, timeout: float) -> bool:
+        """Whether the script has exited, waiting up to `timeout`: a short script's end is noticed at once
+        (Popen polls every few ms), not at the next tick of the supervision loop."""
+        assert self.process is not None
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
 
     def _terminate_group(self) -> None:
         assert self.process is not None

@@ -13,6 +13,7 @@ import os
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Int, Unicode
 
+from ..compute.dask import DaskBackend
 from ..compute.dispatcher import Dispatcher
 from ..compute.local import LocalBackend
 from ..models import TargetKind
@@ -42,6 +43,12 @@ class MLExtApp(ExtensionApp):
         0.5, config=True, help="Longest wait (s) between dispatcher passes; changes to the workspace wake it sooner."
     )
     events_kept = Int(100_000, config=True, help="How many change-feed events the workspace keeps for resuming.")
+    tracking_url = Unicode(
+        "",
+        config=True,
+        help="This server's URL as Dask workers reach it, e.g. http://10.0.0.2:8888/ (default: its connection URL, "
+        "which names localhost unless the server listens on all interfaces). Runs on Dask report to it.",
+    )
 
     def initialize_settings(self) -> None:
         root = self.workspace or os.environ.get("MLEXT_WORKSPACE") or os.path.join(
@@ -51,7 +58,10 @@ class MLExtApp(ExtensionApp):
         compute = ComputeStore(store)
         if self.local_concurrency:
             compute.set_concurrency("local", self.local_concurrency)
-        self.dispatcher = Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)})
+        self.dispatcher = Dispatcher(store, {
+            TargetKind.LOCAL: LocalBackend(store),
+            TargetKind.DASK: DaskBackend(store, self.tracking_endpoint),
+        })
         self.hub = EventHub(store)
         self.settings.update(
             mlext_store=store, mlext_compute=compute, mlext_dispatcher=self.dispatcher, mlext_events=self.hub,
@@ -59,6 +69,11 @@ class MLExtApp(ExtensionApp):
         )
         self.log.info("jupyter-mlext workspace: %s", store.paths.root)
         self._tasks: list[asyncio.Task] = []
+
+    def tracking_endpoint(self) -> tuple[str, str | None]:
+        """Where runs on Dask workers report, and the token they send: asked when a run starts, because the
+        server's port is only known once it listens."""
+        return self.tracking_url or self.serverapp.connection_url, self.serverapp.identity_provider.token or None
 
     def initialize_handlers(self) -> None:
         self.handlers.extend([(rf"{API_PREFIX}/events", EventsHandler), *api_routes(API_PREFIX)])

@@ -1,8 +1,60 @@
-"""The REST route table under /mlext/api (the WebSocket of live events is added by the app)."""
+"""The REST route table under /mlext/api (the WebSocket of live events is added by the app).
+
+Routes are written as the OpenAPI document writes its paths (`/runs/{run_id}`), so the table and the document
+can be compared one to one; `{path}` spans several segments, every other parameter one.
+"""
 from __future__ import annotations
 
-from .handlers import HealthHandler
+import re
+
+from .handlers import ExperimentsHandler, HealthHandler, UnknownRouteHandler
+from .handlers_compute import ComputeTargetHandler, ComputeTargetsHandler
+from .handlers_files import ArtifactHandler, ArtifactsHandler, SnapshotHandler
+from .handlers_jobs import CancelHandler, JobExitHandler, JobHandler, JobProcessHandler
+from .handlers_logs import LogsHandler
+from .handlers_models import MODEL_ROUTES
+from .handlers_runs import (
+    ExperimentRunsHandler,
+    MetricHistoryHandler,
+    RunHandler,
+    RunMetricsHandler,
+    RunParamsHandler,
+    RunsHandler,
+    RunTagsHandler,
+)
+
+ROUTES: list[tuple[str, type]] = [
+    ("/health", HealthHandler),
+    ("/experiments", ExperimentsHandler),
+    ("/experiments/{experiment}/runs", ExperimentRunsHandler),
+    ("/runs", RunsHandler),
+    ("/runs/{run_id}", RunHandler),
+    ("/runs/{run_id}/params", RunParamsHandler),
+    ("/runs/{run_id}/tags", RunTagsHandler),
+    ("/runs/{run_id}/metrics", RunMetricsHandler),
+    ("/runs/{run_id}/metrics/{key}", MetricHistoryHandler),
+    ("/runs/{run_id}/artifacts", ArtifactsHandler),
+    ("/runs/{run_id}/artifacts/{path}", ArtifactHandler),
+    ("/runs/{run_id}/logs", LogsHandler),
+    ("/runs/{run_id}/snapshot", SnapshotHandler),
+    ("/runs/{run_id}/job", JobHandler),
+    ("/runs/{run_id}/job/process", JobProcessHandler),
+    ("/runs/{run_id}/job/exit", JobExitHandler),
+    ("/runs/{run_id}/cancel", CancelHandler),
+    ("/compute", ComputeTargetsHandler),
+    ("/compute/{name}", ComputeTargetHandler),
+    *MODEL_ROUTES,
+]
+
+_PARAMETER = re.compile(r"\{(\w+)\}")
+
+
+def pattern(template: str) -> str:
+    """The tornado URL pattern of an OpenAPI path template."""
+    return _PARAMETER.sub(lambda m: "(.+)" if m.group(1) == "path" else "([^/]+)", template)
 
 
 def api_routes(prefix: str) -> list[tuple[str, type]]:
-    return [(rf"{prefix}/health", HealthHandler)]
+    """The API's routes, then a JSON 404 for anything else under the prefix."""
+    return [*((prefix + pattern(template), handler) for template, handler in ROUTES),
+            (rf"{prefix}/.*", UnknownRouteHandler)]

@@ -28,6 +28,7 @@ from .validation import check_name, check_relative_path, check_value
 API_PATH = "mlext/api"
 TOKEN_ENV = "MLEXT_TRACKING_TOKEN"
 TIMEOUT_S = 60.0
+MAX_POINTS_PER_REQUEST = 50_000  # keeps one request's body to a few MB however long the writer's backlog
 _ERRORS: dict[int, type[MLExtError]] = {400: InvalidInput, 422: InvalidInput, 404: NotFound, 409: Conflict}
 _RETRIABLE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, http.client.BadStatusLine)
 
@@ -218,8 +219,7 @@ class HttpTrackingClient:
             status = RunStatus(status)
         except ValueError:
             raise InvalidInput(f"unknown status {status!r}", field="status") from None
-        data = self.http.json("PATCH", run_path(run_id), json_body={"status": status.value, "error": error})
-        return run_info(data) if isinstance(data, dict) and "status" in data else self.get_run(run_id)
+        return run_info(self.http.json("PATCH", run_path(run_id), json_body={"status": status.value, "error": error}))
 
     def log_params(self, run_id: str, params: Mapping[str, Any]) -> None:
         self.http.request("POST", run_path(run_id, "params"), json_body={"params": _texts(params, "params")})
@@ -230,11 +230,13 @@ class HttpTrackingClient:
     # -- metrics -----------------------------------------------------------------------------------------------
 
     def write_metrics(self, batch: Mapping[str, Sequence[Point]]) -> None:
-        """One POST per run of the batch; the points were checked where they were logged."""
+        """One POST per run of the batch (per MAX_POINTS_PER_REQUEST points); the points were checked where they
+        were logged."""
         for run_id, points in batch.items():
-            if points:
+            for start in range(0, len(points), MAX_POINTS_PER_REQUEST):
+                chunk = points[start:start + MAX_POINTS_PER_REQUEST]
                 self.http.request("POST", run_path(run_id, "metrics"),
-                                  json_body={"points": [list(point) for point in points]})
+                                  json_body={"points": [list(point) for point in chunk]})
 
     def log_metrics(self, run_id: str, points: Sequence[tuple[str, Any, Any, Any]]) -> int:
         from .tracking import validate_point
@@ -251,13 +253,9 @@ class HttpTrackingClient:
     # -- artifacts ---------------------------------------------------------------------------------------------
 
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[Artifact]:
-        data = self.http.json("GET", run_path(run_id, "artifacts"))
-        items = data.get("artifacts", []) if isinstance(data, dict) else data
-        found = [artifact(item) for item in items]
-        if path is None:
-            return found
-        prefix = check_relative_path(path, "path")
-        return [a for a in found if a.path == prefix or a.path.startswith(prefix + "/")]
+        query = None if path is None else {"path": check_relative_path(path, "path")}
+        data = self.http.json("GET", run_path(run_id, "artifacts"), query=query)
+        return [artifact(item) for item in data["artifacts"]]
 
     def write_artifact(self, run_id: str, name: str, data: bytes) -> Artifact:
         relative = check_relative_path(name, "name")
@@ -272,11 +270,8 @@ class HttpTrackingClient:
         return written
 
     def _put(self, run_id: str, relative: str, body: bytes | BinaryIO, length: int) -> Artifact:
-        data = self.http.json("PUT", run_path(run_id, "artifacts", quote(relative, safe="/")), body=body,
-                              content_type="application/octet-stream", length=length)
-        if isinstance(data, dict) and "sha256" in data:
-            return artifact(data)
-        return next(a for a in self.list_artifacts(run_id, relative) if a.path == relative)
+        return artifact(self.http.json("PUT", run_path(run_id, "artifacts", quote(relative, safe="/")), body=body,
+                                       content_type="application/octet-stream", length=length))
 
     # -- what the HTTP transport does not offer ----------------------------------------------------------------
 

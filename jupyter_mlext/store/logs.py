@@ -18,6 +18,15 @@ def log_path(store: TrackingStore, run_id: str) -> Path:
     return store.paths.logs / f"{run_id}.log"
 
 
+def contained_log_path(store: TrackingStore, run_id: str) -> Path:
+    """The run's log file, refused if it is a symlink that leads out of the workspace's `logs/` folder (a reader
+    of the API must not be handed some other file of the machine)."""
+    path = log_path(store, run_id)
+    if not path.resolve().is_relative_to(store.paths.logs.resolve()):
+        raise InvalidInput(f"the log of run {run_id} leads outside the workspace's logs folder", field="run_id")
+    return path
+
+
 def append_log(store: TrackingStore, run_id: str, data: bytes) -> None:
     store.get_run(run_id)
     with log_path(store, run_id).open("ab") as handle:

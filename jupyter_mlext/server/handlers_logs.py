@@ -1,0 +1,42 @@
+"""A run's log: read it in chunks by byte offset (a negative offset reads the tail), append to it (HTTP ingest).
+
+A viewer follows a running run by asking again from the `next_offset` it was given; a runner on a machine that
+cannot see the workspace (a Dask worker) ships its output here as it is written.
+"""
+from __future__ import annotations
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from ..models import LogChunk
+from ..store import TrackingStore
+from ..store.logs import MAX_CHUNK_BYTES, append_log, contained_log_path, read_log
+from .handlers import MLExtHandler
+
+
+class LogsHandler(MLExtHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, run_id: str) -> None:
+        offset = self.query_int("offset", 0)
+        max_bytes = self.query_int("max_bytes", MAX_CHUNK_BYTES)
+        run_id = await self.run_id(run_id)
+        self.reply((await self.call(_read, self.store, run_id, offset, max_bytes)).to_dict())
+
+    @web.authenticated
+    @authorized
+    async def post(self, run_id: str) -> None:
+        """The raw request body is appended as it is (bytes, not JSON)."""
+        run_id = await self.run_id(run_id)
+        await self.call(_append, self.store, run_id, self.request.body)
+        self.no_content()
+
+
+def _read(store: TrackingStore, run_id: str, offset: int, max_bytes: int) -> LogChunk:
+    contained_log_path(store, run_id)
+    return read_log(store, run_id, offset, max_bytes)
+
+
+def _append(store: TrackingStore, run_id: str, data: bytes) -> None:
+    contained_log_path(store, run_id)
+    append_log(store, run_id, data)

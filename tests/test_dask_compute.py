@@ -1,0 +1,238 @@
+"""Submitted runs on a real Dask cluster (`dask scheduler` and two `dask worker` processes) started by the
+dispatcher of a real jupyter server, reporting back to that server over HTTP: metrics, log lines and outputs
+arrive; cancel kills the script's whole process group; a killed worker takes its script with it, and the run fails
+without ever executing twice."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import distributed
+import psutil
+import pytest
+
+from jupyter_mlext.compute.submit import cancel, submit
+from jupyter_mlext.models import RunStatus
+from jupyter_mlext.store.compute import ComputeStore
+from jupyter_mlext.store.logs import read_log
+
+TARGET = "cluster"
+
+
+class DaskCluster:
+    """`dask scheduler` and nanny `dask worker`s on 127.0.0.1, each in its own process group, with working and
+    local directories under `base` (never the workspace) and no MLEXT_* variables: the workers know nothing of
+    the workspace."""
+
+    def __init__(self, base: Path, workers: int = 2) -> None:
+        self.base = base
+        self.processes: list[subprocess.Popen] = []
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MLEXT_")}
+        scheduler_file = base / "scheduler.json"
+        try:
+            self._spawn("scheduler", ["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
+                                      "--no-dashboard", "--scheduler-file", str(scheduler_file)])
+            _wait_for(scheduler_file.exists, 30, "the scheduler's address")
+            self.address = json.loads(scheduler_file.read_text())["address"]
+            for i in range(workers):
+                self._spawn(f"worker{i}", ["distributed.cli.dask_worker", self.address, "--nthreads", "2",
+                                           "--host", "127.0.0.1", "--no-dashboard", "--name", f"w{i}",
+                                           "--local-directory", str(base / f"w{i}")])
+            with distributed.Client(self.address, set_as_default=False, timeout=30) as client:
+                client.wait_for_workers(workers, timeout=60)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _spawn(self, name: str, module_args: list[str]) -> None:
+        with open(self.base / f"{name}.log", "wb") as out:
+            self.processes.append(subprocess.Popen(
+                [sys.executable, "-m", *module_args], cwd=self.base, env=self.env, stdin=subprocess.DEVNULL,
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True))
+
+    def logs(self) -> str:
+        return "".join(path.read_text(errors="replace") for path in sorted(self.base.glob("worker*.log")))
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            _signal_group(process.pid, signal.SIGTERM)
+        for process in reversed(self.processes):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_group(process.pid, signal.SIGKILL)  # workers a nanny restarted, stragglers
+            process.wait(timeout=10)
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"{what} not reached in {timeout} s"
+        time.sleep(0.05)
+
+
+async def _until(predicate, timeout: float = 30.0, what: str = "condition"):
+    """Poll while the server's event loop (this one) keeps serving the workers' requests."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"{what} not reached in {timeout} s"
+        await asyncio.sleep(0.05)
+
+
+def _gone(process: psutil.Process) -> bool:
+    """Ended (a zombie has ended too: only its exit status waits for a parent to collect it)."""
+    try:
+        return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    cluster = DaskCluster(tmp_path_factory.mktemp("dask"))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def target(store, cluster, jp_serverapp, http_server) -> str:
+    """A `dask` compute target on the cluster, in the workspace of a running server whose dispatcher starts runs."""
+    ComputeStore(store).create_target(TARGET, "dask", cluster.address, concurrency=4)
+    return TARGET
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "train.py").write_text(textwrap.dedent("""
+        import os, sys
+        import jupyter_mlext as mlx
+        run = mlx.Run.get_context()
+        for i in range(int(sys.argv[1])):
+            run.log("loss", 1.0 / (i + 1))
+        run.log_params({"seed": sys.argv[2]})
+        print("store", type(run._store).__name__, "MLEXT_WORKSPACE" in os.environ)
+        print("cwd", os.getcwd())
+        for i in range(3):
+            print(f"line {i}", flush=True)
+        os.makedirs("outputs/model", exist_ok=True)
+        with open("outputs/model/weights.bin", "wb") as f:
+            f.write(bytes(range(256)) * 8 + sys.argv[2].encode())
+        with open("outputs/notes.txt", "w") as f:
+            f.write("done")
+        print("to stderr", file=sys.stderr)
+    """))
+    # Appends "<run id> <its pid> [<a child's pid>]" to a file outside the workspace on every execution (with a
+    # child process when given --child), then waits.
+    (folder / "hold.py").write_text(textwrap.dedent("""
+        import os, subprocess, sys, time
+        pids = [os.getpid()]
+        if "--child" in sys.argv:
+            pids.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"]).pid)
+        with open(sys.argv[1], "a") as f:
+            f.write(" ".join([os.environ["MLEXT_RUN_ID"], *map(str, pids)]) + "\\n")
+        print("holding", flush=True)
+        time.sleep(120)
+    """))
+    return folder
+
+
+def _status(store, run_id: str) -> RunStatus:
+    return store.get_run(run_id).status
+
+
+async def _started(marker: Path) -> list[psutil.Process]:
+    """The script (and its child), once the script has written its line to `marker`."""
+    await _until(lambda: marker.exists() and marker.read_text().endswith("\n"), what="script started")
+    return [psutil.Process(int(pid)) for pid in marker.read_text().split()[1:]]
+
+
+@pytest.mark.timeout(60)
+async def test_dask_runs_report_metrics_outputs_and_logs_over_http(store, target, project, workspace, cluster):
+    nannies = {process.pid for process in cluster.processes}
+    run_ids = [submit(store, project / "train.py", ["200", f"seed-{i}"], compute=target, experiment="dask").id
+               for i in range(2)]
+    await _until(lambda: all(_status(store, r).is_terminal for r in run_ids), what="runs ended")
+
+    for i, run_id in enumerate(run_ids):
+        run = store.get_run(run_id)
+        text = read_log(store, run_id).text
+        assert run.status is RunStatus.COMPLETED, f"{run.error}\n{text}"
+        assert run.metrics["loss"].count == 200 and run.metrics["loss"].last == pytest.approx(1 / 200)
+        assert run.params == {"seed": f"seed-{i}"}
+        assert "store HttpTrackingClient False" in text  # the script logs over HTTP and sees no workspace
+        assert [line for line in text.splitlines() if line.startswith("line")] == ["line 0", "line 1", "line 2"]
+        assert "to stderr" in text
+        cwd = Path(text.split("cwd ", 1)[1].splitlines()[0])
+        assert not cwd.is_relative_to(workspace.resolve())  # a worker's folder, removed once the task returns
+        await _until(lambda: not cwd.exists(), what="the worker's folder removed")
+        artifacts = {a.path: a for a in store.list_artifacts(run_id)}
+        assert set(artifacts) == {"outputs/model/weights.bin", "outputs/notes.txt"}
+        weights = store.artifact_file(run_id, "outputs/model/weights.bin").read_bytes()
+        assert weights == bytes(range(256)) * 8 + f"seed-{i}".encode()
+        assert artifacts["outputs/model/weights.bin"].size == len(weights)
+        job = ComputeStore(store).get_job(run_id)
+        assert job.exit_code == 0
+        assert psutil.Process(job.pid).ppid() in nannies  # it ran in a worker process of the cluster
+
+
+@pytest.mark.timeout(60)
+async def test_cancel_kills_the_scripts_process_group_on_its_worker(store, target, project, tmp_path, jp_fetch):
+    """Through the server (its dispatcher signals the task through a Dask Event) and from the SDK or CLI
+    (`run.cancel()`, `mlext runs cancel`: only the job records it, and the task sees it over HTTP)."""
+    markers = [tmp_path / "by-api.txt", tmp_path / "by-sdk.txt"]
+    run_ids = [submit(store, project / "hold.py", [str(marker), "--child"], compute=target).id for marker in markers]
+    processes = [await _started(marker) for marker in markers]
+    await _until(lambda: all(_status(store, r) is RunStatus.RUNNING for r in run_ids), what="runs Running")
+
+    await jp_fetch("mlext", "api", "runs", run_ids[0], "cancel", method="POST", body="{}")
+    await asyncio.to_thread(cancel, store, run_ids[1])
+    await _until(lambda: all(_status(store, r).is_terminal for r in run_ids), what="runs ended")
+
+    for run_id, (script, child), marker in zip(run_ids, processes, markers):
+        run = store.get_run(run_id)
+        assert run.status is RunStatus.CANCELED, run.error
+        await _until(lambda: _gone(script) and _gone(child), timeout=10, what="the whole group gone")
+        assert "holding" in read_log(store, run_id).text
+        assert marker.read_text().count("\n") == 1
+
+
+@pytest.mark.timeout(60)
+async def test_a_killed_worker_takes_its_script_along_and_the_run_never_executes_twice(
+        store, target, project, tmp_path, cluster):
+    marker = tmp_path / "executions.txt"
+    run_id = submit(store, project / "hold.py", [str(marker)], compute=target).id
+    (script,) = await _started(marker)
+    job = await _until(lambda: (j := ComputeStore(store).get_job(run_id)).pid and j, what="process recorded")
+    worker = psutil.Process(job.pid)
+    assert script.ppid() == worker.pid  # the recorded process is the worker that runs the script
+
+    worker.send_signal(signal.SIGKILL)
+    await _until(lambda: _gone(script), timeout=10, what="script dead with its worker")
+    await _until(lambda: _status(store, run_id).is_terminal, what="run ended")
+
+    run = store.get_run(run_id)
+    assert run.status is RunStatus.FAILED and f"pid {worker.pid}" in run.error and "is gone" in run.error
+    # The scheduler ran the task again on the other worker; the attempt had a process already, so it was refused
+    # before the script started: the script ran exactly once.
+    assert "started already" in cluster.logs()
+    assert [line.split()[:2] for line in marker.read_text().splitlines()] == [[run_id, str(script.pid)]]
