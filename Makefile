@@ -43,7 +43,7 @@ demo: setup
 
 lab: demo
 	MLEXT_WORKSPACE=$(DEMO_WORKSPACE) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/examples $(ROOT_FLAG)
+		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/examples/quickstart.ipynb $(ROOT_FLAG)
 
 test: pytest ui-tests
 

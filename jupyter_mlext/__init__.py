@@ -65,8 +65,38 @@ __all__ = [
     "set_model_tags",
     "start_run",
     "submit",
+    "LiveChart",
+    "ModelRegistry",
+    "RunDetails",
+    "RunsTable",
+    "load_ipython_extension",
+    "unload_ipython_extension",
     "__version__",
 ]
+
+_WIDGETS = ("LiveChart", "ModelRegistry", "RunDetails", "RunsTable")
+
+
+def __getattr__(name: str) -> object:
+    """The widget classes, imported on first use: ipywidgets and matplotlib are heavy for a training script."""
+    if name in _WIDGETS:
+        from . import widgets
+
+        return getattr(widgets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """`%load_ext jupyter_mlext`: register the `%mlrun` / `%%mlrun` magics."""
+    from .magics import load
+
+    load(ipython)  # type: ignore[arg-type]
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    from .magics import unload
+
+    unload(ipython)  # type: ignore[arg-type]
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

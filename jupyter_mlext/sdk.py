@@ -383,7 +383,8 @@ _source_cache: dict[str, str | None] = {}
 
 def _source() -> dict[str, str | None]:
     if not _source_cache:
-        in_kernel = "ipykernel" in sys.modules
+        kernel_app = sys.modules.get("ipykernel.kernelapp")  # imported is not enough: a test runner may import it
+        in_kernel = kernel_app is not None and kernel_app.IPKernelApp.initialized()
         _source_cache.update(
             user=_user(),
             source_type="notebook" if in_kernel else "script",

@@ -1,0 +1,15 @@
+"""Notebook views of runs, made of stock ipywidgets and matplotlib PNGs only (no frontend code of ours), so
+they render in JupyterLab, Notebook 7 and VS Code alike.
+
+    mlx.LiveChart(run)                      # metrics, redrawn while the run runs
+    mlx.RunDetails(run)                     # status, params, metrics, charts, log tail, outputs
+    mlx.RunsTable(experiment="diabetes")    # filter, sort, pick runs, compare
+    mlx.ModelRegistry("diabetes-ridge")     # models, versions, lineage, history; register from a run
+"""
+from .compare import RunComparison
+from .live_chart import LiveChart
+from .model_registry import ModelRegistry
+from .run_details import RunDetails
+from .runs_table import RunsTable
+
+__all__ = ["LiveChart", "ModelRegistry", "RunComparison", "RunDetails", "RunsTable"]
