@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Browser smoke tests (Galata + Playwright in the system Chromium).
-# Run from the repository root with the venv's bin first on PATH, after the
-# extension is built and installed:
-#   PATH=$PWD/.venv/bin:$PATH bash scripts/ui-tests.sh
+# Browser tests (Galata + Playwright in the system Chromium) against a real JupyterLab over a seeded workspace.
+# Run from the repository root with the venv's bin first on PATH, after the extension is built and installed:
+#   PATH=$PWD/.venv/bin:$PATH bash scripts/ui-tests.sh           # the UI tests; screenshots in docs/screenshots/
+#   PATH=$PWD/.venv/bin:$PATH bash scripts/ui-tests.sh --perf    # the frontend benchmark instead, written to
+#                                                                # benchmarks/results/frontend.json
+# Other arguments go to `playwright test` (e.g. a spec file or --grep).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-for tool in jupyter jlpm; do
+for tool in jupyter jlpm python; do
   command -v "$tool" >/dev/null || {
     echo "ui-tests: '$tool' is not on PATH (put the venv's bin first)" >&2
     exit 1
   }
 done
+
+if [ "${1:-}" = "--perf" ]; then
+  shift
+  export MLEXT_PERF=1
+fi
 
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
@@ -21,6 +28,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+mkdir -p docs/screenshots
 cd ui-tests
 jlpm install --immutable
-CI=1 jlpm playwright test
+CI=1 jlpm playwright test "$@"

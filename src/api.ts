@@ -1,7 +1,19 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { IErrorBody, IHealth } from './types';
+import {
+  IArtifact,
+  IComputeTarget,
+  IErrorBody,
+  IExperiment,
+  IHealth,
+  ILogChunk,
+  IMetricHistory,
+  IRunInfo,
+  IRunPage,
+  IRunQuery,
+  ISubmitRequest
+} from './types';
 
 /**
  * URL prefix of the REST API, relative to the server's base URL.
@@ -38,6 +50,10 @@ function parseJSON(text: string): unknown {
   }
 }
 
+function encodePath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
 /**
  * Typed client of the jupyter-mlext REST API.
  *
@@ -49,6 +65,127 @@ export class MLExtClient {
 
   health(): Promise<IHealth> {
     return this.request<IHealth>('health');
+  }
+
+  async experiments(): Promise<IExperiment[]> {
+    const body = await this.request<{ experiments: IExperiment[] }>(
+      'experiments'
+    );
+    return body.experiments;
+  }
+
+  searchRuns(query: IRunQuery): Promise<IRunPage> {
+    const params: { [key: string]: string } = {};
+    if (query.experiment) {
+      params.experiment = query.experiment;
+    }
+    if (query.filter) {
+      params.filter = query.filter;
+    }
+    if (query.orderBy) {
+      params.order_by = query.orderBy;
+    }
+    if (query.maxResults !== undefined) {
+      params.max_results = String(query.maxResults);
+    }
+    if (query.pageToken) {
+      params.page_token = query.pageToken;
+    }
+    return this.request<IRunPage>('runs' + URLExt.objectToQueryString(params));
+  }
+
+  getRun(id: string): Promise<IRunInfo> {
+    return this.request<IRunInfo>(`runs/${encodeURIComponent(id)}`);
+  }
+
+  metricHistory(
+    id: string,
+    key: string,
+    maxPoints?: number
+  ): Promise<IMetricHistory> {
+    const query =
+      maxPoints === undefined
+        ? ''
+        : URLExt.objectToQueryString({ max_points: String(maxPoints) });
+    return this.request<IMetricHistory>(
+      `runs/${encodeURIComponent(id)}/metrics/${encodeURIComponent(key)}${query}`
+    );
+  }
+
+  async artifacts(id: string): Promise<IArtifact[]> {
+    const body = await this.request<{ artifacts: IArtifact[] }>(
+      `runs/${encodeURIComponent(id)}/artifacts`
+    );
+    return body.artifacts;
+  }
+
+  /**
+   * The download address of an artifact, for a link. Like JupyterLab's own
+   * file downloads it carries the XSRF cookie's value, since a link cannot
+   * send headers.
+   */
+  artifactUrl(id: string, path: string): string {
+    const url = URLExt.join(
+      this.serverSettings.baseUrl,
+      API_PREFIX,
+      'runs',
+      encodeURIComponent(id),
+      'artifacts',
+      encodePath(path)
+    );
+    const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
+    return xsrf ? `${url}?_xsrf=${xsrf[1]}` : url;
+  }
+
+  /**
+   * A piece of a run's log: from `offset` (a negative offset counts from the
+   * end, to read the tail), at most `maxBytes`.
+   */
+  logs(id: string, offset: number, maxBytes: number): Promise<ILogChunk> {
+    const query = URLExt.objectToQueryString({
+      offset: String(offset),
+      max_bytes: String(maxBytes)
+    });
+    return this.request<ILogChunk>(
+      `runs/${encodeURIComponent(id)}/logs${query}`
+    );
+  }
+
+  submit(request: ISubmitRequest): Promise<IRunInfo> {
+    return this.request<IRunInfo>('runs', {
+      method: 'POST',
+      body: JSON.stringify(request)
+    });
+  }
+
+  cancel(id: string): Promise<unknown> {
+    return this.request<unknown>(`runs/${encodeURIComponent(id)}/cancel`, {
+      method: 'POST',
+      body: '{}'
+    });
+  }
+
+  async computeTargets(): Promise<IComputeTarget[]> {
+    const body = await this.request<{ targets: IComputeTarget[] }>('compute');
+    return body.targets;
+  }
+
+  /**
+   * Address of the change-feed WebSocket, resuming after event `cursor`.
+   */
+  eventsUrl(cursor: number | null): string {
+    const params: { [key: string]: string } = {};
+    if (cursor !== null) {
+      params.cursor = String(cursor);
+    }
+    const settings = this.serverSettings;
+    if (settings.appendToken && settings.token) {
+      params.token = settings.token;
+    }
+    return (
+      URLExt.join(settings.wsUrl, API_PREFIX, 'events') +
+      URLExt.objectToQueryString(params)
+    );
   }
 
   private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -74,4 +211,20 @@ export class MLExtClient {
     }
     return body as T;
   }
+}
+
+/**
+ * A message for a person: the server's error text, or what failed to connect.
+ */
+export function errorMessage(reason: unknown): string {
+  if (reason instanceof MLExtAPIError) {
+    return reason.message;
+  }
+  if (reason instanceof ServerConnection.NetworkError) {
+    return `the Jupyter server cannot be reached (${reason.message})`;
+  }
+  if (reason instanceof Error) {
+    return reason.message;
+  }
+  return String(reason);
 }

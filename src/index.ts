@@ -1,29 +1,92 @@
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { MLExtClient } from './api';
+import { addCommands } from './commands';
+import { ComputePanel } from './computePanel';
+import { computeIcon, runsIcon } from './icons';
+import { RunsPanel } from './runsPanel';
+import { MLExtService } from './service';
+import { CommandIDs, IMLExt, PLUGIN_ID } from './tokens';
 
 /**
- * The jupyter-mlext frontend. It checks that the server extension answers;
- * a failing check is logged and does not stop the activation.
+ * The shared service: REST client, change feed and settings.
  */
-const plugin: JupyterFrontEndPlugin<void> = {
-  id: 'jupyter-mlext:plugin',
+const corePlugin: JupyterFrontEndPlugin<IMLExt> = {
+  id: PLUGIN_ID,
   description: 'A local-first machine-learning tracking workbench.',
   autoStart: true,
-  activate: (app: JupyterFrontEnd): void => {
-    const client = new MLExtClient(app.serviceManager.serverSettings);
-    client
-      .health()
-      .then(health => {
-        console.log('jupyter-mlext server extension:', health);
-      })
-      .catch((reason: unknown) => {
-        console.warn('jupyter-mlext server extension is not available:', reason);
-      });
+  provides: IMLExt,
+  optional: [ISettingRegistry],
+  activate: (app: JupyterFrontEnd, registry: ISettingRegistry | null): IMLExt => {
+    const service = new MLExtService(new MLExtClient(app.serviceManager.serverSettings));
+    service.client.health().catch((reason: unknown) => {
+      console.warn('jupyter-mlext server extension is not available:', reason);
+    });
+    service.events.connect();
+    if (registry) {
+      registry
+        .load(PLUGIN_ID)
+        .then(settings => service.useSettings(settings))
+        .catch(reason => {
+          console.error('jupyter-mlext: settings could not be loaded, using the defaults', reason);
+          service.useDefaults();
+        });
+    } else {
+      service.useDefaults();
+    }
+    return service;
   }
 };
 
-export default plugin;
+/**
+ * The Runs and Compute sidebar panels, run details, commands and the file
+ * browser's "Submit as run…".
+ */
+const panelsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-mlext:panels',
+  description: 'Runs and Compute panels of jupyter-mlext.',
+  autoStart: true,
+  requires: [IMLExt],
+  optional: [ICommandPalette, ILayoutRestorer, IDefaultFileBrowser],
+  activate: (
+    app: JupyterFrontEnd,
+    service: IMLExt,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null,
+    fileBrowser: IDefaultFileBrowser | null
+  ): void => {
+    const openRun = (id: string): void => void app.commands.execute(CommandIDs.openRun, { id });
+    const cancelRun = async (id: string): Promise<void> => {
+      await app.commands.execute(CommandIDs.cancelRun, { id });
+    };
+    const runsPanel = new RunsPanel({
+      service,
+      openRun,
+      chooseColumns: () => void app.commands.execute(CommandIDs.chooseColumns)
+    });
+    runsPanel.title.icon = runsIcon;
+    const computePanel = new ComputePanel({
+      service,
+      openRun,
+      cancelRun,
+      submit: () => void app.commands.execute(CommandIDs.submit)
+    });
+    computePanel.title.icon = computeIcon;
+    app.shell.add(runsPanel, 'left', { rank: 600 });
+    app.shell.add(computePanel, 'left', { rank: 610 });
+    if (restorer) {
+      restorer.add(runsPanel, 'mlext-runs');
+      restorer.add(computePanel, 'mlext-compute');
+    }
+    addCommands({ app, service, runsPanel, computePanel, fileBrowser, palette });
+  }
+};
+
+export default [corePlugin, panelsPlugin];

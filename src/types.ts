@@ -1,6 +1,14 @@
 /**
  * Shapes exchanged with the jupyter-mlext REST API (`/mlext/api/...`).
+ *
+ * They mirror `jupyter_mlext/models.py` (`to_dict()` of each entity), so
+ * field names are the server's snake_case names.
  */
+
+/**
+ * JSON has no NaN or infinities: the server sends them as these strings.
+ */
+export type JSONFloat = number | 'NaN' | 'Infinity' | '-Infinity';
 
 /**
  * Body of `GET /mlext/api/health`.
@@ -18,4 +26,169 @@ export interface IHealth {
 export interface IErrorBody {
   error: string;
   field?: string;
+}
+
+export type RunStatus =
+  | 'Queued'
+  | 'Preparing'
+  | 'Running'
+  | 'Finalizing'
+  | 'Completed'
+  | 'Failed'
+  | 'Canceled';
+
+/**
+ * Statuses of a run that has not ended yet (it can still be canceled).
+ */
+export const ACTIVE_STATUSES: ReadonlyArray<RunStatus> = [
+  'Queued',
+  'Preparing',
+  'Running',
+  'Finalizing'
+];
+
+export interface IExperiment {
+  id: number;
+  name: string;
+  created_at: number;
+  run_count: number;
+}
+
+export interface IMetricSummary {
+  key: string;
+  last: JSONFloat;
+  min: JSONFloat | null;
+  max: JSONFloat | null;
+  last_step: number;
+  last_timestamp: number;
+  count: number;
+}
+
+export interface IRunInfo {
+  id: string;
+  experiment_id: number;
+  experiment: string;
+  parent_id: string | null;
+  name: string;
+  status: RunStatus;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  user: string | null;
+  source_type: string | null;
+  source_name: string | null;
+  compute: string | null;
+  git_commit: string | null;
+  snapshot_id: string | null;
+  error: string | null;
+  params: { [key: string]: string };
+  tags: { [key: string]: string };
+  metrics: { [key: string]: IMetricSummary };
+}
+
+export interface IRunPage {
+  runs: IRunInfo[];
+  next_page_token: string | null;
+}
+
+/**
+ * A metric series as parallel columns; downsampled, each point is a bucket
+ * (`values` its last value, `mins`/`maxs` its extremes).
+ */
+export interface IMetricHistory {
+  run_id: string;
+  key: string;
+  steps: number[];
+  timestamps: number[];
+  values: JSONFloat[];
+  mins: JSONFloat[];
+  maxs: JSONFloat[];
+  total_points: number;
+  downsampled: boolean;
+}
+
+export interface IArtifact {
+  run_id: string;
+  path: string;
+  size: number;
+  sha256: string;
+  created_at?: number;
+}
+
+export interface ILogChunk {
+  run_id?: string;
+  offset: number;
+  next_offset: number;
+  text: string;
+  size: number;
+  complete: boolean;
+}
+
+export interface IComputeTarget {
+  name: string;
+  kind: string;
+  address: string | null;
+  concurrency: number;
+  busy: number;
+  queued: number;
+  created_at?: number;
+}
+
+/**
+ * Body of `POST /mlext/api/runs`: paths are relative to the Jupyter root;
+ * without `source_dir` the script's own folder is snapshotted.
+ */
+export interface ISubmitRequest {
+  script: string;
+  args: string[];
+  source_dir?: string;
+  compute: string;
+  experiment: string;
+  name?: string;
+}
+
+/**
+ * What `GET /runs` takes: one experiment (or all), a filter in the search
+ * language, an `order_by` clause such as `metrics.loss DESC`, and paging.
+ */
+export interface IRunQuery {
+  experiment?: string | null;
+  filter?: string;
+  orderBy?: string;
+  maxResults?: number;
+  pageToken?: string | null;
+}
+
+/**
+ * The newest points of each series a metric batch touched (`truncated` when
+ * the batch held more than the event carries).
+ */
+export interface IMetricsEventSeries {
+  count: number;
+  truncated: boolean;
+  steps: number[];
+  timestamps: number[];
+  values: JSONFloat[];
+}
+
+export type EventKind = 'run_created' | 'status' | 'metrics' | 'artifacts';
+
+/**
+ * One entry of the workspace's change feed, as the events WebSocket sends it.
+ */
+export interface IChangeEvent {
+  type: 'event';
+  seq: number;
+  at: number;
+  kind: EventKind | string;
+  run_id: string | null;
+  data: { [key: string]: any };
+}
+
+/**
+ * First message after (re)connecting: every event up to `cursor` was sent.
+ */
+export interface IReadyMessage {
+  type: 'ready';
+  cursor: number;
 }

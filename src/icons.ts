@@ -1,0 +1,27 @@
+/**
+ * Sidebar icons; `jp-icon3` paints them in the theme's icon colour.
+ */
+import { LabIcon } from '@jupyterlab/ui-components';
+
+const RUNS_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M3 3h2v16h16v2H3z"/>
+    <path d="M7.4 15.6 6 14.2l4.5-4.5 3 3 5.1-5.1L20 9l-6.5 6.5-3-3z"/>
+  </g>
+</svg>`;
+
+const COMPUTE_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M3 4h18v6H3zm2 2v2h2V6zm4 0v2h10V6zM3 14h18v6H3zm2 2v2h2v-2zm4 0v2h10v-2z"/>
+  </g>
+</svg>`;
+
+export const runsIcon = new LabIcon({
+  name: 'jupyter-mlext:runs',
+  svgstr: RUNS_SVG
+});
+
+export const computeIcon = new LabIcon({
+  name: 'jupyter-mlext:compute',
+  svgstr: COMPUTE_SVG
+});

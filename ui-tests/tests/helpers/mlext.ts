@@ -1,0 +1,148 @@
+/**
+ * Page objects of the jupyter-mlext panels, and helpers that talk to the
+ * real server (REST API) or seed the workspace with the real SDK.
+ */
+import { execFileSync } from 'child_process';
+
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { APIRequestContext, Locator } from '@playwright/test';
+
+export const RUNS_PANEL_ID = 'jp-mlext-runs';
+export const COMPUTE_PANEL_ID = 'jp-mlext-compute';
+
+/**
+ * Run Python (the venv's, first on PATH) in the tests' workspace.
+ */
+export function python(code: string): string {
+  return execFileSync('python', ['-c', code], {
+    env: process.env,
+    encoding: 'utf-8',
+    maxBuffer: 64 * 1024 * 1024
+  });
+}
+
+/**
+ * `GET /mlext/api/<path>` on the test server, as JSON.
+ */
+export async function api<T = any>(request: APIRequestContext, path: string): Promise<T> {
+  const response = await request.get(`/mlext/api/${path}`);
+  expect(response.ok(), `GET ${path}: ${response.status()} ${await response.text()}`).toBe(true);
+  return (await response.json()) as T;
+}
+
+export class RunsPanel {
+  constructor(readonly page: IJupyterLabPageFixture) {}
+
+  get node(): Locator {
+    return this.page.locator(`#${RUNS_PANEL_ID}`);
+  }
+
+  async open(width = 620): Promise<void> {
+    await this.page.sidebar.openTab(RUNS_PANEL_ID);
+    await expect(this.node).toBeVisible();
+    await this.page.sidebar.setWidth(width, 'left');
+    await expect(this.node).toHaveAttribute('data-loading', 'false');
+  }
+
+  rows(): Locator {
+    return this.node.locator('.jp-mlext-runs-table tbody tr[data-run-id]');
+  }
+
+  row(name: string): Locator {
+    return this.rows().filter({
+      has: this.page.locator('.jp-mlext-name-cell button', { hasText: new RegExp(`^${escape(name)}$`) })
+    });
+  }
+
+  async names(): Promise<string[]> {
+    return this.rows().locator('.jp-mlext-name-cell button').allTextContents();
+  }
+
+  /**
+   * The text of column `field` in each row, top to bottom.
+   */
+  async column(field: string): Promise<string[]> {
+    const headers = await this.node.locator('.jp-mlext-runs-table thead th').evaluateAll(cells =>
+      cells.map(cell => cell.getAttribute('data-field'))
+    );
+    const index = headers.indexOf(field);
+    expect(index, `column ${field} in ${headers.join(', ')}`).toBeGreaterThanOrEqual(0);
+    return this.rows().locator(`td:nth-child(${index + 1})`).allTextContents();
+  }
+
+  header(field: string): Locator {
+    return this.node.locator(`.jp-mlext-runs-table thead th[data-field="${field}"]`);
+  }
+
+  /**
+   * Click the header of column `field` (each click flips the direction).
+   */
+  async sortBy(field: string): Promise<void> {
+    await this.header(field).getByRole('button').click();
+    await expect(this.node).toHaveAttribute('data-loading', 'false');
+  }
+
+  async chooseExperiment(name: string | null): Promise<void> {
+    await this.node.locator(`.jp-mlext-experiment[data-experiment="${name ?? ''}"]`).click();
+    await expect(this.node).toHaveAttribute('data-loading', 'false');
+  }
+
+  async filter(text: string): Promise<void> {
+    await this.node.getByLabel('Filter runs').fill(text);
+    await this.node.getByLabel('Filter runs').press('Enter');
+    await expect(this.node).toHaveAttribute('data-loading', 'false');
+  }
+
+  get error(): Locator {
+    return this.node.locator('#jp-mlext-filter-error');
+  }
+
+  async select(name: string): Promise<void> {
+    await this.node.getByLabel(`Select run ${name}`, { exact: true }).check();
+  }
+
+  get chart(): Locator {
+    return this.node.locator('.jp-mlext-selection .jp-mlext-chart');
+  }
+
+  /**
+   * How many points the chart drew last.
+   */
+  async chartPoints(): Promise<number> {
+    return Number((await this.chart.getAttribute('data-points')) ?? '0');
+  }
+
+  get paramsDiff(): Locator {
+    return this.node.locator('.jp-mlext-params-diff');
+  }
+}
+
+export class ComputePanel {
+  constructor(readonly page: IJupyterLabPageFixture) {}
+
+  get node(): Locator {
+    return this.page.locator(`#${COMPUTE_PANEL_ID}`);
+  }
+
+  async open(width = 560): Promise<void> {
+    await this.page.sidebar.openTab(COMPUTE_PANEL_ID);
+    await expect(this.node).toBeVisible();
+    await this.page.sidebar.setWidth(width, 'left');
+  }
+
+  target(name: string): Locator {
+    return this.node.locator(`.jp-mlext-targets tr[data-target="${name}"]`);
+  }
+
+  queued(name: string): Locator {
+    return this.node.locator('.jp-mlext-queue tbody tr').filter({ hasText: name });
+  }
+
+  queuedRun(id: string): Locator {
+    return this.node.locator(`.jp-mlext-queue tbody tr[data-run-id="${id}"]`);
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
