@@ -26,10 +26,8 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
-import datetime
 import json
 import os
-import platform
 import signal
 import socket
 import statistics
@@ -49,6 +47,7 @@ from jupyter_mlext.compute.submit import submit
 from jupyter_mlext.models import RunStatus
 from jupyter_mlext.store import TrackingStore
 from jupyter_mlext.store.compute import ComputeStore
+from results_file import machine, write_results
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "compute.json"
 TOKEN = "bench-compute-token"
@@ -287,19 +286,6 @@ def table(cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
-def machine() -> dict[str, Any]:
-    import distributed
-
-    return {
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "distributed": distributed.__version__,
-        "jupyter_mlext": mlx.__version__,
-        "platform": platform.platform(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    }
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke sizes (seconds); no file unless --out")
@@ -325,13 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cases.append(case_events(port, workspace, sizes))
         finally:
             store.close()
-    results = {"machine": machine(), "quick": args.quick, "sizes": dataclasses.asdict(sizes),
+    import distributed
+
+    results = {"machine": machine(distributed=distributed.__version__), "quick": args.quick, "sizes": dataclasses.asdict(sizes),
                "seconds": time.perf_counter() - began, "cases": [dataclasses.asdict(c) for c in cases]}
     print(table(cases))
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(results, indent=2) + "\n")
-        print(f"results: {out}")
+    write_results(out, results)
     return 0
 
 

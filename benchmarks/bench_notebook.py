@@ -24,10 +24,8 @@ The workspace is a temporary directory, removed afterwards. Targets are reported
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -38,7 +36,7 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 
-import jupyter_mlext
+from results_file import machine, write_results
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "notebook.json"
 REPO = Path(__file__).resolve().parents[1]
@@ -185,9 +183,7 @@ def run(points: int, rounds: int, workloads: dict) -> dict[str, Any]:
          "details": {"tracked_points": probes["tracked_points"]}},
     ]
     return {
-        "machine": {"cpu_count": os.cpu_count(), "load_average": os.getloadavg(), "python": platform.python_version(),
-                    "jupyter_mlext": jupyter_mlext.__version__, "platform": platform.platform(),
-                    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")},
+        "machine": machine(),
         "sizes": {"points": points, "rounds": rounds,
                   "workloads": {name: {"batch": b, "features": f, "variants": list(v)}
                                 for name, (b, f, v) in workloads.items()}},
@@ -219,10 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"medians (s): {', '.join(f'{k} {v:.2f}' for k, v in result['median_seconds'].items())}")
     print(f"total {result['seconds']:.0f} s")
     out = args.out or (None if args.quick else DEFAULT_OUT)
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-        print(f"wrote {out}")
+    write_results(out, result)
     return 0
 
 

@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime
-import json
 import logging
 import math
 import multiprocessing
 import os
-import platform
 import queue
 import random
 import sqlite3
@@ -45,6 +42,7 @@ from typing import Any, TypeVar
 
 import jupyter_mlext as mlx
 from jupyter_mlext.store import TrackingStore
+from results_file import machine, write_results
 
 T = TypeVar("T")
 
@@ -598,18 +596,6 @@ def table(cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
-def machine(mlflow: ModuleType) -> dict[str, Any]:
-    return {
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "mlflow": mlflow.__version__,
-        "jupyter_mlext": mlx.__version__,
-        "platform": platform.platform(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    }
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke sizes (about a minute); no file unless --out")
@@ -640,15 +626,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\n{sum(case.met for case in cases)} of {len(cases)} targets met; {elapsed:,.0f} s in all.")
     if out is not None:
         result = {
-            "machine": machine(mlflow),
+            "machine": machine(sqlite=sqlite3.sqlite_version, mlflow=mlflow.__version__),
             "quick": args.quick,
             "sizes": dataclasses.asdict(sizes),
             "seconds": elapsed,
             "cases": [dataclasses.asdict(case) for case in cases],
         }
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"Results written to {out}")
+        write_results(out, result)
     return 0
 
 
