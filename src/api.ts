@@ -9,10 +9,15 @@ import {
   IHealth,
   ILogChunk,
   IMetricHistory,
+  IModelLineage,
+  IModelVersion,
+  IRegisteredModel,
+  IRegistryChange,
   IRunInfo,
   IRunPage,
   IRunQuery,
-  ISubmitRequest
+  ISubmitRequest,
+  ITagsUpdate
 } from './types';
 
 /**
@@ -52,6 +57,13 @@ function parseJSON(text: string): unknown {
 
 function encodePath(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * `models/<name>`: a model name is one URL segment, whatever it holds.
+ */
+function modelPath(name: string): string {
+  return `models/${encodeURIComponent(name)}`;
 }
 
 /**
@@ -168,6 +180,83 @@ export class MLExtClient {
   async computeTargets(): Promise<IComputeTarget[]> {
     const body = await this.request<{ targets: IComputeTarget[] }>('compute');
     return body.targets;
+  }
+
+  /**
+   * Registered models, those whose name contains `name` if given.
+   */
+  async models(name?: string): Promise<IRegisteredModel[]> {
+    const query = name ? URLExt.objectToQueryString({ name }) : '';
+    const body = await this.request<{ models: IRegisteredModel[] }>(`models${query}`);
+    return body.models;
+  }
+
+  async modelVersions(name: string): Promise<IModelVersion[]> {
+    const body = await this.request<{ versions: IModelVersion[] }>(`${modelPath(name)}/versions`);
+    return body.versions;
+  }
+
+  /**
+   * Versions of every model carrying all `tags` (`KEY=VALUE` each).
+   */
+  async searchModelVersions(tags: string[]): Promise<IModelVersion[]> {
+    const query = tags.map(tag => `tag=${encodeURIComponent(tag)}`).join('&');
+    const body = await this.request<{ versions: IModelVersion[] }>(`model-versions?${query}`);
+    return body.versions;
+  }
+
+  modelLineage(name: string, version: number): Promise<IModelLineage> {
+    return this.request<IModelLineage>(`${modelPath(name)}/versions/${version}/lineage`);
+  }
+
+  async modelHistory(name: string): Promise<IRegistryChange[]> {
+    const body = await this.request<{ history: IRegistryChange[] }>(`${modelPath(name)}/history`);
+    return body.history;
+  }
+
+  setModelAlias(name: string, alias: string, version: number): Promise<IModelVersion> {
+    return this.request<IModelVersion>(`${modelPath(name)}/aliases/${encodeURIComponent(alias)}`, {
+      method: 'PUT',
+      body: JSON.stringify({ version })
+    });
+  }
+
+  deleteModelAlias(name: string, alias: string): Promise<void> {
+    return this.requestNoContent(`${modelPath(name)}/aliases/${encodeURIComponent(alias)}`, {
+      method: 'DELETE'
+    });
+  }
+
+  updateModelTags(name: string, version: number, update: ITagsUpdate): Promise<IModelVersion> {
+    return this.request<IModelVersion>(`${modelPath(name)}/versions/${version}/tags`, {
+      method: 'PATCH',
+      body: JSON.stringify(update)
+    });
+  }
+
+  /**
+   * The download address of a version's files (one file, or a .tar.gz of
+   * several), for a link; it carries the XSRF cookie's value like
+   * `artifactUrl`.
+   */
+  modelDownloadUrl(name: string, version: number): string {
+    const url = URLExt.join(this.serverSettings.baseUrl, API_PREFIX, modelPath(name), 'versions', String(version), 'download');
+    const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
+    return xsrf ? `${url}?_xsrf=${xsrf[1]}` : url;
+  }
+
+  /**
+   * A call answered with 204 No Content (errors as in `request`).
+   */
+  private async requestNoContent(path: string, init: RequestInit): Promise<void> {
+    const url = URLExt.join(this.serverSettings.baseUrl, API_PREFIX, path);
+    const response = await ServerConnection.makeRequest(url, init, this.serverSettings);
+    if (!response.ok) {
+      const body = parseJSON(await response.text());
+      throw isErrorBody(body)
+        ? new MLExtAPIError(response.status, body.error, body.field)
+        : new MLExtAPIError(response.status, `${response.status} ${response.statusText}`);
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import { cancelRun, submitScript } from './actions';
 import { errorMessage } from './api';
 import { ColumnsForm } from './columnsDialog';
 import { ComputePanel } from './computePanel';
+import { ModelsPanel } from './modelsPanel';
 import { RunDetail } from './runDetail';
 import { RunsPanel } from './runsPanel';
 import { availableFields } from './runsTable';
@@ -21,6 +22,7 @@ export interface ICommandContext {
   service: IMLExt;
   runsPanel: RunsPanel;
   computePanel: ComputePanel;
+  modelsPanel: ModelsPanel;
   fileBrowser: FileBrowser | null;
   palette: ICommandPalette | null;
 }
@@ -45,7 +47,7 @@ function selectedPythonFile(browser: FileBrowser | null): string {
  * the command palette.
  */
 export function addCommands(context: ICommandContext): void {
-  const { app, service, runsPanel, computePanel, fileBrowser, palette } = context;
+  const { app, service, runsPanel, computePanel, modelsPanel, fileBrowser, palette } = context;
   const commands = app.commands;
   const details = new Map<string, RunDetail>();
 
@@ -64,6 +66,15 @@ export function addCommands(context: ICommandContext): void {
     execute: () => {
       app.shell.activateById(computePanel.id);
       return computePanel.ensureLoaded();
+    }
+  });
+
+  commands.addCommand(CommandIDs.openModels, {
+    label: 'Open the Models Panel',
+    caption: 'Registered models, their versions, aliases, lineage and history',
+    execute: () => {
+      app.shell.activateById(modelsPanel.id);
+      return modelsPanel.refresh();
     }
   });
 
@@ -146,6 +157,7 @@ export function addCommands(context: ICommandContext): void {
     for (const command of [
       CommandIDs.openRuns,
       CommandIDs.openCompute,
+      CommandIDs.openModels,
       CommandIDs.refresh,
       CommandIDs.submit,
       CommandIDs.chooseColumns

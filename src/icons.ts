@@ -25,3 +25,14 @@ export const computeIcon = new LabIcon({
   name: 'jupyter-mlext:compute',
   svgstr: COMPUTE_SVG
 });
+
+const MODELS_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M12 2 3 7v10l9 5 9-5V7zm0 2.3L18.6 8 12 11.7 5.4 8zM5 9.7l6 3.4v6.6l-6-3.3zm8 10v-6.6l6-3.4v6.7z"/>
+  </g>
+</svg>`;
+
+export const modelsIcon = new LabIcon({
+  name: 'jupyter-mlext:models',
+  svgstr: MODELS_SVG
+});

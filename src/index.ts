@@ -10,7 +10,8 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { MLExtClient } from './api';
 import { addCommands } from './commands';
 import { ComputePanel } from './computePanel';
-import { computeIcon, runsIcon } from './icons';
+import { computeIcon, modelsIcon, runsIcon } from './icons';
+import { ModelsPanel } from './modelsPanel';
 import { RunsPanel } from './runsPanel';
 import { MLExtService } from './service';
 import { CommandIDs, IMLExt, PLUGIN_ID } from './tokens';
@@ -46,7 +47,7 @@ const corePlugin: JupyterFrontEndPlugin<IMLExt> = {
 };
 
 /**
- * The Runs and Compute sidebar panels, run details, commands and the file
+ * The Runs, Compute and Models sidebar panels, run details, commands and the file
  * browser's "Submit as run…".
  */
 const panelsPlugin: JupyterFrontEndPlugin<void> = {
@@ -79,13 +80,17 @@ const panelsPlugin: JupyterFrontEndPlugin<void> = {
       submit: () => void app.commands.execute(CommandIDs.submit)
     });
     computePanel.title.icon = computeIcon;
+    const modelsPanel = new ModelsPanel({ service, openRun });
+    modelsPanel.title.icon = modelsIcon;
     app.shell.add(runsPanel, 'left', { rank: 600 });
     app.shell.add(computePanel, 'left', { rank: 610 });
+    app.shell.add(modelsPanel, 'left', { rank: 605 });
     if (restorer) {
       restorer.add(runsPanel, 'mlext-runs');
       restorer.add(computePanel, 'mlext-compute');
+      restorer.add(modelsPanel, 'mlext-models');
     }
-    addCommands({ app, service, runsPanel, computePanel, fileBrowser, palette });
+    addCommands({ app, service, runsPanel, computePanel, modelsPanel, fileBrowser, palette });
   }
 };
 

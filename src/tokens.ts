@@ -12,6 +12,7 @@ export const PLUGIN_ID = 'jupyter-mlext:plugin';
 export namespace CommandIDs {
   export const openRuns = 'mlext:open-runs';
   export const openCompute = 'mlext:open-compute';
+  export const openModels = 'mlext:open-models';
   export const refresh = 'mlext:refresh';
   export const submit = 'mlext:submit';
   export const submitFile = 'mlext:submit-file';

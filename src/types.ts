@@ -192,3 +192,73 @@ export interface IReadyMessage {
   type: 'ready';
   cursor: number;
 }
+
+/**
+ * One registered version of a model (`stored` is `copy` when its files were
+ * copied into the workspace, `reference` when only their path was kept).
+ */
+export interface IModelVersion {
+  name: string;
+  version: number;
+  run_id: string | null;
+  source: string;
+  stored: 'copy' | 'reference';
+  location: string;
+  framework: string | null;
+  description: string | null;
+  user: string | null;
+  created_at: number;
+  size: number;
+  file_count: number;
+  tags: { [key: string]: string };
+  properties: { [key: string]: string };
+  aliases: string[];
+}
+
+export interface IRegisteredModel {
+  name: string;
+  created_at: number;
+  latest_version: number | null;
+  version_count: number;
+  aliases: { [alias: string]: number };
+}
+
+export type RegistryAction =
+  | 'registered'
+  | 'deleted'
+  | 'tag_set'
+  | 'tag_deleted'
+  | 'alias_set'
+  | 'alias_deleted';
+
+/**
+ * One line of a model's append-only history.
+ */
+export interface IRegistryChange {
+  seq: number;
+  at: number;
+  user: string | null;
+  name: string;
+  version: number | null;
+  action: RegistryAction;
+  key: string | null;
+  value: string | null;
+  previous: string | null;
+}
+
+/**
+ * Where a version came from: its run and that run's parents.
+ */
+export interface IModelLineage {
+  version: IModelVersion;
+  run: IRunInfo | null;
+  parents: IRunInfo[];
+}
+
+/**
+ * Body of `PATCH .../tags`: tags to set and tag keys to remove.
+ */
+export interface ITagsUpdate {
+  set: { [key: string]: string };
+  delete: string[];
+}

@@ -9,7 +9,9 @@ import tarfile
 import pytest
 from test_api_support import make_api
 
+from jupyter_mlext.compute.snapshot import create_snapshot
 from jupyter_mlext.store.registry import ModelRegistry
+from jupyter_mlext.store.serving import ServingStore
 
 
 @pytest.fixture
@@ -162,6 +164,24 @@ async def test_a_version_is_deleted_with_its_aliases_and_files(api, trained, sto
     again = await api.post("/models/{name}/versions", {"run_id": trained["run"], "path": "outputs/model"},
                            expect=201, name="ridge")
     assert again["version"] == 2  # a deleted number is never given out again
+
+
+async def test_a_version_a_deployment_serves_cannot_be_deleted(api, trained, store, tmp_path):
+    """The row the serving service writes when it deploys a version (no scoring process is needed to hold it)."""
+    for _ in range(2):
+        await api.post("/models/{name}/versions", {"run_id": trained["run"], "path": "outputs/model.pkl"},
+                       expect=201, name="ridge")
+    (tmp_path / "score.py").write_text("def init():\n    pass\n\ndef run(data):\n    return data\n")
+    serving = ServingStore(store)
+    serving.ensure_endpoint("diabetes")
+    serving.add_deployment("diabetes", "blue", "ridge", 2, "score.py", create_snapshot(store, tmp_path))
+
+    refused = await api.call("DELETE", "/models/{name}/versions/{version}", expect=409, name="ridge", version="2")
+    assert refused.json["field"] == "version" and "diabetes/blue" in refused.json["error"]
+    assert (await api.get("/models/{name}/versions/{version}", name="ridge", version="2"))["version"] == 2
+    await api.call("DELETE", "/models/{name}/versions/{version}", expect=204, name="ridge", version="1")
+    serving.delete_deployment("diabetes", "blue")
+    await api.call("DELETE", "/models/{name}/versions/{version}", expect=204, name="ridge", version="2")
 
 
 async def test_bad_input_is_refused_naming_the_field(api, trained, store, tmp_path):

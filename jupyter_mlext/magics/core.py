@@ -25,12 +25,14 @@ class MLRunMagics(Magics):
     @line_magic("mlrun")
     def mlrun_line(self, line: str) -> Any:
         """%mlrun experiment [NAME] | list [FILTER] | show RUN | compare RUN RUN… | submit SCRIPT [options] [-- ARGS]
+        | models [NAME]
 
         experiment  set (or print) the experiment that %%mlrun cells of this notebook log into
         list        a RunsTable of the runs, optionally filtered ("metrics.mse < 3 and params.alpha = 0.1")
         show        RunDetails of one run (id or a unique prefix), following it live until it ends
         compare     charts of the runs' common metrics and a table of the params that differ
         submit      run a script on a compute target (--compute local by default) and follow it
+        models      a ModelRegistry browser: names, versions, aliases, lineage, register from a run
         """
         return run_line(self.state, line)
 

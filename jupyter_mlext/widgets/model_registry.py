@@ -10,6 +10,9 @@ registers the next version of a model from a run's artifact file or folder. Ever
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import ipywidgets as widgets
 
 from .. import cli_format, sdk_models
@@ -82,16 +85,6 @@ class ModelRegistry(widgets.VBox):
             return
         self.error = None
 
-    def _list_models(self, wanted: str | None) -> None:
-        names = [model.name for model in self.models]
-        count = len(names)
-        self._message.value = note(f"{count} model{'' if count == 1 else 's'}" if count else
-                                   "no model matches" if self._search.value.strip() else "no models registered yet")
-        options = [(f"{m.name} ({m.version_count} version{'' if m.version_count == 1 else 's'})", m.name)
-                   for m in self.models]
-        self._set_options(self._model_list, options, wanted if wanted in names else (names[0] if names else None))
-        self._show_model(self._model_list.value)
-
     def search(self, text: str) -> None:
         """Type in the search box (a name part, or `key=value` for a tag); the list refreshes."""
         self._search.value = text
@@ -116,6 +109,16 @@ class ModelRegistry(widgets.VBox):
         return version
 
     # -- rendering ---------------------------------------------------------------------------------------------
+
+    def _list_models(self, wanted: str | None) -> None:
+        names = [model.name for model in self.models]
+        count = len(names)
+        self._message.value = note(f"{count} model{'' if count == 1 else 's'}" if count else
+                                   "no model matches" if self._search.value.strip() else "no models registered yet")
+        options = [(f"{m.name} ({m.version_count} version{'' if m.version_count == 1 else 's'})", m.name)
+                   for m in self.models]
+        self._set_options(self._model_list, options, wanted if wanted in names else (names[0] if names else None))
+        self._show_model(self._model_list.value)
 
     def _matching_models(self, text: str) -> list[RegisteredModel]:
         key, sep, value = text.partition("=")
@@ -167,11 +170,18 @@ class ModelRegistry(widgets.VBox):
 
     def _model_picked(self, change: dict) -> None:
         if not self._quiet:
-            self._show_model(change["new"])
+            self._reading(self._show_model, change["new"])
 
     def _version_picked(self, change: dict) -> None:
         if not self._quiet:
-            self._show_version(change["new"])
+            self._reading(self._show_version, change["new"])
+
+    def _reading(self, show: Callable[[Any], None], value: Any) -> None:
+        """A pick in a list: a refusal (a model deleted meanwhile) is shown, not raised in the widget's thread."""
+        try:
+            show(value)
+        except MLExtError as error:
+            self._fail(error)
 
     def _set_options(self, control: widgets.Select, options: list[tuple[str, object]], value: object) -> None:
         self._quiet = True

@@ -143,6 +143,69 @@ export class ComputePanel {
   }
 }
 
+export const MODELS_PANEL_ID = 'jp-mlext-models';
+
+export class ModelsPanel {
+  constructor(readonly page: IJupyterLabPageFixture) {}
+
+  get node(): Locator {
+    return this.page.locator(`#${MODELS_PANEL_ID}`);
+  }
+
+  async open(width = 620): Promise<void> {
+    await this.page.sidebar.openTab(MODELS_PANEL_ID);
+    await expect(this.node).toBeVisible();
+    await this.page.sidebar.setWidth(width, 'left');
+    await expect(this.node).toHaveAttribute('data-loading', 'false');
+  }
+
+  model(name: string): Locator {
+    return this.node.locator(`.jp-mlext-model[data-model="${name}"]`);
+  }
+
+  async chooseModel(name: string): Promise<void> {
+    await this.model(name).click();
+    await expect(this.model(name)).toHaveAttribute('aria-pressed', 'true');
+    await expect(this.node).toHaveAttribute('data-loading', 'false');
+  }
+
+  versionRows(): Locator {
+    return this.node.locator('.jp-mlext-model-versions tbody tr[data-version]');
+  }
+
+  version(number: number): Locator {
+    return this.node.locator(`.jp-mlext-model-versions tbody tr[data-version="${number}"]`);
+  }
+
+  historyRows(): Locator {
+    return this.node.locator('.jp-mlext-model-history tbody tr');
+  }
+
+  /**
+   * Select a version of the chosen model: its lineage and actions show.
+   */
+  async showVersion(number: number): Promise<void> {
+    await this.version(number).getByRole('button', { name: `Show version ${number}` }).click();
+    await expect(this.version(number)).toHaveClass(/jp-mlext-selected/);
+    await expect(this.node).toHaveAttribute('data-loading', 'false');
+  }
+
+  /**
+   * Open the "Set alias" dialog on a version.
+   */
+  async setAliasOn(number: number): Promise<void> {
+    await this.showVersion(number);
+    const model = (await this.node.locator('.jp-mlext-model[aria-pressed="true"]').getAttribute('data-model')) ?? '';
+    await this.node.getByRole('button', { name: `Set an alias on ${model}:${number}` }).click();
+  }
+
+  async search(text: string): Promise<void> {
+    await this.node.getByLabel('Search models').fill(text);
+    await this.node.getByLabel('Search models').press('Enter');
+    await expect(this.node).toHaveAttribute('data-loading', 'false');
+  }
+}
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,0 +1,222 @@
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { errorMessage } from './api';
+import { IMLExt } from './tokens';
+import { IModelLineage, IModelVersion, IRegisteredModel, IRegistryChange, ITagsUpdate } from './types';
+
+/**
+ * The Models panel's state: the models matching the search, the versions and
+ * history of the selected model, and the lineage of the selected version.
+ *
+ * Registry changes are not on the change feed, so the model reloads when the
+ * panel is shown, on Refresh, and after each change it makes itself.
+ */
+export class ModelsModel implements IDisposable {
+  constructor(service: IMLExt) {
+    this._service = service;
+  }
+
+  /**
+   * Anything shown changed (lists, selection, loading, error).
+   */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get models(): ReadonlyArray<IRegisteredModel> {
+    return this._models;
+  }
+
+  get search(): string {
+    return this._search;
+  }
+
+  get selectedModel(): string | null {
+    return this._selectedModel;
+  }
+
+  get versions(): ReadonlyArray<IModelVersion> {
+    return this._versions;
+  }
+
+  get history(): ReadonlyArray<IRegistryChange> {
+    return this._history;
+  }
+
+  get selectedVersion(): IModelVersion | null {
+    return this._versions.find(version => version.version === this._selectedVersion) ?? null;
+  }
+
+  get lineage(): IModelLineage | null {
+    return this._lineage;
+  }
+
+  get loading(): boolean {
+    return this._loading > 0;
+  }
+
+  get error(): string | null {
+    return this._error;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  dispose(): void {
+    if (!this._disposed) {
+      this._disposed = true;
+      Signal.clearData(this);
+    }
+  }
+
+  /**
+   * Reload the models, then the selected model's versions, history and
+   * lineage (the first model and its newest version when none is selected).
+   */
+  async refresh(): Promise<void> {
+    await this._load(async () => {
+      this._models = await this._matching(this._search);
+      const names = this._models.map(model => model.name);
+      const name =
+        this._selectedModel !== null && names.includes(this._selectedModel) ? this._selectedModel : (names[0] ?? null);
+      await this._loadModel(name);
+    });
+  }
+
+  /**
+   * Search by part of a model's name, or by a tag its versions carry
+   * (`key=value`; several separated by spaces must all match).
+   */
+  setSearch(text: string): Promise<void> {
+    this._search = text.trim();
+    return this.refresh();
+  }
+
+  selectModel(name: string): Promise<void> {
+    return this._load(() => this._loadModel(name));
+  }
+
+  selectVersion(version: number): Promise<void> {
+    return this._load(async () => {
+      this._selectedVersion = version;
+      this._lineage = null;
+      this._changed.emit();
+      await this._loadLineage();
+    });
+  }
+
+  /**
+   * Point `alias` of the selected model at `version`. Throws (after saying
+   * nothing) so that the caller can show the refusal in its dialog.
+   */
+  async setAlias(alias: string, version: number): Promise<void> {
+    const name = this._requireModel();
+    await this._service.client.setModelAlias(name, alias, version);
+    await this.refresh();
+  }
+
+  async deleteAlias(alias: string): Promise<void> {
+    const name = this._requireModel();
+    await this._service.client.deleteModelAlias(name, alias);
+    await this.refresh();
+  }
+
+  async updateTags(version: number, update: ITagsUpdate): Promise<void> {
+    const name = this._requireModel();
+    await this._service.client.updateModelTags(name, version, update);
+    await this.refresh();
+  }
+
+  private async _matching(search: string): Promise<IRegisteredModel[]> {
+    const client = this._service.client;
+    const words = search.split(/\s+/).filter(Boolean);
+    const tags = words.filter(word => word.includes('='));
+    if (tags.length === 0) {
+      return client.models(search || undefined);
+    }
+    const names = words.filter(word => !word.includes('=')).map(word => word.toLowerCase());
+    const [models, versions] = await Promise.all([client.models(), client.searchModelVersions(tags)]);
+    const tagged = new Set(versions.map(version => version.name));
+    return models.filter(
+      model => tagged.has(model.name) && names.every(part => model.name.toLowerCase().includes(part))
+    );
+  }
+
+  private async _loadModel(name: string | null): Promise<void> {
+    const changedModel = name !== this._selectedModel;
+    this._selectedModel = name;
+    if (name === null) {
+      this._versions = [];
+      this._history = [];
+      this._selectedVersion = null;
+      this._lineage = null;
+      return;
+    }
+    const client = this._service.client;
+    const [versions, history] = await Promise.all([client.modelVersions(name), client.modelHistory(name)]);
+    if (this._selectedModel !== name) {
+      return;
+    }
+    this._versions = versions;
+    this._history = history;
+    const numbers = versions.map(version => version.version);
+    if (changedModel || this._selectedVersion === null || !numbers.includes(this._selectedVersion)) {
+      this._selectedVersion = numbers[0] ?? null;
+    }
+    await this._loadLineage();
+  }
+
+  private async _loadLineage(): Promise<void> {
+    const name = this._selectedModel;
+    const version = this._selectedVersion;
+    if (name === null || version === null) {
+      this._lineage = null;
+      return;
+    }
+    const lineage = await this._service.client.modelLineage(name, version);
+    if (this._selectedModel === name && this._selectedVersion === version) {
+      this._lineage = lineage;
+    }
+  }
+
+  /**
+   * Run one load: `loading` while it runs, its failure kept in `error`.
+   */
+  private async _load(work: () => Promise<void>): Promise<void> {
+    this._loading += 1;
+    this._changed.emit();
+    try {
+      await work();
+      this._error = null;
+    } catch (reason) {
+      this._error = `Loading the model registry failed: ${errorMessage(reason)}`;
+    } finally {
+      this._loading -= 1;
+      if (!this._disposed) {
+        this._changed.emit();
+      }
+    }
+  }
+
+  private _requireModel(): string {
+    if (this._selectedModel === null) {
+      throw new Error('No model is selected.');
+    }
+    return this._selectedModel;
+  }
+
+  private _service: IMLExt;
+  private _models: IRegisteredModel[] = [];
+  private _search = '';
+  private _selectedModel: string | null = null;
+  private _versions: IModelVersion[] = [];
+  private _history: IRegistryChange[] = [];
+  private _selectedVersion: number | null = null;
+  private _lineage: IModelLineage | null = null;
+  private _loading = 0;
+  private _error: string | null = null;
+  private _disposed = false;
+  private _changed = new Signal<this, void>(this);
+}
