@@ -61,6 +61,19 @@ class ComputeStore:
                 for name, kind, address, concurrency, created, busy, queued in rows]
 
     def create_target(self, name: str, kind: str, address: str | None = None, concurrency: int = 1) -> ComputeTarget:
+        kind = self._check_target(name, kind, address, concurrency)
+        with self.store._lock, self.store._write():
+            try:
+                self._conn().execute(
+                    "INSERT INTO compute_targets (name, kind, address, concurrency, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (name, kind.value, address, concurrency, time.time()),
+                )
+            except sqlite3.IntegrityError:
+                raise Conflict(f"a compute target named {name!r} exists already", field="name") from None
+        return self.get_target(name)
+
+    @staticmethod
+    def _check_target(name: str, kind: str, address: str | None, concurrency: int) -> TargetKind:
         check_name(name, "name")
         try:
             kind = TargetKind(kind)
@@ -73,14 +86,19 @@ class ComputeStore:
         if kind is TargetKind.LOCAL and address:
             raise InvalidInput("a local target takes no address", field="address")
         _check_concurrency(concurrency)
+        return kind
+
+    def declare_target(self, name: str, kind: str, address: str | None = None, concurrency: int = 1) -> ComputeTarget:
+        """Create the target, or bring an existing one to this kind, address and concurrency: targets named in
+        the server's configuration are declared there, so the configuration wins over earlier edits."""
+        with self.store._lock:
+            exists = self._conn().execute("SELECT 1 FROM compute_targets WHERE name = ?", (name,)).fetchone()
+        if exists is None:
+            return self.create_target(name, kind, address, concurrency)
+        checked = self._check_target(name, kind, address, concurrency)
         with self.store._lock, self.store._write():
-            try:
-                self._conn().execute(
-                    "INSERT INTO compute_targets (name, kind, address, concurrency, created_at) VALUES (?, ?, ?, ?, ?)",
-                    (name, kind.value, address, concurrency, time.time()),
-                )
-            except sqlite3.IntegrityError:
-                raise Conflict(f"a compute target named {name!r} exists already", field="name") from None
+            self._conn().execute("UPDATE compute_targets SET kind = ?, address = ?, concurrency = ? WHERE name = ?",
+                                 (checked.value, address, concurrency, name))
         return self.get_target(name)
 
     def set_concurrency(self, name: str, concurrency: int) -> ComputeTarget:
