@@ -1,0 +1,114 @@
+"""Pipeline benchmark: what reusing a step costs, and what the pipeline machinery adds to running scripts.
+
+Why: a re-run of an unchanged pipeline should be near-instant (target ≤ 50 ms per reused step), and the runner
+(snapshot per step, child runs, job queue, supervisor) should add little to the scripts' own time.
+
+    (a) reused step        a 20-step chain, already run once, run again: (wall time) / 20
+    (b) 20 no-op steps     a 20-step chain (each step takes the previous one's output) run with force=True on
+                           `local` (concurrency 2, driven and dispatched from this process), against the same 20
+                           scripts run one after the other with `python script.py`; overhead per step = difference / 20
+    (c) 20 parallel steps  20 independent no-op steps, force=True, `local` concurrency 2
+
+    python benchmarks/bench_pipelines.py            # → benchmarks/results/pipelines.json
+    python benchmarks/bench_pipelines.py --quick    # 5 steps, 1 repetition; writes a file only with --out
+
+Everything lives in a temporary directory that is removed afterwards. Figures are reported, never asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from jupyter_mlext.pipelines import Pipeline, Step
+from jupyter_mlext.pipelines.runner import run_pipeline
+from jupyter_mlext.store import TrackingStore
+
+NOOP = """
+import os
+os.makedirs("outputs/out", exist_ok=True)
+open("outputs/out/done.txt", "w").write("{name}")
+"""
+RESULTS = Path(__file__).resolve().parent / "results" / "pipelines.json"
+
+
+def project(folder: Path, steps: int, chain: bool) -> Pipeline:
+    folder.mkdir(parents=True)
+    definition = []
+    for i in range(steps):
+        (folder / f"s{i}.py").write_text(NOOP.format(name=f"s{i}"))
+        inputs = {"previous": f"s{i - 1}.out"} if chain and i else {}
+        definition.append(Step(f"s{i}", script=f"s{i}.py", inputs=inputs, outputs=["out"]))
+    return Pipeline("bench-chain" if chain else "bench-parallel", definition, source_dir=folder)
+
+
+def timed(function) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def direct(folder: Path, steps: int) -> float:
+    """The same scripts run one after the other, each in its own interpreter, in its own folder."""
+    start = time.perf_counter()
+    for i in range(steps):
+        subprocess.run([sys.executable, f"s{i}.py"], cwd=folder, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    steps, repeats = (5, 1) if args.quick else (20, 3)
+    out = args.out or (None if args.quick else RESULTS)
+    with tempfile.TemporaryDirectory(prefix="mlext-bench-pipelines-") as base:
+        root = Path(base)
+        store = TrackingStore(root / "ws")
+        chain = project(root / "chain", steps, chain=True)
+        parallel = project(root / "parallel", steps, chain=False)
+        first, record = timed(lambda: run_pipeline(store, chain, timeout=600))
+        assert record.state == "completed", record.error
+        reused, forced, direct_s, parallel_s = [], [], [], []
+        for _ in range(repeats):
+            seconds, record = timed(lambda: run_pipeline(store, chain, timeout=600))
+            assert all(s.state == "reused" for s in record.steps), [(s.step, s.state, s.error) for s in record.steps]
+            reused.append(seconds)
+            seconds, record = timed(lambda: run_pipeline(store, chain, force=True, timeout=600))
+            assert record.state == "completed", record.error
+            forced.append(seconds)
+            direct_s.append(direct(chain.source_dir, steps))
+            seconds, record = timed(lambda: run_pipeline(store, parallel, force=True, timeout=600))
+            assert record.state == "completed", record.error
+            parallel_s.append(seconds)
+        store.close()
+    median = statistics.median
+    results = {
+        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "steps": steps,
+        "repeats": repeats,
+        "reused_step_ms": round(median(reused) / steps * 1000, 2),
+        "reused_step_target_ms": 50,
+        "chain_first_run_s": round(first, 3),
+        "chain_forced_s": round(median(forced), 3),
+        "direct_scripts_s": round(median(direct_s), 3),
+        "overhead_per_step_ms": round((median(forced) - median(direct_s)) / steps * 1000, 1),
+        "parallel_forced_s": round(median(parallel_s), 3),
+        "local_concurrency": 2,
+    }
+    for key, value in results.items():
+        print(f"{key:24} {value}")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

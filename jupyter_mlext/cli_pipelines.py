@@ -1,0 +1,149 @@
+"""`mlext pipeline …`: export a notebook, validate and run a pipeline folder, publish, trigger and schedule.
+
+    mlext pipeline export analysis.ipynb -o analysis_pipeline/
+    mlext pipeline run analysis_pipeline/ --param alpha=0.5
+    mlext pipeline publish analysis_pipeline/
+    mlext pipeline trigger analysis --param alpha=0.5 --wait
+    mlext pipeline schedule analysis --cron "0 3 * * *"
+
+Param values are read as YAML scalars (`0.5` is a number, `true` a boolean, anything else text).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from .cli_format import Output, key_values, table, time
+from .errors import InvalidInput, MLExtError
+from .pipelines import service
+from .pipelines.definition import Pipeline
+from .pipelines.export import export_notebook
+from .pipelines.runner import drive, run_pipeline
+from .sdk import _user
+from .store import TrackingStore
+from .store.pipelines import PipelineRunRecord, PipelineStore
+
+
+def register(groups: Any, group: Any, command: Any) -> None:
+    """Add the `pipeline` group to the parser built in cli.py."""
+    pipeline = group(groups, "pipeline", "pipelines: export from a notebook, run, publish, trigger, schedule")
+    export = command(pipeline, "export", _export, "write a notebook's steps as a pipeline folder")
+    export.add_argument("notebook", metavar="NOTEBOOK")
+    export.add_argument("-o", "--out", metavar="DIR", help="folder to write (default: <notebook>_pipeline/)")
+    export.set_defaults(launch=_store_free(_export))
+    validate = command(pipeline, "validate", _validate, "check a pipeline folder (or pipeline.yaml) without running")
+    validate.add_argument("path", metavar="DIR")
+    validate.set_defaults(launch=_store_free(_validate))
+    run = command(pipeline, "run", _run, "run a pipeline folder, reusing unchanged steps")
+    run.add_argument("path", metavar="DIR")
+    run.add_argument("--force", action="store_true", help="re-run every step")
+    run.add_argument("--experiment", metavar="NAME", help="default: the pipeline's name")
+    run.add_argument("--no-wait", action="store_true", help="return at once; a server or agent drives the run")
+    publish = command(pipeline, "publish", _publish, "store a pipeline folder as the next version")
+    publish.add_argument("path", metavar="DIR")
+    for creating in (run, publish):
+        creating.set_defaults(creates_workspace=True)
+    command(pipeline, "list", _list, "published pipelines with their latest version and schedule")
+    trigger = command(pipeline, "trigger", _trigger, "run a published pipeline")
+    trigger.add_argument("name", metavar="NAME")
+    trigger.add_argument("--version", type=int, metavar="N", help="default: the latest")
+    trigger.add_argument("--wait", action="store_true", help="drive the run here until it ends")
+    schedule = command(pipeline, "schedule", _schedule, "run a published pipeline on a cron schedule")
+    schedule.add_argument("name", metavar="NAME")
+    schedule.add_argument("--cron", required=True, metavar="EXPR", help='e.g. "*/5 * * * *"')
+    schedule.add_argument("--version", type=int, metavar="N", help="pin a version (default: the latest at firing)")
+    schedule.add_argument("--disable", action="store_true", help="keep the schedule but stop firing it")
+    for taking_params in (run, trigger, schedule):
+        taking_params.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                                   help="override a pipeline param (repeatable)")
+    show = command(pipeline, "show", _show, "a pipeline run's steps with their states")
+    show.add_argument("run", metavar="RUN", help="pipeline run id or a unique prefix")
+
+
+def _store_free(command: Callable[[argparse.Namespace], Output]) -> Callable[[argparse.Namespace, list[str]], int]:
+    """Export and validate need no workspace: they run through cli.py's `launch` path, which opens none."""
+    def launch(args: argparse.Namespace, unknown: list[str]) -> int:
+        try:
+            if unknown:
+                raise InvalidInput(f"unrecognized arguments: {' '.join(unknown)}")
+            output = command(args)
+        except MLExtError as error:
+            print(f"mlext: error: {' '.join(error.message.splitlines())}", file=sys.stderr)
+            return 1
+        print(json.dumps(output.data, indent=2) if getattr(args, "json", False) else output.text)
+        return 0
+    return launch
+
+
+def _params(args: argparse.Namespace) -> dict[str, Any]:
+    return {key: yaml.safe_load(value) for key, value in key_values(args.param, "param").items()}
+
+
+def _export(args: argparse.Namespace) -> Output:
+    folder = export_notebook(args.notebook, args.out)
+    pipeline = Pipeline.load(folder)
+    return Output({"folder": str(folder), "pipeline": pipeline.to_dict()},
+                  f"wrote {folder} ({len(pipeline.steps)} steps: {', '.join(s.name for s in pipeline.steps)})")
+
+
+def _validate(args: argparse.Namespace) -> Output:
+    pipeline = Pipeline.load(args.path)
+    order = pipeline.validate()
+    return Output(pipeline.to_dict(), f"pipeline {pipeline.name!r} is valid; steps run in the order "
+                                      f"{' → '.join(step.name for step in order)}")
+
+
+def _run(store: TrackingStore, args: argparse.Namespace) -> Output:
+    record = run_pipeline(store, Pipeline.load(args.path), _params(args), not args.no_wait, force=args.force,
+                          experiment=args.experiment, user=_user())
+    return _record_output(store, record)
+
+
+def _publish(store: TrackingStore, args: argparse.Namespace) -> Output:
+    published = service.publish_pipeline(store, Pipeline.load(args.path), user=_user())
+    return Output(published.to_dict(), f"published {published.name} version {published.version}")
+
+
+def _list(store: TrackingStore, args: argparse.Namespace) -> Output:
+    pipelines = PipelineStore(store).list_pipelines()
+    rows = [[p.name, str(p.latest_version), time(p.updated_at),
+             "-" if p.schedule is None else p.schedule.cron + ("" if p.schedule.enabled else " (disabled)")]
+            for p in pipelines]
+    return Output({"pipelines": [p.to_dict() for p in pipelines]},
+                  table([["NAME", "VERSION", "PUBLISHED", "SCHEDULE"], *rows], right={1}))
+
+
+def _trigger(store: TrackingStore, args: argparse.Namespace) -> Output:
+    record = service.trigger_pipeline(store, args.name, _params(args), args.version, trigger="cli", user=_user())
+    if args.wait:
+        record = drive(store, record.run_id)
+    return _record_output(store, record)
+
+
+def _schedule(store: TrackingStore, args: argparse.Namespace) -> Output:
+    schedule = service.schedule_pipeline(store, args.name, args.cron, _params(args), args.version,
+                                         enabled=not args.disable, user=_user())
+    described = service.describe_schedule(schedule)
+    state = "disabled" if not schedule.enabled else f"next run {time(described['next_fire'])}"
+    return Output(described, f"pipeline {schedule.pipeline} scheduled {schedule.cron!r} ({state})")
+
+
+def _show(store: TrackingStore, args: argparse.Namespace) -> Output:
+    return _described(service.describe_run(store, args.run))
+
+
+def _record_output(store: TrackingStore, record: PipelineRunRecord) -> Output:
+    return _described(service.describe_run(store, record.run_id))
+
+
+def _described(run: dict[str, Any]) -> Output:
+    rows = [[s["name"], s["state"], s["status"] or "-", (s["run_id"] or "-")[:8],
+             (s["reused_from"] or "-")[:8], s["error"] or ""] for s in run["steps"]]
+    text = (f"pipeline run {run['run_id']} of {run['pipeline']}: {run['state']}\n"
+            + table([["STEP", "STATE", "STATUS", "RUN", "REUSED FROM", "ERROR"], *rows]))
+    return Output(run, text)

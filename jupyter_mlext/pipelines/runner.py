@@ -1,0 +1,256 @@
+"""Running a pipeline: a parent run, one child run per step, steps submitted as jobs as soon as their inputs exist.
+
+One implementation, driven from two places. `run_pipeline(..., wait=True)` drives the run in the caller's
+process (SDK, CLI) until it ends; a triggered or scheduled run, or one whose caller went away, is driven by the
+server's dispatcher tick (see driver.py). Both call `advance`, which reads the run's state from the store, moves
+it on as far as it can without waiting, and writes it back. Whoever drives holds the run's lease, renewed while
+it drives; a lease that lapses (its holder died) lets the dispatcher take over, so a run survives restarts.
+
+Step outcomes, as the store and the panels show them:
+- submitted steps are child runs (source_type "pipeline_step") with the usual statuses;
+- a step whose reuse key (keys.py) matches an earlier finished step is not run: its child run is created
+  Completed with the tag `mlext.reused_from=<run id>` (the run whose outputs it stands for), step state "reused";
+- when a step fails, no further step starts; once running steps end, the steps that never started get a child
+  run with status Canceled and the tag `mlext.step_state=NotStarted` (step state "not_started"), and the
+  pipeline run fails. Running the pipeline again reuses every step that had succeeded.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from ..compute.dispatcher import Dispatcher
+from ..compute.local import LocalBackend
+from ..errors import Conflict, InvalidInput, MLExtError, NotFound
+from ..models import RunInfo, RunStatus, TargetKind
+from ..store import TrackingStore
+from ..store.compute import ComputeStore
+from ..store.pipelines import (
+    COMPLETED,
+    DONE_STATES,
+    FAILED,
+    NOT_STARTED,
+    PENDING,
+    QUEUED,
+    REUSED,
+    RUN_FAILED,
+    RUNNING,
+    SUCCEEDED,
+    PipelineRunRecord,
+    PipelineStore,
+    StepState,
+)
+from .definition import Pipeline, Step
+from .keys import code_digest, environment_digest, files_digest, path_digest, reuse_key
+from .staging import SOURCE_TYPE, InputSource, loggable, submit_step
+
+log = logging.getLogger(__name__)
+
+LEASE_TTL_S = 30.0
+POLL_S = 0.1
+REUSED_FROM_TAG = "mlext.reused_from"
+STEP_STATE_TAG = "mlext.step_state"
+
+
+def lease_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def start_pipeline_run(store: TrackingStore, pipeline: Pipeline, params: Mapping[str, Any] | None = None, *,
+                       version: int | None = None, force: bool = False, trigger: str = "manual",
+                       experiment: str | None = None, user: str | None = None,
+                       tags: Mapping[str, Any] | None = None) -> PipelineRunRecord:
+    """Check the pipeline and create its run (parent run + step states); nothing executes yet."""
+    order = pipeline.validate()
+    values = pipeline.run_params(params)
+    compute = ComputeStore(store)
+    for step in pipeline.steps:
+        try:
+            compute.get_target(step.compute)
+        except NotFound:
+            raise InvalidInput(f"step {step.name!r}: unknown compute target {step.compute!r}",
+                               field=f"steps.{step.name}.compute") from None
+    run_tags = {"mlext.pipeline": pipeline.name, "mlext.trigger": trigger, **(tags or {})}
+    if version is not None:
+        run_tags["mlext.pipeline_version"] = version
+    parent = store.create_run(experiment or pipeline.name, name=pipeline.name, status=RunStatus.RUNNING,
+                              user=user, source_type="pipeline", source_name=pipeline.name,
+                              params=loggable(values), tags=run_tags)
+    return PipelineStore(store).create_run(parent.id, pipeline.name, version, pipeline.to_dict(),
+                                           str(pipeline.source_dir), values, force, trigger,
+                                           [step.name for step in order])
+
+
+def run_pipeline(store: TrackingStore, pipeline: Pipeline, params: Mapping[str, Any] | None = None,
+                 wait: bool = True, *, force: bool = False, experiment: str | None = None,
+                 user: str | None = None, dispatch: bool = True, timeout: float | None = None) -> PipelineRunRecord:
+    """Run `pipeline` with `params` (overriding its defaults). With `wait`, drive it here until it ends (with
+    `dispatch`, this process also starts the steps' local jobs, so no server is needed); without, return at once
+    and leave it to a server's or `mlext agent`'s dispatcher. `force` re-runs every step instead of reusing."""
+    record = start_pipeline_run(store, pipeline, params, force=force, experiment=experiment, user=user)
+    if not wait:
+        return record
+    return drive(store, record.run_id, dispatch=dispatch, timeout=timeout)
+
+
+def drive(store: TrackingStore, run_id: str, *, dispatch: bool = True,
+          timeout: float | None = None) -> PipelineRunRecord:
+    """Advance the pipeline run until it ends (or `timeout` passes; it then carries on without us)."""
+    pipelines = PipelineStore(store)
+    owner = lease_owner()
+    dispatcher = Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)}, pipelines=False) if dispatch else None
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        while True:
+            if pipelines.acquire_lease(run_id, owner, LEASE_TTL_S):
+                advance(store, run_id)
+            record = pipelines.get_run(run_id)
+            if record.state != RUNNING or (deadline is not None and time.monotonic() > deadline):
+                return record
+            if dispatcher is not None:
+                dispatcher.tick()
+            time.sleep(POLL_S)
+    finally:
+        pipelines.release_lease(run_id, owner)
+        if dispatcher is not None:
+            dispatcher.close()
+
+
+def advance(store: TrackingStore, run_id: str) -> PipelineRunRecord:
+    """Move the run on as far as it goes without waiting: record finished steps, reuse or submit ready ones,
+    and end the run when nothing is left. The caller holds the run's lease."""
+    pipelines = PipelineStore(store)
+    record = pipelines.get_run(run_id)
+    while record.state == RUNNING and _step_once(store, pipelines, record):
+        record = pipelines.get_run(run_id)
+    return record
+
+
+def _step_once(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord) -> bool:
+    """One pass over the steps; True if anything changed (another pass may then do more)."""
+    pipeline = Pipeline.from_dict(record.definition, record.source_dir)
+    if any(_collect(store, pipelines, record, pipeline.step(s.step), s) for s in record.steps if s.state == QUEUED):
+        return True
+    if any(s.state == FAILED for s in record.steps):
+        if not any(s.state == QUEUED for s in record.steps):
+            _fail_run(store, pipelines, record)
+        return False
+    if all(s.state in DONE_STATES for s in record.steps):
+        _end_parent(store, pipelines, record.run_id, SUCCEEDED)
+        return False
+    states = {s.step: s for s in record.steps}
+    names = set(states)
+    changed = False
+    for state in record.steps:
+        step = pipeline.step(state.step)
+        if state.state != PENDING or any(states[p].state not in DONE_STATES for p, _ in step.upstream(names).values()):
+            continue
+        _start(store, pipelines, record, pipeline, step, states)
+        changed = True
+    return changed
+
+
+def _collect(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord, step: Step,
+             state: StepState) -> bool:
+    """Record the outcome of a submitted step whose child run has ended."""
+    child = store.get_run(state.child_run_id)
+    if not child.status.is_terminal:
+        return False
+    if child.status is RunStatus.COMPLETED:
+        missing = [o for o in step.outputs if not store.list_artifacts(child.id, f"outputs/{o}")]
+        if missing:
+            return pipelines.update_step(record.run_id, step.name, [QUEUED], state=FAILED,
+                                         error=f"step {step.name!r} wrote no files to its declared output(s) "
+                                               f"{', '.join(f'outputs/{o}/' for o in missing)}")
+        return pipelines.update_step(record.run_id, step.name, [QUEUED], state=COMPLETED, produced_by=child.id)
+    reason = child.error or child.status.value
+    return pipelines.update_step(record.run_id, step.name, [QUEUED], state=FAILED,
+                                 error=f"step {step.name!r} {child.status.value.lower()}: {reason}")
+
+
+def _start(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord, pipeline: Pipeline,
+           step: Step, states: dict[str, StepState]) -> None:
+    """Reuse an earlier result of the step if its key matches one, else submit it."""
+    parent = store.get_run(record.run_id)
+    params = step.resolved_params(record.params)
+    try:
+        inputs, digests = _inputs(store, pipeline, step, states)
+        key = reuse_key(code_digest(store, pipeline, step), params, digests, environment_digest())
+        tags = {"mlext.step": step.name, "mlext.reuse_key": key}
+        prior = None if record.force else pipelines.find_reusable(key)
+        if prior is not None:
+            child = _reused_child(store, parent, step, params, prior, tags)
+            pipelines.update_step(record.run_id, step.name, [PENDING], state=REUSED, child_run_id=child.id,
+                                  reuse_key=key, produced_by=prior)
+            return
+        child = submit_step(store, pipeline, step, params, inputs, parent_id=parent.id, experiment=parent.experiment,
+                            tags=tags, user=parent.user)
+    except (MLExtError, OSError) as error:
+        message = error.message if isinstance(error, MLExtError) else str(error)
+        pipelines.update_step(record.run_id, step.name, [PENDING], state=FAILED,
+                              error=f"step {step.name!r} could not be submitted: {message}")
+        return
+    pipelines.update_step(record.run_id, step.name, [PENDING], state=QUEUED, child_run_id=child.id, reuse_key=key)
+
+
+def _inputs(store: TrackingStore, pipeline: Pipeline, step: Step,
+            states: dict[str, StepState]) -> tuple[dict[str, InputSource], dict[str, str]]:
+    """Where each input comes from, and a digest of its content."""
+    upstream = step.upstream(set(states))
+    sources: dict[str, InputSource] = {}
+    digests: dict[str, str] = {}
+    for name, source in step.inputs.items():
+        if name in upstream:
+            producer, output = upstream[name]
+            run_id = states[producer].produced_by
+            prefix = f"outputs/{output}/"
+            artifacts = store.list_artifacts(run_id, f"outputs/{output}")
+            sources[name] = ("run", run_id, output)
+            digests[name] = files_digest([(a.path[len(prefix):], a.sha256) for a in artifacts])
+        else:
+            path = (pipeline.source_dir / source).resolve()
+            if not path.exists():
+                raise InvalidInput(f"input {name!r} of step {step.name!r}: {path} does not exist",
+                                   field=f"steps.{step.name}.inputs.{name}")
+            sources[name] = ("path", str(path))
+            digests[name] = path_digest(path)
+    return sources, digests
+
+
+def _reused_child(store: TrackingStore, parent: RunInfo, step: Step, params: Mapping[str, Any], prior: str,
+                  tags: Mapping[str, Any]) -> RunInfo:
+    return store.create_run(
+        parent.experiment, name=step.name, parent_id=parent.id, status=RunStatus.COMPLETED, user=parent.user,
+        source_type=SOURCE_TYPE, source_name=f"{parent.source_name}.{step.name}", compute=step.compute,
+        snapshot_id=store.get_run(prior).snapshot_id, params=loggable(params),
+        tags={**tags, REUSED_FROM_TAG: prior})
+
+
+def _fail_run(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord) -> None:
+    failed = [s for s in record.steps if s.state == FAILED]
+    parent = store.get_run(record.run_id)
+    for state in record.steps:
+        if state.state == PENDING:
+            child = store.create_run(
+                parent.experiment, name=state.step, parent_id=parent.id, status=RunStatus.CANCELED,
+                user=parent.user, source_type=SOURCE_TYPE, source_name=f"{parent.source_name}.{state.step}",
+                tags={"mlext.step": state.step, STEP_STATE_TAG: "NotStarted",
+                      "mlext.blocked_by": ",".join(s.step for s in failed)})
+            pipelines.update_step(record.run_id, state.step, [PENDING], state=NOT_STARTED, child_run_id=child.id)
+    error = "; ".join(s.error or f"step {s.step!r} failed" for s in failed)
+    _end_parent(store, pipelines, record.run_id, RUN_FAILED, error)
+
+
+def _end_parent(store: TrackingStore, pipelines: PipelineStore, run_id: str, state: str,
+                error: str | None = None) -> None:
+    """The parent run's status first: should we die in between, the next driver finds the run still to end."""
+    try:
+        store.set_status(run_id, RunStatus.COMPLETED if state == SUCCEEDED else RunStatus.FAILED, error=error)
+    except Conflict:  # ended already (a previous driver got this far)
+        pass
+    pipelines.finish_run(run_id, state, error)

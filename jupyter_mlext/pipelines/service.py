@@ -1,0 +1,105 @@
+"""Published pipelines: publish (versioned definition + code snapshot), trigger a version, schedule it, and
+describe a pipeline run as the DAG the Pipelines panel draws. The SDK, the CLI and the REST handlers call these.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..compute.snapshot import create_snapshot, extract_snapshot, read_snapshot
+from ..errors import InvalidInput
+from ..store import TrackingStore
+from ..store.pipelines import (
+    REUSED,
+    PipelineRunRecord,
+    PipelineStore,
+    PublishedPipeline,
+    Schedule,
+)
+from .definition import Pipeline
+from .runner import start_pipeline_run
+from .schedules import check_cron, next_tick
+
+
+def publish_pipeline(store: TrackingStore, pipeline: Pipeline, user: str | None = None) -> PublishedPipeline:
+    """Snapshot the pipeline's folder and store its definition as the next version (the latest version again if
+    neither changed)."""
+    pipeline.validate()
+    snapshot_id = create_snapshot(store, pipeline.source_dir)
+    return PipelineStore(store).publish(pipeline.name, pipeline.to_dict(), snapshot_id, user)
+
+
+def published_pipeline(store: TrackingStore, name: str, version: int | None = None) -> tuple[Pipeline, int]:
+    """A published version (default the latest) as a Pipeline whose folder is its unpacked snapshot."""
+    published = PipelineStore(store).get_published(name, version)
+    return Pipeline.from_dict(published.definition, _unpacked(store, published.snapshot_id)), published.version
+
+
+def _unpacked(store: TrackingStore, snapshot_id: str | None) -> Path:
+    """Snapshots are content-addressed, so each is unpacked once (into a temporary folder, then renamed)."""
+    target = store.paths.root / "pipelines" / str(snapshot_id)
+    if not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".unpack-"))
+        extract_snapshot(read_snapshot(store, str(snapshot_id)), staging)
+        try:
+            os.rename(staging, target)
+        except OSError:  # another process unpacked it first
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def trigger_pipeline(store: TrackingStore, name: str, params: Mapping[str, Any] | None = None,
+                     version: int | None = None, *, trigger: str = "rest", user: str | None = None,
+                     tags: Mapping[str, Any] | None = None) -> PipelineRunRecord:
+    """Create a run of a published pipeline; the dispatcher drives it."""
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
+        raise InvalidInput(f"version must be a positive integer, got {version!r}", field="version")
+    pipeline, version = published_pipeline(store, name, version)
+    return start_pipeline_run(store, pipeline, params, version=version, trigger=trigger, user=user, tags=tags)
+
+
+def schedule_pipeline(store: TrackingStore, name: str, cron: str, params: Mapping[str, Any] | None = None,
+                      version: int | None = None, enabled: bool = True, user: str | None = None) -> Schedule:
+    """Create or replace the schedule of a published pipeline (its latest version at each firing, unless
+    `version` pins one); it fires first at the next cron time."""
+    check_cron(cron)
+    pipeline, _ = published_pipeline(store, name, version)
+    values = dict(params or {})
+    pipeline.run_params(values)
+    return PipelineStore(store).save_schedule(name, cron, values, version, enabled, user)
+
+
+def describe_schedule(schedule: Schedule) -> dict[str, Any]:
+    return {**schedule.to_dict(), "next_fire": next_tick(schedule.cron, schedule.last_fired)}
+
+
+def summarise_run(record: PipelineRunRecord) -> dict[str, Any]:
+    return {key: value for key, value in record.to_dict().items() if key not in ("definition", "steps")}
+
+
+def describe_run(store: TrackingStore, run_id: str) -> dict[str, Any]:
+    """A pipeline run as a DAG: each step with its state, child run (and its status), inputs and dependencies."""
+    record = PipelineStore(store).get_run(store.resolve_run_id(run_id))
+    pipeline = Pipeline.from_dict(record.definition, record.source_dir)
+    names = {step.name for step in pipeline.steps}
+    children = {run.id: run for run in store.search_runs(
+        filter=f"parent_id = '{record.run_id}'", max_results=10_000).runs} if record.steps else {}
+    steps = []
+    for state in record.steps:
+        step = pipeline.step(state.step)
+        child = children.get(state.child_run_id) if state.child_run_id else None
+        steps.append({
+            "name": step.name, "kind": step.kind, "state": state.state,
+            "status": child.status.value if child else None, "run_id": state.child_run_id,
+            "reused_from": state.produced_by if state.state == REUSED else None,
+            "depends_on": sorted({producer for producer, _ in step.upstream(names).values()}),
+            "inputs": dict(step.inputs), "outputs": list(step.outputs), "compute": step.compute,
+            "error": state.error,
+        })
+    parent = store.get_run(record.run_id)
+    return {**summarise_run(record), "status": parent.status.value, "steps": steps}

@@ -1,0 +1,35 @@
+"""A pipeline whose steps run on a real Dask cluster (`dask scheduler` + 2 workers), started by the dispatcher of a
+real `mlext server`: inputs travel in each step's snapshot (the workers share no folder with the workspace),
+outputs come back over HTTP, and a second run reuses every step."""
+from __future__ import annotations
+
+import pytest
+from mlext_server import Server
+from pipeline_support import child, make_project, states, three_steps
+from test_dask_compute import DaskCluster
+
+from jupyter_mlext.pipelines.runner import run_pipeline
+from jupyter_mlext.store.compute import ComputeStore
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    (tmp_path / "dask").mkdir()
+    cluster = DaskCluster(tmp_path / "dask")
+    yield cluster
+    cluster.stop()
+
+
+def test_a_pipeline_runs_on_dask_and_is_reused_the_second_time(store, workspace, tmp_path, cluster):
+    ComputeStore(store).create_target("cluster", "dask", cluster.address, concurrency=2)
+    project = make_project(tmp_path / "root" / "project")
+    server = Server(workspace, tmp_path / "root")
+    try:
+        record = run_pipeline(store, three_steps(project, compute="cluster"), {"alpha": 4.0}, timeout=120)
+        assert record.state == "completed", (record.error, cluster.logs()[-2000:])
+        assert {child(store, record, s).compute for s in ("prep", "train", "evaluate")} == {"cluster"}
+        assert child(store, record, "evaluate").metrics["score"].last == sum(range(10)) * 4.0
+        again = run_pipeline(store, three_steps(project, compute="cluster"), {"alpha": 4.0}, timeout=60)
+        assert states(again) == {"prep": "reused", "train": "reused", "evaluate": "reused"}
+    finally:
+        server.stop()
