@@ -17,14 +17,14 @@ Everything lives in a temporary directory that is removed afterwards. Figures ar
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from results_file import machine, write_results
 
 from jupyter_mlext.pipelines import Pipeline, Step
 from jupyter_mlext.pipelines.runner import run_pipeline
@@ -91,7 +91,7 @@ def main() -> None:
         store.close()
     median = statistics.median
     results = {
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "machine": machine(),
         "steps": steps,
         "repeats": repeats,
         "reused_step_ms": round(median(reused) / steps * 1000, 2),
@@ -105,9 +105,7 @@ def main() -> None:
     }
     for key, value in results.items():
         print(f"{key:24} {value}")
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(results, indent=2) + "\n")
+    write_results(out, results)
 
 
 if __name__ == "__main__":
