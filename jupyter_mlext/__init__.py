@@ -4,86 +4,50 @@
     with mlx.start_run(experiment="diabetes", params={"alpha": 0.1}) as run:
         run.log("mse", 3.2)
 """
+import importlib
+
 from .errors import Conflict, InvalidInput, MLExtError, NotFound, WorkspaceError
 from .models import RunStatus
-from .sdk import (
-    Run,
-    active_run,
-    flush,
-    get_run,
-    list_experiments,
-    log,
-    search_runs,
-    start_run,
-    submit,
-)
-from .sdk_models import (
-    delete_model_alias,
-    delete_model_tag,
-    delete_model_version,
-    download_model,
-    get_model,
-    list_models,
-    model_history,
-    model_lineage,
-    register_model,
-    search_model_versions,
-    set_model_alias,
-    set_model_tags,
-)
 
 try:
     from ._version import __version__
 except ImportError:  # a source tree that was never built
     __version__ = "0.0.0.dev0"
 
-__all__ = [
-    "Conflict",
-    "InvalidInput",
-    "MLExtError",
-    "NotFound",
-    "Run",
-    "RunStatus",
-    "WorkspaceError",
-    "active_run",
-    "delete_model_alias",
-    "delete_model_tag",
-    "delete_model_version",
-    "download_model",
-    "flush",
-    "get_model",
-    "get_run",
-    "list_experiments",
-    "list_models",
-    "log",
-    "model_history",
-    "model_lineage",
-    "register_model",
-    "search_model_versions",
-    "search_runs",
-    "set_model_alias",
-    "set_model_tags",
-    "start_run",
-    "submit",
-    "LiveChart",
-    "ModelRegistry",
-    "RunDetails",
-    "RunsTable",
-    "load_ipython_extension",
-    "unload_ipython_extension",
-    "__version__",
-]
+# Public names → the module that defines them, imported on first use: a submitted script or a run supervisor
+# pays only for what it touches (the tracking SDK), not for widgets (ipywidgets, matplotlib), pipelines (yaml,
+# papermill, croniter) or serving.
+_LAZY = {
+    **dict.fromkeys(("Run", "active_run", "flush", "get_run", "list_experiments", "log", "search_runs",
+                     "start_run", "submit"), "sdk"),
+    **dict.fromkeys(("delete_model_alias", "delete_model_tag", "delete_model_version", "download_model",
+                     "get_model", "list_models", "model_history", "model_lineage", "register_model",
+                     "search_model_versions", "set_model_alias", "set_model_tags"), "sdk_models"),
+    **dict.fromkeys(("batch_score", "delete_deployment", "delete_endpoint", "deploy", "deployment_logs",
+                     "get_endpoint", "invoke_endpoint", "list_endpoints", "set_traffic"), "sdk_serving"),
+    **dict.fromkeys(("Pipeline", "Step"), "pipelines"),
+    **dict.fromkeys(("get_pipeline_run", "publish_pipeline", "run_pipeline", "schedule_pipeline"),
+                    "sdk_pipelines"),
+    **dict.fromkeys(("LiveChart", "ModelRegistry", "RunDetails", "RunsTable"), "widgets"),
+}
 
-_WIDGETS = ("LiveChart", "ModelRegistry", "RunDetails", "RunsTable")
+__all__ = [
+    "Conflict", "InvalidInput", "MLExtError", "NotFound", "RunStatus", "WorkspaceError", *_LAZY,
+    "load_ipython_extension", "unload_ipython_extension", "__version__",
+]
 
 
 def __getattr__(name: str) -> object:
-    """The widget classes, imported on first use: ipywidgets and matplotlib are heavy for a training script."""
-    if name in _WIDGETS:
-        from . import widgets
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
-        return getattr(widgets, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def load_ipython_extension(ipython: object) -> None:

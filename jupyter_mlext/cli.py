@@ -23,7 +23,8 @@ import textwrap
 from collections.abc import Callable, Collection
 from typing import Any
 
-from . import cli_compute, cli_models
+from . import cli_compute, cli_models, cli_pipelines
+from . import cli_serving
 from .cli_format import Output, duration, number, size, table, time
 from .errors import MLExtError, WorkspaceError
 from .models import RunInfo
@@ -195,6 +196,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_compute.register(groups, runs, _group, _command)
     cli_models.register(groups, _group, _command)
+    cli_serving.register(groups, _group, _command)
+    cli_pipelines.register(groups, _group, _command)
     return parser
 
 

@@ -31,15 +31,23 @@ class Backend(Protocol):
 
 
 class Dispatcher:
-    def __init__(self, store: TrackingStore, backends: dict[TargetKind, Backend]) -> None:
+    def __init__(self, store: TrackingStore, backends: dict[TargetKind, Backend], *, pipelines: bool = True) -> None:
         self.store = store
         self.compute = ComputeStore(store)
         self.backends = backends
         self._claimed_at: dict[str, float] = {}
+        self.pipelines = None
+        if pipelines:  # pipeline runs nobody drives, and due schedules, advance on each tick (pipelines/driver.py)
+            # Imported here: the pipelines package builds on this one.
+            from ..pipelines.driver import PipelineDriver
+
+            self.pipelines = PipelineDriver(store)
 
     def tick(self) -> list[str]:
         """Reconcile active runs, then start what fits; returns the ids of the runs started."""
         self.reconcile()
+        if self.pipelines is not None:
+            self.pipelines.tick()
         started: list[str] = []
         for target in self.compute.list_targets():
             backend = self.backends.get(target.kind)

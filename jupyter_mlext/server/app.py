@@ -11,12 +11,13 @@ import contextlib
 import os
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Float, Int, Unicode
+from traitlets import Bool, Dict, Float, Int, Unicode
 
 from ..compute.dask import DaskBackend
 from ..compute.dispatcher import Dispatcher
 from ..compute.local import LocalBackend
 from ..models import TargetKind
+from ..serving.supervisor import keep_endpoints_running
 from ..store import TrackingStore, resolve_workspace
 from ..store.compute import ComputeStore
 from .events import STOP_WAIT_S, EventHub, wait_flag
@@ -43,6 +44,12 @@ class MLExtApp(ExtensionApp):
         0.5, config=True, help="Longest wait (s) between dispatcher passes; changes to the workspace wake it sooner."
     )
     events_kept = Int(100_000, config=True, help="How many change-feed events the workspace keeps for resuming.")
+    compute_targets = Dict(
+        value_trait=Dict(),
+        config=True,
+        help="Compute targets to declare at start, by name: {'cluster': {'kind': 'dask', 'address': "
+        "'tcp://10.0.0.5:8786', 'concurrency': 16}}. A target of that name is created, or changed to match.",
+    )
     tracking_url = Unicode(
         "",
         config=True,
@@ -58,6 +65,8 @@ class MLExtApp(ExtensionApp):
         compute = ComputeStore(store)
         if self.local_concurrency:
             compute.set_concurrency("local", self.local_concurrency)
+        for name, spec in self.compute_targets.items():
+            compute.declare_target(name, spec.get("kind", "local"), spec.get("address"), spec.get("concurrency", 1))
         self.dispatcher = Dispatcher(store, {
             TargetKind.LOCAL: LocalBackend(store),
             TargetKind.DASK: DaskBackend(store, self.tracking_endpoint),
@@ -83,6 +92,7 @@ class MLExtApp(ExtensionApp):
         if self.dispatch:
             self._tasks.append(asyncio.create_task(self._dispatch_loop()))
         self._tasks.append(asyncio.create_task(self._prune_loop()))
+        self._tasks.append(asyncio.create_task(keep_endpoints_running(self.settings["mlext_store"], self.log)))
 
     async def _dispatch_loop(self) -> None:
         changed = self.hub.listen()

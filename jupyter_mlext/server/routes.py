@@ -13,6 +13,8 @@ from .handlers_files import ArtifactHandler, ArtifactsHandler, SnapshotHandler
 from .handlers_jobs import CancelHandler, JobExitHandler, JobHandler, JobProcessHandler
 from .handlers_logs import LogsHandler
 from .handlers_models import MODEL_ROUTES
+from .handlers_pipelines import PIPELINE_ROUTES
+from .handlers_serving import SERVING_ROUTES
 from .handlers_runs import (
     ExperimentRunsHandler,
     MetricHistoryHandler,
@@ -44,6 +46,8 @@ ROUTES: list[tuple[str, type]] = [
     ("/compute", ComputeTargetsHandler),
     ("/compute/{name}", ComputeTargetHandler),
     *MODEL_ROUTES,
+    *PIPELINE_ROUTES,
+    *SERVING_ROUTES,
 ]
 
 _PARAMETER = re.compile(r"\{(\w+)\}")

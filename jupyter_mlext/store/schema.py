@@ -239,6 +239,114 @@ def m004_model_registry(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration
+def m005_serving(db: sqlite_utils.Database) -> None:
+    """Online endpoints (a router process each) and their deployments (a scoring server process each).
+
+    `config_version` counts changes a router must pick up (traffic, deployment ports); `pid_started_at` tells a
+    live process from a recycled pid when a restarted server re-attaches to them."""
+    _execute_all(
+        db,
+        """
+        CREATE TABLE endpoints (
+            name TEXT PRIMARY KEY,
+            key TEXT NOT NULL,
+            port INTEGER,
+            pid INTEGER,
+            pid_started_at REAL,
+            traffic TEXT NOT NULL DEFAULT '{}',
+            config_version INTEGER NOT NULL DEFAULT 0,
+            run_id TEXT REFERENCES runs(id),
+            user TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE TABLE deployments (
+            endpoint TEXT NOT NULL REFERENCES endpoints(name) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            model_name TEXT NOT NULL,
+            model_version INTEGER NOT NULL,
+            script TEXT NOT NULL,
+            snapshot_id TEXT REFERENCES snapshots(id),
+            port INTEGER,
+            pid INTEGER,
+            pid_started_at REAL,
+            status TEXT NOT NULL,
+            error TEXT,
+            user TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (endpoint, name)
+        );
+        CREATE INDEX deployments_by_model ON deployments(model_name, model_version)
+        """,
+    )
+
+
+@_migration
+def m006_pipelines(db: sqlite_utils.Database) -> None:
+    """Published pipelines, pipeline runs with the state of each step, and cron schedules.
+
+    A pipeline run's state lives here (not in the process that drives it), so a server that restarts, or any
+    process holding the run's lease after the previous holder died, carries it on. `reuse_key` indexes finished
+    steps so an unchanged step is found and reused instead of re-run."""
+    _execute_all(
+        db,
+        """
+        CREATE TABLE pipelines (
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            definition TEXT NOT NULL,
+            snapshot_id TEXT REFERENCES snapshots(id),
+            user TEXT,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (name, version)
+        );
+        CREATE TABLE pipeline_runs (
+            run_id TEXT PRIMARY KEY REFERENCES runs(id),
+            pipeline TEXT NOT NULL,
+            version INTEGER,
+            definition TEXT NOT NULL,
+            source_dir TEXT NOT NULL,
+            params TEXT NOT NULL,
+            force INTEGER NOT NULL DEFAULT 0,
+            trigger TEXT NOT NULL,
+            state TEXT NOT NULL,
+            error TEXT,
+            lease_owner TEXT,
+            lease_until REAL,
+            created_at REAL NOT NULL,
+            ended_at REAL
+        );
+        CREATE INDEX pipeline_runs_by_pipeline ON pipeline_runs(pipeline, created_at);
+        CREATE INDEX pipeline_runs_by_state ON pipeline_runs(state);
+        CREATE TABLE pipeline_steps (
+            run_id TEXT NOT NULL REFERENCES pipeline_runs(run_id),
+            step TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            child_run_id TEXT REFERENCES runs(id),
+            reuse_key TEXT,
+            produced_by TEXT REFERENCES runs(id),
+            error TEXT,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (run_id, step)
+        );
+        CREATE INDEX pipeline_steps_by_key ON pipeline_steps(reuse_key, state);
+        CREATE TABLE pipeline_schedules (
+            pipeline TEXT PRIMARY KEY,
+            cron TEXT NOT NULL,
+            params TEXT NOT NULL,
+            version INTEGER,
+            enabled INTEGER NOT NULL,
+            last_fired REAL NOT NULL,
+            user TEXT,
+            created_at REAL NOT NULL
+        )
+        """,
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the schema up to date, under the write lock so that racing openers apply each migration once."""
     with write_transaction(db):
