@@ -3,7 +3,8 @@
 #
 #   make lab    set everything up, seed the demo workspace, start JupyterLab on 127.0.0.1
 #   make test   set everything up, run pytest and the browser tests (installs Chromium from apt if missing)
-#   make bench  the tracking benchmark against MLflow (its own venv, .venv-bench)
+#   make bench  every benchmark (tracking and serving against MLflow, in their own venv .venv-bench), results in
+#               benchmarks/results/
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -55,5 +56,7 @@ ui-tests: setup
 
 bench: $(FRONTEND)
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
-	.venv-bench/bin/pip install --quiet -e '.[bench]'
-	.venv-bench/bin/python benchmarks/bench_tracking.py
+	.venv-bench/bin/pip install --quiet -e '.[bench,test,dask]'
+	for name in tracking compute notebook serving pipelines; do \
+		.venv-bench/bin/python benchmarks/bench_$$name.py; done
+	PATH="$(BIN):$$PATH" bash scripts/ui-tests.sh --perf

@@ -52,7 +52,8 @@ from .staging import SOURCE_TYPE, InputSource, loggable, submit_step
 log = logging.getLogger(__name__)
 
 LEASE_TTL_S = 30.0
-POLL_S = 0.1
+POLL_S = 0.5
+CHANGE_POLL_S = 0.01
 REUSED_FROM_TAG = "mlext.reused_from"
 STEP_STATE_TAG = "mlext.step_state"
 
@@ -107,6 +108,7 @@ def drive(store: TrackingStore, run_id: str, *, dispatch: bool = True,
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
         while True:
+            seen = store.data_version()
             if pipelines.acquire_lease(run_id, owner, LEASE_TTL_S):
                 advance(store, run_id)
             record = pipelines.get_run(run_id)
@@ -114,11 +116,19 @@ def drive(store: TrackingStore, run_id: str, *, dispatch: bool = True,
                 return record
             if dispatcher is not None:
                 dispatcher.tick()
-            time.sleep(POLL_S)
+            _wait_for_others(store, seen, POLL_S)
     finally:
         pipelines.release_lease(run_id, owner)
         if dispatcher is not None:
             dispatcher.close()
+
+
+def _wait_for_others(store: TrackingStore, seen: int, timeout: float) -> None:
+    """Return as soon as another process commits to the workspace (a step's supervisor reporting), or after
+    `timeout`: a finished step's successor starts within CHANGE_POLL_S instead of a whole polling interval."""
+    deadline = time.monotonic() + timeout
+    while store.data_version() == seen and time.monotonic() < deadline:
+        time.sleep(CHANGE_POLL_S)
 
 
 def advance(store: TrackingStore, run_id: str) -> PipelineRunRecord:

@@ -273,6 +273,12 @@ class TrackingStore:
                     raise NotFound(f"no run with id {run_id!r}", field="run_id") from None
                 events.emit(self.db.conn, events.METRICS, run_id, {"series": series})
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the workspace, never for this store's
+        own writes: a cheap way to wait for another process's change without watching files."""
+        with self._lock:
+            return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def metric_history(self, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
         if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, int)
                                        or max_points < 1):
