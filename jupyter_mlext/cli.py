@@ -1,7 +1,7 @@
-"""The `mlext` command line: read a workspace from a terminal, a script or CI without starting Jupyter.
+"""The `mlext` command line: a workspace from a terminal, a script or CI, without starting Jupyter.
 
-Compute commands (submit, cancel, logs, targets, server, agent) are in cli_compute.py, the model registry in
-cli_models.py.
+Reading runs is here; compute (submit, cancel, logs, targets, server, agent) is in cli_compute.py, the model
+registry in cli_models.py, deployment in cli_serving.py and pipelines in cli_pipelines.py.
 
     mlext experiments list
     mlext runs search "metrics.loss < 0.2 and params.lr = 0.01" --order-by "metrics.loss ASC"
@@ -164,10 +164,9 @@ def _section(title: str, rows: list[list[str]], right: Collection[int] = ()) -> 
 # -- arguments ---------------------------------------------------------------------------------------------------
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mlext", description="Read a jupyter-mlext workspace from the terminal.")
+    parser = argparse.ArgumentParser(prog="mlext", description="A jupyter-mlext workspace from the terminal.")
     _add_global_options(parser, on_command=False)
-    groups = parser.add_subparsers(dest="group", required=True,
-                                   metavar="{experiments,runs,artifacts,compute,submit,server,agent}")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
 
     experiments = _group(groups, "experiments", "the workspace's experiments")
     _command(experiments, "list", _experiments_list, "experiments with their run counts")

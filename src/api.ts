@@ -4,7 +4,13 @@ import { ServerConnection } from '@jupyterlab/services';
 import {
   IArtifact,
   IComputeTarget,
+  IDescribePipeline,
   IErrorBody,
+  IExportedPipeline,
+  IPipelineRun,
+  IPipelineRunSummary,
+  IPipelineSummary,
+  ITriggerPipeline,
   IExperiment,
   IHealth,
   ILogChunk,
@@ -243,6 +249,51 @@ export class MLExtClient {
     const url = URLExt.join(this.serverSettings.baseUrl, API_PREFIX, modelPath(name), 'versions', String(version), 'download');
     const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
     return xsrf ? `${url}?_xsrf=${xsrf[1]}` : url;
+  }
+
+  async pipelines(): Promise<IPipelineSummary[]> {
+    const body = await this.request<{ pipelines: IPipelineSummary[] }>('pipelines');
+    return body.pipelines;
+  }
+
+  describePipeline(name: string): Promise<IDescribePipeline> {
+    return this.request<IDescribePipeline>(`pipelines/${encodeURIComponent(name)}`);
+  }
+
+  /**
+   * Runs of a published pipeline, newest first.
+   */
+  async pipelineRuns(name: string, limit: number): Promise<IPipelineRunSummary[]> {
+    const query = URLExt.objectToQueryString({ limit: String(limit) });
+    const body = await this.request<{ runs: IPipelineRunSummary[] }>(
+      `pipelines/${encodeURIComponent(name)}/runs${query}`
+    );
+    return body.runs;
+  }
+
+  /**
+   * A pipeline run as a DAG of steps with their states and child runs.
+   */
+  pipelineRun(runId: string): Promise<IPipelineRun> {
+    return this.request<IPipelineRun>(`pipeline-runs/${encodeURIComponent(runId)}`);
+  }
+
+  triggerPipeline(name: string, request: ITriggerPipeline): Promise<IPipelineRun> {
+    return this.request<IPipelineRun>(`pipelines/${encodeURIComponent(name)}/runs`, {
+      method: 'POST',
+      body: JSON.stringify(request)
+    });
+  }
+
+  /**
+   * Export a notebook (a path relative to the Jupyter root) to a pipeline
+   * folder beside it.
+   */
+  exportPipeline(notebook: string): Promise<IExportedPipeline> {
+    return this.request<IExportedPipeline>('pipelines/export', {
+      method: 'POST',
+      body: JSON.stringify({ notebook })
+    });
   }
 
   /**

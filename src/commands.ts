@@ -7,12 +7,13 @@ import { errorMessage } from './api';
 import { ColumnsForm } from './columnsDialog';
 import { ComputePanel } from './computePanel';
 import { ModelsPanel } from './modelsPanel';
+import { PipelinesPanel } from './pipelinesPanel';
 import { RunDetail } from './runDetail';
 import { RunsPanel } from './runsPanel';
 import { availableFields } from './runsTable';
 import { CommandIDs, IMLExt } from './tokens';
 
-const PALETTE_CATEGORY = 'ML Runs';
+export const PALETTE_CATEGORY = 'ML Runs';
 
 /**
  * What the commands act on.
@@ -23,6 +24,7 @@ export interface ICommandContext {
   runsPanel: RunsPanel;
   computePanel: ComputePanel;
   modelsPanel: ModelsPanel;
+  pipelinesPanel: PipelinesPanel;
   fileBrowser: FileBrowser | null;
   palette: ICommandPalette | null;
 }
@@ -47,7 +49,7 @@ function selectedPythonFile(browser: FileBrowser | null): string {
  * the command palette.
  */
 export function addCommands(context: ICommandContext): void {
-  const { app, service, runsPanel, computePanel, modelsPanel, fileBrowser, palette } = context;
+  const { app, service, runsPanel, computePanel, modelsPanel, pipelinesPanel, fileBrowser, palette } = context;
   const commands = app.commands;
   const details = new Map<string, RunDetail>();
 
@@ -75,6 +77,27 @@ export function addCommands(context: ICommandContext): void {
     execute: () => {
       app.shell.activateById(modelsPanel.id);
       return modelsPanel.refresh();
+    }
+  });
+
+  commands.addCommand(CommandIDs.openPipelines, {
+    label: 'Open the Pipelines Panel',
+    caption: 'Published pipelines, their runs and each run as a graph of steps',
+    execute: () => {
+      app.shell.activateById(pipelinesPanel.id);
+      return pipelinesPanel.refresh();
+    }
+  });
+
+  commands.addCommand(CommandIDs.runPipeline, {
+    label: 'Run Pipeline…',
+    caption: 'Run the pipeline selected in the Pipelines panel with params you choose',
+    execute: async () => {
+      app.shell.activateById(pipelinesPanel.id);
+      if (pipelinesPanel.model.description === null) {
+        await pipelinesPanel.refresh();
+      }
+      return pipelinesPanel.runPipeline();
     }
   });
 
@@ -158,6 +181,8 @@ export function addCommands(context: ICommandContext): void {
       CommandIDs.openRuns,
       CommandIDs.openCompute,
       CommandIDs.openModels,
+      CommandIDs.openPipelines,
+      CommandIDs.runPipeline,
       CommandIDs.refresh,
       CommandIDs.submit,
       CommandIDs.chooseColumns

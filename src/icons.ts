@@ -36,3 +36,14 @@ export const modelsIcon = new LabIcon({
   name: 'jupyter-mlext:models',
   svgstr: MODELS_SVG
 });
+
+const PIPELINES_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M9 2h6v5h-2v3.1l5 2.9V16h3v6h-6v-6h1v-1.8l-4-2.3-4 2.3V16h1v6H3v-6h3v-3l5-2.9V7H9zm2 2v1h2V4zM5 18v2h2v-2zm12 0v2h2v-2z"/>
+  </g>
+</svg>`;
+
+export const pipelinesIcon = new LabIcon({
+  name: 'jupyter-mlext:pipelines',
+  svgstr: PIPELINES_SVG
+});

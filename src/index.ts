@@ -5,13 +5,16 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { MLExtClient } from './api';
 import { addCommands } from './commands';
 import { ComputePanel } from './computePanel';
-import { computeIcon, modelsIcon, runsIcon } from './icons';
+import { addExportPipeline } from './exportPipeline';
+import { computeIcon, modelsIcon, pipelinesIcon, runsIcon } from './icons';
 import { ModelsPanel } from './modelsPanel';
+import { PipelinesPanel } from './pipelinesPanel';
 import { RunsPanel } from './runsPanel';
 import { MLExtService } from './service';
 import { CommandIDs, IMLExt, PLUGIN_ID } from './tokens';
@@ -47,7 +50,7 @@ const corePlugin: JupyterFrontEndPlugin<IMLExt> = {
 };
 
 /**
- * The Runs, Compute and Models sidebar panels, run details, commands and the file
+ * The Runs, Compute, Models and Pipelines sidebar panels, run details, commands and the file
  * browser's "Submit as run…".
  */
 const panelsPlugin: JupyterFrontEndPlugin<void> = {
@@ -82,16 +85,38 @@ const panelsPlugin: JupyterFrontEndPlugin<void> = {
     computePanel.title.icon = computeIcon;
     const modelsPanel = new ModelsPanel({ service, openRun });
     modelsPanel.title.icon = modelsIcon;
+    const pipelinesPanel = new PipelinesPanel({ service, openRun });
+    pipelinesPanel.title.icon = pipelinesIcon;
     app.shell.add(runsPanel, 'left', { rank: 600 });
     app.shell.add(computePanel, 'left', { rank: 610 });
     app.shell.add(modelsPanel, 'left', { rank: 605 });
+    app.shell.add(pipelinesPanel, 'left', { rank: 615 });
     if (restorer) {
       restorer.add(runsPanel, 'mlext-runs');
       restorer.add(computePanel, 'mlext-compute');
       restorer.add(modelsPanel, 'mlext-models');
+      restorer.add(pipelinesPanel, 'mlext-pipelines');
     }
-    addCommands({ app, service, runsPanel, computePanel, modelsPanel, fileBrowser, palette });
+    addCommands({ app, service, runsPanel, computePanel, modelsPanel, pipelinesPanel, fileBrowser, palette });
   }
 };
 
-export default [corePlugin, panelsPlugin];
+/**
+ * "Export to pipeline" on notebooks: a command, in the palette and on each
+ * notebook's toolbar.
+ */
+const exportPipelinePlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-mlext:export-pipeline',
+  description: 'Export a notebook to a jupyter-mlext pipeline folder.',
+  autoStart: true,
+  requires: [IMLExt, INotebookTracker],
+  optional: [ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    service: IMLExt,
+    tracker: INotebookTracker,
+    palette: ICommandPalette | null
+  ): void => addExportPipeline(app, service, tracker, palette)
+};
+
+export default [corePlugin, panelsPlugin, exportPipelinePlugin];

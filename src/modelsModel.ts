@@ -1,7 +1,4 @@
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
-
-import { errorMessage } from './api';
+import { PanelModel } from './panelModel';
 import { IMLExt } from './tokens';
 import { IModelLineage, IModelVersion, IRegisteredModel, IRegistryChange, ITagsUpdate } from './types';
 
@@ -12,16 +9,10 @@ import { IModelLineage, IModelVersion, IRegisteredModel, IRegistryChange, ITagsU
  * Registry changes are not on the change feed, so the model reloads when the
  * panel is shown, on Refresh, and after each change it makes itself.
  */
-export class ModelsModel implements IDisposable {
+export class ModelsModel extends PanelModel {
   constructor(service: IMLExt) {
+    super('Loading the model registry failed');
     this._service = service;
-  }
-
-  /**
-   * Anything shown changed (lists, selection, loading, error).
-   */
-  get changed(): ISignal<this, void> {
-    return this._changed;
   }
 
   get models(): ReadonlyArray<IRegisteredModel> {
@@ -52,31 +43,12 @@ export class ModelsModel implements IDisposable {
     return this._lineage;
   }
 
-  get loading(): boolean {
-    return this._loading > 0;
-  }
-
-  get error(): string | null {
-    return this._error;
-  }
-
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
-  dispose(): void {
-    if (!this._disposed) {
-      this._disposed = true;
-      Signal.clearData(this);
-    }
-  }
-
   /**
    * Reload the models, then the selected model's versions, history and
    * lineage (the first model and its newest version when none is selected).
    */
   async refresh(): Promise<void> {
-    await this._load(async () => {
+    await this.load(async () => {
       this._models = await this._matching(this._search);
       const names = this._models.map(model => model.name);
       const name =
@@ -95,14 +67,14 @@ export class ModelsModel implements IDisposable {
   }
 
   selectModel(name: string): Promise<void> {
-    return this._load(() => this._loadModel(name));
+    return this.load(() => this._loadModel(name));
   }
 
   selectVersion(version: number): Promise<void> {
-    return this._load(async () => {
+    return this.load(async () => {
       this._selectedVersion = version;
       this._lineage = null;
-      this._changed.emit();
+      this.emitChanged();
       await this._loadLineage();
     });
   }
@@ -181,25 +153,6 @@ export class ModelsModel implements IDisposable {
     }
   }
 
-  /**
-   * Run one load: `loading` while it runs, its failure kept in `error`.
-   */
-  private async _load(work: () => Promise<void>): Promise<void> {
-    this._loading += 1;
-    this._changed.emit();
-    try {
-      await work();
-      this._error = null;
-    } catch (reason) {
-      this._error = `Loading the model registry failed: ${errorMessage(reason)}`;
-    } finally {
-      this._loading -= 1;
-      if (!this._disposed) {
-        this._changed.emit();
-      }
-    }
-  }
-
   private _requireModel(): string {
     if (this._selectedModel === null) {
       throw new Error('No model is selected.');
@@ -215,8 +168,4 @@ export class ModelsModel implements IDisposable {
   private _history: IRegistryChange[] = [];
   private _selectedVersion: number | null = null;
   private _lineage: IModelLineage | null = null;
-  private _loading = 0;
-  private _error: string | null = null;
-  private _disposed = false;
-  private _changed = new Signal<this, void>(this);
 }

@@ -19,6 +19,9 @@ export namespace CommandIDs {
   export const openRun = 'mlext:open-run';
   export const cancelRun = 'mlext:cancel-run';
   export const chooseColumns = 'mlext:choose-columns';
+  export const openPipelines = 'mlext:open-pipelines';
+  export const runPipeline = 'mlext:run-pipeline';
+  export const exportPipeline = 'mlext:export-pipeline';
 }
 
 /**

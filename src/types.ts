@@ -262,3 +262,137 @@ export interface ITagsUpdate {
   set: { [key: string]: string };
   delete: string[];
 }
+
+/**
+ * Pipeline param values (what `pipeline.yaml` and a trigger may hold).
+ */
+export type PipelineParamValue = string | number | boolean | null;
+
+export interface IPipelineParams {
+  [name: string]: PipelineParamValue;
+}
+
+/**
+ * The cron schedule of a published pipeline (`next_fire` is given by the
+ * pipeline endpoints).
+ */
+export interface IPipelineSchedule {
+  pipeline: string;
+  cron: string;
+  params: IPipelineParams;
+  version: number | null;
+  enabled: boolean;
+  last_fired: number;
+  user: string | null;
+  created_at: number;
+  next_fire?: number;
+}
+
+export interface IPipelineSummary {
+  name: string;
+  latest_version: number;
+  version_count: number;
+  updated_at: number;
+  schedule: IPipelineSchedule | null;
+}
+
+/**
+ * One step of a pipeline definition, as `pipeline.yaml` spells it.
+ */
+export interface IPipelineStepDefinition {
+  name: string;
+  script?: string;
+  notebook?: string;
+  cells?: string[];
+  inputs?: { [name: string]: string };
+  outputs?: string[];
+  params?: IPipelineParams;
+  compute?: string;
+  timeout_s?: number | null;
+}
+
+export interface IPipelineDefinition {
+  name: string;
+  params: IPipelineParams;
+  steps: IPipelineStepDefinition[];
+}
+
+export interface IPublishedPipeline {
+  name: string;
+  version: number;
+  definition: IPipelineDefinition;
+  snapshot_id: string | null;
+  user: string | null;
+  created_at: number;
+}
+
+/**
+ * Body of `GET /pipelines/{name}`: its versions, oldest first.
+ */
+export interface IDescribePipeline {
+  name: string;
+  versions: IPublishedPipeline[];
+  schedule: IPipelineSchedule | null;
+}
+
+export type PipelineRunState = 'running' | 'completed' | 'failed';
+
+export interface IPipelineRunSummary {
+  run_id: string;
+  pipeline: string;
+  version: number | null;
+  source_dir: string;
+  params: IPipelineParams;
+  force: boolean;
+  trigger: string;
+  state: PipelineRunState;
+  error: string | null;
+  created_at: number;
+  ended_at: number | null;
+}
+
+/**
+ * What the pipeline knows of a step: `queued` means submitted, its child
+ * run's `status` tells the rest; `not_started` steps were blocked by a
+ * failed one.
+ */
+export type PipelineStepState = 'pending' | 'queued' | 'completed' | 'reused' | 'failed' | 'not_started';
+
+export interface IPipelineRunStep {
+  name: string;
+  kind: 'script' | 'notebook' | 'cells';
+  state: PipelineStepState;
+  status: RunStatus | null;
+  run_id: string | null;
+  reused_from: string | null;
+  depends_on: string[];
+  inputs: { [name: string]: string };
+  outputs: string[];
+  compute: string;
+  error: string | null;
+}
+
+/**
+ * A pipeline run as a DAG (`status` is the parent run's).
+ */
+export interface IPipelineRun extends IPipelineRunSummary {
+  status: RunStatus;
+  steps: IPipelineRunStep[];
+}
+
+/**
+ * Body of `POST /pipelines/{name}/runs`: param overrides and a version
+ * (default the latest).
+ */
+export interface ITriggerPipeline {
+  params: IPipelineParams;
+  version?: number;
+}
+
+/**
+ * Answer of `POST /pipelines/export`: the folder written, relative to the
+ * Jupyter root.
+ */
+export interface IExportedPipeline {
+  folder: string;
+}

@@ -25,7 +25,7 @@ class MLRunMagics(Magics):
     @line_magic("mlrun")
     def mlrun_line(self, line: str) -> Any:
         """%mlrun experiment [NAME] | list [FILTER] | show RUN | compare RUN RUN… | submit SCRIPT [options] [-- ARGS]
-        | models [NAME]
+        | models [NAME] | export-pipeline [NOTEBOOK] [-o DIR]
 
         experiment  set (or print) the experiment that %%mlrun cells of this notebook log into
         list        a RunsTable of the runs, optionally filtered ("metrics.mse < 3 and params.alpha = 0.1")
@@ -33,6 +33,9 @@ class MLRunMagics(Magics):
         compare     charts of the runs' common metrics and a table of the params that differ
         submit      run a script on a compute target (--compute local by default) and follow it
         models      a ModelRegistry browser: names, versions, aliases, lineage, register from a run
+        export-pipeline  write the notebook (as saved) to a pipeline folder: cells tagged step:<name> become
+                    steps, the cell tagged parameters gives its params (default folder <notebook>_pipeline/);
+                    without NOTEBOOK, this kernel's notebook when the frontend tells the kernel which it is
         """
         return run_line(self.state, line)
 

@@ -2,7 +2,9 @@
 as the cell's result, and which `w = %mlrun show …` keeps), or prints one line."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -21,7 +23,8 @@ class NotebookState:
 
 
 USAGE = ("%mlrun experiment [NAME] | list [FILTER] | show RUN | compare RUN RUN… | submit SCRIPT [--compute T] "
-         "[--experiment E] [--name N] [--param k=v]… [--source-dir DIR] [--timeout S] [-- ARGS…] | models [NAME]")
+         "[--experiment E] [--name N] [--param k=v]… [--source-dir DIR] [--timeout S] [-- ARGS…] | models [NAME] "
+         "| export-pipeline [NOTEBOOK] [-o DIR]")
 
 
 def run_line(state: NotebookState, line: str) -> Any:
@@ -93,7 +96,61 @@ def _models(state: NotebookState, rest: str) -> Any:
     return ModelRegistry(words[0] if words else None)
 
 
+EXPORT_USAGE = "%mlrun export-pipeline [NOTEBOOK] [-o DIR]"
+
+
+def _export_pipeline(state: NotebookState, rest: str) -> None:
+    """`%mlrun export-pipeline [NOTEBOOK] [-o DIR]`: write the notebook's pipeline folder (as the notebook was last
+    saved). Without NOTEBOOK, the kernel's own notebook, when its frontend told the kernel which one it is."""
+    from ..pipelines.definition import Pipeline
+    from ..pipelines.export import export_notebook
+
+    notebook, out_dir = _export_words(split_words(rest, "%mlrun export-pipeline"))
+    folder = export_notebook(notebook if notebook is not None else _current_notebook(), out_dir)
+    steps = [step.name for step in Pipeline.load(folder).steps]
+    shown = os.path.relpath(folder) if folder.resolve().is_relative_to(Path.cwd().resolve()) else str(folder)
+    print(f"wrote {shown}/ ({len(steps)} steps: {', '.join(steps)}); run it with: mlext pipeline run {shown}")
+
+
+def _export_words(words: list[str]) -> tuple[str | None, str | None]:
+    notebook: str | None = None
+    out_dir: str | None = None
+    position = 0
+    while position < len(words):
+        word = words[position]
+        if word in ("-o", "--out"):
+            if position + 1 == len(words):
+                raise UsageError(f"%mlrun export-pipeline: {word} needs a folder (usage: {EXPORT_USAGE})")
+            out_dir = words[position + 1]
+            position += 2
+            continue
+        if word.startswith("-"):
+            raise UsageError(f"%mlrun export-pipeline: unknown option {word!r} (usage: {EXPORT_USAGE})")
+        if notebook is not None:
+            raise UsageError(f"%mlrun export-pipeline: give one notebook (usage: {EXPORT_USAGE})")
+        notebook = word
+        position += 1
+    return notebook, out_dir
+
+
+def _current_notebook() -> Path:
+    """The kernel's notebook: VS Code puts its path in `__vsc_ipynb_file__`; jupyter_server in JPY_SESSION_NAME (a
+    path, absolute or relative to the kernel's folder). A kernel is not otherwise told, so then it must be given."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    candidates = [shell.user_ns.get("__vsc_ipynb_file__") if shell is not None else None,
+                  os.environ.get("JPY_SESSION_NAME")]
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate.endswith(".ipynb"):
+            for path in (Path(candidate), Path(Path(candidate).name)):
+                if path.is_file():
+                    return path
+    raise UsageError("%mlrun export-pipeline: this kernel does not know which notebook it runs; give its path "
+                     f"(usage: {EXPORT_USAGE})")
+
+
 _HANDLERS: dict[str, Callable[[NotebookState, str], Any]] = {
     "experiment": _experiment, "list": _list, "show": _show, "compare": _compare, "submit": _submit,
-    "models": _models,
+    "models": _models, "export-pipeline": _export_pipeline,
 }

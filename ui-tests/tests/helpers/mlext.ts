@@ -206,6 +206,46 @@ export class ModelsPanel {
   }
 }
 
+export const PIPELINES_PANEL_ID = 'jp-mlext-pipelines';
+
+export class PipelinesPanel {
+  constructor(readonly page: IJupyterLabPageFixture) {}
+
+  get node(): Locator {
+    return this.page.locator(`#${PIPELINES_PANEL_ID}`);
+  }
+
+  async open(width = 640): Promise<void> {
+    await this.page.sidebar.openTab(PIPELINES_PANEL_ID);
+    await expect(this.node).toBeVisible();
+    await this.page.sidebar.setWidth(width, 'left');
+    await expect(this.node).toHaveAttribute('data-loading', 'false');
+  }
+
+  pipeline(name: string): Locator {
+    return this.node.locator(`.jp-mlext-pipeline[data-pipeline="${name}"]`);
+  }
+
+  runRows(): Locator {
+    return this.node.locator('.jp-mlext-pipeline-runs tbody tr[data-run-id]');
+  }
+
+  /**
+   * The DAG's container; `data-run-id` names the run drawn.
+   */
+  get graph(): Locator {
+    return this.node.locator('.jp-mlext-dag-scroll');
+  }
+
+  step(name: string): Locator {
+    return this.graph.locator(`.jp-mlext-dag-node[data-step="${name}"]`);
+  }
+
+  edges(): Locator {
+    return this.graph.locator('.jp-mlext-dag-edge');
+  }
+}
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
