@@ -24,10 +24,11 @@ _LAZY = {
                      "get_model", "list_models", "model_history", "model_lineage", "register_model",
                      "search_model_versions", "set_model_alias", "set_model_tags"), "sdk_models"),
     **dict.fromkeys(("batch_score", "delete_deployment", "delete_endpoint", "deploy", "deployment_logs",
-                     "get_endpoint", "invoke_endpoint", "list_endpoints", "set_traffic"), "sdk_serving"),
+                     "get_endpoint", "invoke_endpoint", "list_endpoints", "set_traffic",
+                     "regenerate_endpoint_key"), "sdk_serving"),
     **dict.fromkeys(("Pipeline", "Step"), "pipelines"),
-    **dict.fromkeys(("get_pipeline_run", "publish_pipeline", "run_pipeline", "schedule_pipeline"),
-                    "sdk_pipelines"),
+    **dict.fromkeys(("cancel_pipeline_run", "get_pipeline_run", "publish_pipeline", "run_pipeline",
+                     "schedule_pipeline"), "sdk_pipelines"),
     **dict.fromkeys(("LiveChart", "ModelRegistry", "RunDetails", "RunsTable"), "widgets"),
 }
 

@@ -5,6 +5,7 @@
     mlext pipeline publish analysis_pipeline/
     mlext pipeline trigger analysis --param alpha=0.5 --wait
     mlext pipeline schedule analysis --cron "0 3 * * *"
+    mlext pipeline cancel 3f2a9c1e
 
 Param values are read as YAML scalars (`0.5` is a number, `true` a boolean, anything else text).
 """
@@ -62,7 +63,9 @@ def register(groups: Any, group: Any, command: Any) -> None:
         taking_params.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                                    help="override a pipeline param (repeatable)")
     show = command(pipeline, "show", _show, "a pipeline run's steps with their states")
-    show.add_argument("run", metavar="RUN", help="pipeline run id or a unique prefix")
+    cancel = command(pipeline, "cancel", _cancel, "cancel a running pipeline run: stop its steps, start no more")
+    for naming_run in (show, cancel):
+        naming_run.add_argument("run", metavar="RUN", help="pipeline run id or a unique prefix")
 
 
 def _store_free(command: Callable[[argparse.Namespace], Output]) -> Callable[[argparse.Namespace, list[str]], int]:
@@ -135,6 +138,10 @@ def _schedule(store: TrackingStore, args: argparse.Namespace) -> Output:
 
 def _show(store: TrackingStore, args: argparse.Namespace) -> Output:
     return _described(service.describe_run(store, args.run))
+
+
+def _cancel(store: TrackingStore, args: argparse.Namespace) -> Output:
+    return _record_output(store, service.cancel_pipeline_run(store, args.run, user=_user()))
 
 
 def _record_output(store: TrackingStore, record: PipelineRunRecord) -> Output:

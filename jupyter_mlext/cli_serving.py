@@ -4,6 +4,7 @@
     mlext deploy ridge:4 --script score.py --endpoint diabetes --deployment green --traffic 10
     mlext endpoints traffic diabetes blue=90 green=10
     mlext endpoints show diabetes
+    mlext endpoints regenerate-key diabetes
     mlext endpoints delete diabetes green
     mlext batch-score ridge:4 --script score.py --inputs batches/ --experiment scoring
 """
@@ -45,6 +46,9 @@ def register(groups: Any, group: Any, command: Any) -> None:
     command(endpoints, "list", _list, "endpoints with their URL, traffic split and deployments")
     show = command(endpoints, "show", _show, "one endpoint: URL, key, traffic, deployments and their state")
     show.add_argument("name", metavar="ENDPOINT")
+    regenerate = command(endpoints, "regenerate-key", _regenerate_key,
+                         "replace the endpoint's key; the old one is refused at once")
+    regenerate.add_argument("name", metavar="ENDPOINT")
     traffic = command(endpoints, "traffic", _traffic, "set the split, e.g. blue=90 green=10 (adds up to 100)")
     traffic.add_argument("name", metavar="ENDPOINT")
     traffic.add_argument("split", metavar="DEPLOYMENT=PERCENT", nargs="+")
@@ -104,13 +108,18 @@ def _list(store: TrackingStore, args: argparse.Namespace) -> Output:
     endpoints = service.list_endpoints(store)
     rows = [[e.name, e.scoring_url or "-", _split(e), ",".join(f"{d.name}:{d.status}" for d in e.deployments) or "-",
              time(e.created_at)] for e in endpoints]
-    return Output({"endpoints": [e.to_dict() for e in endpoints]},
+    return Output({"endpoints": [e.public_dict() for e in endpoints]},
                   table([["ENDPOINT", "URL", "TRAFFIC", "DEPLOYMENTS", "CREATED"], *rows]))
 
 
 def _show(store: TrackingStore, args: argparse.Namespace) -> Output:
     endpoint = service.get_endpoint(store, args.name)
     return Output(endpoint.to_dict(), _endpoint_text(endpoint, with_key=True))
+
+
+def _regenerate_key(store: TrackingStore, args: argparse.Namespace) -> Output:
+    key = service.regenerate_key(store, args.name)
+    return Output({"endpoint": args.name, "key": key}, f"new key of {args.name}: {key}\n(the old key is refused now)")
 
 
 def _traffic(store: TrackingStore, args: argparse.Namespace) -> Output:

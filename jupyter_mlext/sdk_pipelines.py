@@ -7,6 +7,7 @@
     result = mlx.run_pipeline(pipeline, params={"alpha": 0.5})    # waits; local steps start from here
     mlx.publish_pipeline(pipeline)
     mlx.schedule_pipeline("diabetes", cron="0 3 * * *")
+    mlx.cancel_pipeline_run(run_id)                                # stops its running steps, from any process
 """
 from __future__ import annotations
 
@@ -56,6 +57,13 @@ def schedule_pipeline(name: str, cron: str, params: Mapping[str, Any] | None = N
                       version: int | None = None, enabled: bool = True, workspace: Workspace = None) -> Schedule:
     """Run published pipeline `name` on a cron schedule (fired by the server's or agent's dispatcher)."""
     return service.schedule_pipeline(_store(workspace), name, cron, params, version, enabled, user=_user())
+
+
+def cancel_pipeline_run(run_id: str, workspace: Workspace = None) -> PipelineRunRecord:
+    """Cancel a running pipeline run (whichever process drives it): its running steps' jobs are canceled, the
+    steps not started yet are marked NotStarted and the run ends Canceled. A later run reuses the steps that
+    had completed. A run that has already ended is refused (Conflict)."""
+    return service.cancel_pipeline_run(_store(workspace), run_id, user=_user())
 
 
 def get_pipeline_run(run_id: str, workspace: Workspace = None) -> dict[str, Any]:

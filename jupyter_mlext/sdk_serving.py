@@ -4,6 +4,7 @@
     mlx.deploy("diabetes-ridge:4", "score.py", endpoint="diabetes", deployment="green", traffic=10)
     mlx.set_traffic("diabetes", {"blue": 50, "green": 50})
     mlx.invoke_endpoint("diabetes", {"data": [[0.1, 0.2, 0.3]]})       # or POST ep.scoring_url with ep.key
+    key = mlx.regenerate_endpoint_key("diabetes")                       # the old key stops working at once
     run = mlx.batch_score("diabetes-ridge:4", "score.py", inputs="batches/", experiment="scoring")
 
 Endpoints keep running after the notebook's kernel stops; a Jupyter server on the workspace restarts any of
@@ -54,6 +55,12 @@ def list_endpoints(workspace: Workspace = None) -> list[Endpoint]:
 def get_endpoint(name: str, workspace: Workspace = None) -> Endpoint:
     """The endpoint with its `url`, `scoring_url`, `key`, `traffic` and `deployments`."""
     return service.get_endpoint(_store(workspace), name)
+
+
+def regenerate_endpoint_key(endpoint: str, workspace: Workspace = None) -> str:
+    """A new key for the endpoint, returned; the old one is refused from now on (the router applies the change
+    before this returns, without a restart). Clients switch to the new key."""
+    return service.regenerate_key(_store(workspace), endpoint)
 
 
 def invoke_endpoint(name: str, data: Any, deployment: str | None = None, workspace: Workspace = None) -> Any:

@@ -278,6 +278,17 @@ export class MLExtClient {
     return this.request<IPipelineRun>(`pipeline-runs/${encodeURIComponent(runId)}`);
   }
 
+  /**
+   * Cancel a running pipeline run; answers the run (Canceled once its
+   * driver has stopped its steps).
+   */
+  cancelPipelineRun(runId: string): Promise<IPipelineRun> {
+    return this.request<IPipelineRun>(`pipeline-runs/${encodeURIComponent(runId)}/cancel`, {
+      method: 'POST',
+      body: '{}'
+    });
+  }
+
   triggerPipeline(name: string, request: ITriggerPipeline): Promise<IPipelineRun> {
     return this.request<IPipelineRun>(`pipelines/${encodeURIComponent(name)}/runs`, {
       method: 'POST',

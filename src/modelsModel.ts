@@ -1,18 +1,29 @@
 import { PanelModel } from './panelModel';
 import { IMLExt } from './tokens';
-import { IModelLineage, IModelVersion, IRegisteredModel, IRegistryChange, ITagsUpdate } from './types';
+import { IChangeEvent, IModelLineage, IModelVersion, IRegisteredModel, IRegistryChange, ITagsUpdate } from './types';
+
+/**
+ * Reloads triggered by the change feed are spaced at least this far apart.
+ */
+const RELOAD_SPACING_MS = 300;
 
 /**
  * The Models panel's state: the models matching the search, the versions and
  * history of the selected model, and the lineage of the selected version.
  *
- * Registry changes are not on the change feed, so the model reloads when the
- * panel is shown, on Refresh, and after each change it makes itself.
+ * Once loaded, it follows the change feed: every registry change is a `model`
+ * event (`{name, version, action, key}`), wherever it was made (a notebook,
+ * the CLI, another browser). A change to the selected model reloads its
+ * versions, history and lineage; any change reloads the list of models (whose
+ * version counts and aliases it shows). Reloads are spaced, so a burst of
+ * changes costs one; a reconnection reloads everything.
  */
 export class ModelsModel extends PanelModel {
   constructor(service: IMLExt) {
     super('Loading the model registry failed');
     this._service = service;
+    service.events.received.connect(this._onEvent, this);
+    service.events.resumed.connect(this._onResumed, this);
   }
 
   get models(): ReadonlyArray<IRegisteredModel> {
@@ -43,11 +54,18 @@ export class ModelsModel extends PanelModel {
     return this._lineage;
   }
 
+  dispose(): void {
+    window.clearTimeout(this._timer);
+    super.dispose();
+  }
+
   /**
    * Reload the models, then the selected model's versions, history and
    * lineage (the first model and its newest version when none is selected).
+   * From now on the model follows the change feed.
    */
   async refresh(): Promise<void> {
+    this._following = true;
     await this.load(async () => {
       this._models = await this._matching(this._search);
       const names = this._models.map(model => model.name);
@@ -153,6 +171,55 @@ export class ModelsModel extends PanelModel {
     }
   }
 
+  private _onEvent(_: unknown, event: IChangeEvent): void {
+    if (!this._following || event.kind !== 'model') {
+      return;
+    }
+    if (event.data.name === this._selectedModel) {
+      this._modelTouched = true;
+    }
+    this._scheduleReload();
+  }
+
+  private _onResumed(): void {
+    if (this._following) {
+      void this.refresh();
+    }
+  }
+
+  /**
+   * Reload the list (a new model, a version count, an alias) and, if a change
+   * touched it, the selected model; the selected version stays selected while
+   * it exists.
+   */
+  private _scheduleReload(): void {
+    if (this._timer) {
+      return;
+    }
+    this._timer = window.setTimeout(() => {
+      this._timer = 0;
+      if (this.isDisposed) {
+        return;
+      }
+      const touched = this._modelTouched;
+      this._modelTouched = false;
+      const search = this._search;
+      void this.load(async () => {
+        const models = await this._matching(search);
+        if (search !== this._search) {
+          return;
+        }
+        this._models = models;
+        const name = this._selectedModel;
+        if (name === null || !models.some(model => model.name === name)) {
+          await this._loadModel(models[0]?.name ?? null);
+        } else if (touched) {
+          await this._loadModel(name);
+        }
+      });
+    }, RELOAD_SPACING_MS);
+  }
+
   private _requireModel(): string {
     if (this._selectedModel === null) {
       throw new Error('No model is selected.');
@@ -168,4 +235,7 @@ export class ModelsModel extends PanelModel {
   private _history: IRegistryChange[] = [];
   private _selectedVersion: number | null = null;
   private _lineage: IModelLineage | null = null;
+  private _following = false;
+  private _modelTouched = false;
+  private _timer = 0;
 }

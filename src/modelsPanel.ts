@@ -15,8 +15,8 @@ const SEARCH_EXAMPLE = 'name, or tag such as area=health';
  * metrics), and the model's alias and tag history (who moved `production`
  * to which version, when). Aliases and tags are changed in dialogs.
  *
- * Registry changes are not on the change feed: the panel reloads whenever it
- * is shown, on Refresh, and after a change made here.
+ * Registry changes are on the change feed: once loaded, the panel follows
+ * them live, wherever they were made (a notebook, the CLI, another browser).
  */
 export class ModelsPanel extends Widget {
   constructor(options: ModelsPanel.IOptions) {
@@ -90,7 +90,8 @@ export class ModelsPanel extends Widget {
   readonly model: ModelsModel;
 
   /**
-   * Load the registry; every showing reloads it (its changes are not pushed).
+   * Load the registry (again on every showing); from then on the model
+   * follows the change feed.
    */
   refresh(): Promise<void> {
     return this.model.refresh();

@@ -42,7 +42,8 @@ const STATE_LOOKS: { [state: string]: IStepLook } = {
   completed: RUN_LOOKS.Completed,
   reused: { key: 'reused', label: 'Reused', glyph: '↺' },
   failed: RUN_LOOKS.Failed,
-  not_started: { key: 'notstarted', label: 'Not started', glyph: '⊘' }
+  not_started: { key: 'notstarted', label: 'Not started', glyph: '⊘' },
+  canceled: RUN_LOOKS.Canceled
 };
 
 /**

@@ -122,6 +122,22 @@ export class PipelinesModel extends PanelModel {
     return run;
   }
 
+  /**
+   * Cancel a run of the selected pipeline; the answer (the run, Canceled)
+   * is shown at once. Throws the server's refusal (e.g. it ended meanwhile).
+   */
+  async cancelRun(runId: string): Promise<void> {
+    const run = await this._service.client.cancelPipelineRun(runId);
+    if (this._selectedRunId === run.run_id) {
+      this._run = run;
+      this.emitChanged();
+    }
+    const name = this._selectedPipeline;
+    if (name !== null) {
+      await this.load(() => this._loadRuns(name));
+    }
+  }
+
   private async _loadPipeline(name: string | null): Promise<void> {
     if (name !== this._selectedPipeline) {
       this._selectedPipeline = name;

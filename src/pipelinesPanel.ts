@@ -5,7 +5,7 @@ import { StreamState } from './events';
 import { formatTime } from './format';
 import { pipelineGraph } from './pipelineGraph';
 import { PipelinesModel } from './pipelinesModel';
-import { triggerPipelineDialog } from './pipelinesRunDialog';
+import { cancelPipelineRunDialog, triggerPipelineDialog } from './pipelinesRunDialog';
 import { pipelineRunsTable, pipelineSummary, runStateBadge } from './pipelinesViews';
 import { tickDurations } from './status';
 import { IMLExt } from './tokens';
@@ -14,7 +14,8 @@ import { IMLExt } from './tokens';
  * The Pipelines sidebar panel: published pipelines (versions, params,
  * schedule), the runs of the selected one (status, start, duration), and the
  * selected run drawn as its DAG with each step's live status; a step opens
- * its run, Run… starts the pipeline with chosen params.
+ * its run, Run… starts the pipeline with chosen params, Cancel stops a
+ * running run.
  */
 export class PipelinesPanel extends Widget {
   constructor(options: PipelinesPanel.IOptions) {
@@ -94,6 +95,13 @@ export class PipelinesPanel extends Widget {
    */
   runPipeline(): Promise<string | null> {
     return triggerPipelineDialog(this.model);
+  }
+
+  /**
+   * Confirm, then cancel the selected run.
+   */
+  cancelRun(): Promise<void> {
+    return cancelPipelineRunDialog(this.model);
   }
 
   dispose(): void {
@@ -204,7 +212,20 @@ export class PipelinesPanel extends Widget {
             onclick: () => this._openRun(run.run_id)
           },
           'Open run'
-        )
+        ),
+        run.state === 'running'
+          ? h(
+              'button',
+              {
+                class: 'jp-mlext-button jp-mlext-danger',
+                title: 'Stop its running steps and start no further step',
+                'aria-label': `Cancel ${label}`,
+                'data-focus-key': 'cancel-run',
+                onclick: () => void this.cancelRun()
+              },
+              'Cancel'
+            )
+          : null
       )
     );
     this._graph.dataset.runId = run.run_id;

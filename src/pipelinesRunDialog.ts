@@ -1,6 +1,7 @@
 /**
  * "Run pipeline…": a dialog asking for a published pipeline's version and
- * params, then the trigger; a refusal of the server is shown to the user.
+ * params, then the trigger; and the confirmation of "Cancel" on a running
+ * run. A refusal of the server is shown to the user.
  */
 import { Dialog, Notification, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
@@ -113,6 +114,32 @@ function paramField(formId: string, name: string, value: PipelineParamValue): IP
       return input.value;
     }
   };
+}
+
+/**
+ * Confirm, then cancel the selected run; the panel follows its steps to
+ * Canceled through the change feed.
+ */
+export async function cancelPipelineRunDialog(model: PipelinesModel): Promise<void> {
+  const run = model.run;
+  if (run === null) {
+    return;
+  }
+  const result = await showDialog({
+    title: 'Cancel pipeline run',
+    body:
+      `Cancel run ${run.run_id.slice(0, 8)} of ${run.pipeline}? Its running steps are stopped and no further ` +
+      'step starts; running it again reuses the steps that completed.',
+    buttons: [Dialog.cancelButton({ label: 'Keep running' }), Dialog.warnButton({ label: 'Cancel run' })]
+  });
+  if (!result.button.accept) {
+    return;
+  }
+  try {
+    await model.cancelRun(run.run_id);
+  } catch (reason) {
+    await showErrorMessage('Canceling the pipeline run failed', errorMessage(reason));
+  }
 }
 
 /**

@@ -11,7 +11,9 @@ import { IDescribePipeline, IPipelineParams, IPipelineRunSummary, PipelineRunSta
 const STATE_STATUS: { [state in PipelineRunState]: RunStatus } = {
   running: 'Running',
   completed: 'Completed',
-  failed: 'Failed'
+  failed: 'Failed',
+  canceling: 'Running',
+  canceled: 'Canceled'
 };
 
 /**

@@ -171,7 +171,11 @@ export interface IMetricsEventSeries {
   values: JSONFloat[];
 }
 
-export type EventKind = 'run_created' | 'status' | 'metrics' | 'artifacts';
+/**
+ * `model` is a registry change: `run_id` is null and `data` is
+ * `{name, version, action, key}` (the action and key of the history entry).
+ */
+export type EventKind = 'run_created' | 'status' | 'metrics' | 'artifacts' | 'model';
 
 /**
  * One entry of the workspace's change feed, as the events WebSocket sends it.
@@ -335,7 +339,10 @@ export interface IDescribePipeline {
   schedule: IPipelineSchedule | null;
 }
 
-export type PipelineRunState = 'running' | 'completed' | 'failed';
+/**
+ * `canceling`: a cancel was requested and is being carried out.
+ */
+export type PipelineRunState = 'running' | 'completed' | 'failed' | 'canceling' | 'canceled';
 
 export interface IPipelineRunSummary {
   run_id: string;
@@ -354,9 +361,17 @@ export interface IPipelineRunSummary {
 /**
  * What the pipeline knows of a step: `queued` means submitted, its child
  * run's `status` tells the rest; `not_started` steps were blocked by a
- * failed one.
+ * failed one (or the run was canceled first); `canceled` steps were stopped
+ * by a cancel of the pipeline run.
  */
-export type PipelineStepState = 'pending' | 'queued' | 'completed' | 'reused' | 'failed' | 'not_started';
+export type PipelineStepState =
+  | 'pending'
+  | 'queued'
+  | 'completed'
+  | 'reused'
+  | 'failed'
+  | 'not_started'
+  | 'canceled';
 
 export interface IPipelineRunStep {
   name: string;

@@ -98,9 +98,13 @@ def deploy(server: Server, endpoint: str, body: dict, expect: int = 201) -> Any:
     return api(server, "POST", "/endpoints/{endpoint}/deployments", expect, body, endpoint=endpoint)
 
 
-def score(endpoint: dict, data: Any) -> tuple[int, Any]:
+def key_of(server: Server, endpoint: str) -> str:
+    return api(server, "GET", "/endpoints/{endpoint}/key", 200, endpoint=endpoint)["key"]
+
+
+def score(endpoint: dict, data: Any, key: str) -> tuple[int, Any]:
     request = urllib.request.Request(endpoint["scoring_url"], data=json.dumps(data).encode(),
-                                     headers={"Authorization": f"Bearer {endpoint['key']}"})
+                                     headers={"Authorization": f"Bearer {key}"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
@@ -115,15 +119,16 @@ def test_endpoint_lifecycle_over_rest(server, models, store):
     both = deploy(running, "e", {"model": "lin:2", "scoring_script": "project/score.py",
                                  "deployment": "green", "traffic": 30})
     assert both["traffic"] == {"blue": 70, "green": 30}
-    assert score(both, {"data": [[2.0]]})[0] == 200
+    key = key_of(running, "e")
+    assert score(both, {"data": [[2.0]]}, key)[0] == 200
     moved = api(running, "PUT", "/endpoints/{endpoint}/traffic", 200, {"traffic": {"blue": 0, "green": 100}},
                 endpoint="e")
     assert moved["traffic"] == {"green": 100}
-    assert score(moved, {"data": [[2.0]]}) == (200, [pytest.approx(4.0)])
+    assert score(moved, {"data": [[2.0]]}, key) == (200, [pytest.approx(4.0)])
     listed = api(running, "GET", "/endpoints", 200)
     assert [e["name"] for e in listed["endpoints"]] == ["e"]
     assert api(running, "GET", "/endpoints/{endpoint}", 200, endpoint="e")["config_version"] >= moved["config_version"]
-    status, failed = score(moved, {"fail": True})
+    status, failed = score(moved, {"fail": True}, key)
     assert status == 500
     log = api(running, "GET", "/endpoints/{endpoint}/deployments/{deployment}/logs", 200, endpoint="e",
               deployment="green")
@@ -133,6 +138,28 @@ def test_endpoint_lifecycle_over_rest(server, models, store):
     api(running, "DELETE", "/endpoints/{endpoint}", 204, endpoint="e")
     assert api(running, "GET", "/endpoints/{endpoint}", 404, endpoint="e")["field"] == "endpoint"
     assert store.get_run(both["run_id"]).status.value == "Completed"
+
+
+def test_the_key_is_apart_from_the_endpoint_and_regenerated_over_rest(server, models, store):
+    running = server()
+    created = deploy(running, "e", {"model": "lin:1", "scoring_script": "project/score.py"})
+    answers = [created, api(running, "GET", "/endpoints/{endpoint}", 200, endpoint="e"),
+               *api(running, "GET", "/endpoints", 200)["endpoints"],
+               api(running, "PUT", "/endpoints/{endpoint}/traffic", 200, {"traffic": {"default": 100}},
+                   endpoint="e")]
+    old = key_of(running, "e")
+    assert old == service.endpoint_key(store, "e")
+    assert all(old not in json.dumps(answer) for answer in answers)  # only /key tells it
+    assert score(created, {"data": [[1.0]]}, old)[0] == 200
+
+    new = api(running, "POST", "/endpoints/{endpoint}/key", 200, endpoint="e")
+    assert new["endpoint"] == "e" and new["key"] != old and key_of(running, "e") == new["key"]
+    assert score(created, {"data": [[1.0]]}, old)[0] == 401  # refused from the answer on
+    assert [score(created, {"data": [[1.0]]}, new["key"])[0] for _ in range(20)] == [200] * 20
+    assert api(running, "GET", "/endpoints/{endpoint}", 200, endpoint="e")["pid"] == created["pid"]  # no restart
+    assert api(running, "POST", "/endpoints/{endpoint}/key", 400, {"key": "mine"}, endpoint="e")["field"] == "key"
+    assert api(running, "POST", "/endpoints/{endpoint}/key", 404, endpoint="nope")["field"] == "endpoint"
+    assert api(running, "GET", "/endpoints/{endpoint}/key", 404, endpoint="nope")["field"] == "endpoint"
 
 
 def test_refusals_over_rest(server, models, workspace):
@@ -163,8 +190,9 @@ def test_endpoints_outlive_a_killed_server_and_dead_processes_are_restarted(serv
                                    "traffic": 50})
     router_pid = endpoint["pid"]
     blue = next(d for d in endpoint["deployments"] if d["name"] == "blue")
+    key = key_of(first, "e")
     first.kill()
-    assert score(endpoint, {"data": [[1.0]]})[0] == 200  # served without the Jupyter server
+    assert score(endpoint, {"data": [[1.0]]}, key)[0] == 200  # served without the Jupyter server
     os.kill(blue["pid"], signal.SIGKILL)
     wait_for(lambda: not service.processes.alive(blue["pid"], blue["pid_started_at"]), what="blue gone")
 

@@ -1,4 +1,5 @@
-"""Live events over the WebSocket: pushed within 500 ms of the commit, and resumable from a cursor."""
+"""Live events over the WebSocket: pushed within 500 ms of the commit, resumable from a cursor, and covering the
+model registry as well as runs."""
 from __future__ import annotations
 
 import asyncio
@@ -10,6 +11,7 @@ from tornado.httpclient import HTTPClientError
 
 from jupyter_mlext.models import RunStatus
 from jupyter_mlext.store import TrackingStore
+from jupyter_mlext.store.registry import ModelRegistry
 
 
 async def _next(ws, kind: str | None = None, timeout: float = 5.0) -> dict:
@@ -77,3 +79,32 @@ async def test_a_client_behind_the_pruned_feed_is_told_to_reload(jp_ws_fetch, wo
     assert await _next(ws) == {"type": "reset", "cursor": latest}
     assert (await _next(ws, "ready"))["cursor"] == latest
     ws.close()
+
+
+async def test_registry_changes_reach_a_websocket_client(jp_ws_fetch, workspace, tmp_path):
+    ws = await jp_ws_fetch("mlext", "api", "events")
+    await _next(ws, "ready")
+    (tmp_path / "model.json").write_text("{}")
+    writer = TrackingStore(workspace)  # a kernel registering, with the panel open in the browser
+    try:
+        registry = ModelRegistry(writer)
+        registry.register("live-model", path=tmp_path / "model.json")
+        registry.register("live-model", path=tmp_path / "model.json")
+        registry.set_alias("live-model", "production", 1)
+        registry.set_alias("live-model", "production", 2)
+        registry.set_tags("live-model", 2, {"stage": "candidate"})
+        registry.delete_tag("live-model", 2, "stage")
+        registry.delete_alias("live-model", "production")
+        registry.set_alias("live-model", "staging", 1)
+        registry.delete_version("live-model", 1)
+        changes = [await _next(ws, "model") for _ in range(10)]
+    finally:
+        ws.close()
+        writer.close()
+    assert {message["run_id"] for message in changes} == {None}
+    assert [(m["data"]["version"], m["data"]["action"], m["data"]["key"]) for m in changes] == [
+        (1, "registered", None), (2, "registered", None), (1, "alias_set", "production"),
+        (2, "alias_set", "production"), (2, "tag_set", "stage"), (2, "tag_deleted", "stage"),
+        (2, "alias_deleted", "production"), (1, "alias_set", "staging"), (1, "alias_deleted", "staging"),
+        (1, "deleted", None)]
+    assert {message["data"]["name"] for message in changes} == {"live-model"}

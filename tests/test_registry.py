@@ -208,3 +208,19 @@ def test_cli_register_alias_tag_history_show_download(capsys, workspace, trained
     cli("models", "delete", "ridge:1")
     code = main(["--workspace", str(workspace), "models", "show", "ridge:1"])
     assert code == 1 and capsys.readouterr().err == "mlext: error: model 'ridge' has no version 1\n"
+
+
+def test_every_change_is_on_the_change_feed_and_a_refused_one_is_not(registry, store, trained):
+    cursor = store.latest_event()
+    registry.register("ridge", run_id=trained, path="outputs/model", user="ann")
+    registry.set_alias("ridge", "production", 1, user="ann")
+    registry.set_alias("ridge", "production", 1, user="ann")  # no move: no history, no event
+    with pytest.raises(mlx.InvalidInput):
+        registry.set_alias("ridge", "1st", 1)
+    with pytest.raises(mlx.NotFound):
+        registry.delete_tag("ridge", 1, "absent")
+    changes = [e for e in store.events_since(cursor) if e.kind == "model"]
+    assert [(e.run_id, e.data) for e in changes] == [
+        (None, {"name": "ridge", "version": 1, "action": "registered", "key": None}),
+        (None, {"name": "ridge", "version": 1, "action": "alias_set", "key": "production"})]
+    assert len(changes) == len(registry.history("ridge"))  # one event per history entry

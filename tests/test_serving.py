@@ -2,6 +2,7 @@
 127.0.0.1, real HTTP, a real scikit-learn model registered from a run."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -24,6 +25,7 @@ from serving_support import (
     write_script,
 )
 
+import jupyter_mlext as mlx
 from jupyter_mlext.cli import main
 from jupyter_mlext.errors import Conflict, InvalidInput, NotFound
 from jupyter_mlext.serving import service
@@ -123,6 +125,32 @@ def test_key_auth_bad_json_and_a_raising_script(two_deployments, served):
         assert json.loads(response.read()) == {"ready": True, "deployments": {"blue": "Ready", "green": "Ready"}}
 
 
+def test_a_regenerated_key_replaces_the_old_one_at_once_for_a_client_that_switches(two_deployments, served,
+                                                                                  workspace):
+    old_key = two_deployments.key
+    before = LoadInBackground(two_deployments, clients=4)  # clients still on the old key while it changes
+    try:
+        time.sleep(0.3)
+        new_key = mlx.regenerate_endpoint_key("e", workspace=workspace)
+        assert post(two_deployments.scoring_url, b'{"data": [[1]]}', old_key)[0] == 401  # at once, no restart
+        switched = LoadInBackground(dataclasses.replace(two_deployments, key=new_key), clients=4)
+        try:
+            time.sleep(1.5)  # past the scoring processes' own re-reading of the key
+        finally:
+            after = switched.stop()
+    finally:
+        old = before.stop()
+    assert new_key != old_key and service.endpoint_key(served, "e") == new_key
+    assert after.failures == [] and set(after.statuses) == {200} and after.total > 50
+    assert set(after.deployments) == {"blue", "green"}  # both scoring processes take the new key
+    assert set(old.statuses) == {200, 401}, old.statuses  # served until the change, refused after it
+    assert service.get_endpoint(served, "e").pid == two_deployments.pid  # the same router: no restart
+    blue = next(d for d in two_deployments.deployments if d.name == "blue")
+    direct = f"http://127.0.0.1:{blue.port}/score"  # a scoring process refuses the old key too, after a grace
+    assert post(direct, b'{"data": [[1]]}', new_key)[0] == 200
+    wait_for(lambda: post(direct, b'{"data": [[1]]}', old_key)[0] == 401, timeout=20, what="old key refused")
+
+
 def test_requests_are_metrics_of_the_endpoint_run(two_deployments, served):
     send(two_deployments, 200)
     run_id = two_deployments.run_id
@@ -211,7 +239,12 @@ def test_cli_deploy_show_traffic_invoke_and_delete(served, script, workspace, ca
     shown = mlext("endpoints", "show", "cli")
     assert [(d["name"], d["status"], d["traffic"]) for d in shown["deployments"]] == \
         [("blue", "Ready", 0), ("green", "Ready", 100)]
-    assert [e["name"] for e in mlext("endpoints", "list")["endpoints"]] == ["cli"]
+    listed = mlext("endpoints", "list")["endpoints"]
+    assert [e["name"] for e in listed] == ["cli"] and "key" not in listed[0]
+    regenerated = mlext("endpoints", "regenerate-key", "cli")
+    assert regenerated["endpoint"] == "cli" and regenerated["key"] == service.endpoint_key(served, "cli")
+    assert mlext("endpoints", "show", "cli")["key"] == regenerated["key"]  # the workspace's own user sees it
+    assert mlext("endpoints", "invoke", "cli", "--data", '{"data": [[1]]}') == pytest.approx([3.0])
     assert main(["--workspace", str(workspace), "endpoints", "delete", "cli", "green"]) == 1
     assert "takes 100% of the traffic" in capsys.readouterr().err
     mlext("endpoints", "delete", "cli", "blue")

@@ -12,7 +12,10 @@ Step outcomes, as the store and the panels show them:
   Completed with the tag `mlext.reused_from=<run id>` (the run whose outputs it stands for), step state "reused";
 - when a step fails, no further step starts; once running steps end, the steps that never started get a child
   run with status Canceled and the tag `mlext.step_state=NotStarted` (step state "not_started"), and the
-  pipeline run fails. Running the pipeline again reuses every step that had succeeded.
+  pipeline run fails. Running the pipeline again reuses every step that had succeeded;
+- a cancel (`cancel_pipeline_run`, any process) is recorded in the store (state "canceling") and carried out by
+  whoever holds the lease: submitted steps get their jobs canceled (step state "canceled"), steps not started yet
+  become NotStarted as above, and the pipeline run ends Canceled (state "canceled"), its parent run too.
 """
 from __future__ import annotations
 
@@ -26,20 +29,24 @@ from typing import Any
 
 from ..compute.dispatcher import Dispatcher
 from ..compute.local import LocalBackend
+from ..compute.submit import cancel as cancel_job
 from ..errors import Conflict, InvalidInput, MLExtError, NotFound
 from ..models import RunInfo, RunStatus, TargetKind
 from ..store import TrackingStore
 from ..store.compute import ComputeStore
 from ..store.pipelines import (
+    CANCELED,
+    CANCELING,
     COMPLETED,
     DONE_STATES,
     FAILED,
+    LIVE_STATES,
     NOT_STARTED,
     PENDING,
     QUEUED,
     REUSED,
+    RUN_CANCELED,
     RUN_FAILED,
-    RUNNING,
     SUCCEEDED,
     PipelineRunRecord,
     PipelineStore,
@@ -56,6 +63,8 @@ POLL_S = 0.5
 CHANGE_POLL_S = 0.01
 REUSED_FROM_TAG = "mlext.reused_from"
 STEP_STATE_TAG = "mlext.step_state"
+# The parent run's status for each way a pipeline run ends.
+_END_STATUS = {SUCCEEDED: RunStatus.COMPLETED, RUN_FAILED: RunStatus.FAILED, RUN_CANCELED: RunStatus.CANCELED}
 
 
 def lease_owner() -> str:
@@ -112,7 +121,7 @@ def drive(store: TrackingStore, run_id: str, *, dispatch: bool = True,
             if pipelines.acquire_lease(run_id, owner, LEASE_TTL_S):
                 advance(store, run_id)
             record = pipelines.get_run(run_id)
-            if record.state != RUNNING or (deadline is not None and time.monotonic() > deadline):
+            if record.state not in LIVE_STATES or (deadline is not None and time.monotonic() > deadline):
                 return record
             if dispatcher is not None:
                 dispatcher.tick()
@@ -121,6 +130,25 @@ def drive(store: TrackingStore, run_id: str, *, dispatch: bool = True,
         pipelines.release_lease(run_id, owner)
         if dispatcher is not None:
             dispatcher.close()
+
+
+def settle(store: TrackingStore, run_id: str, wait_s: float) -> PipelineRunRecord:
+    """Advance the run once here if nobody drives it (a cancel is then carried out at once); else give its
+    driver up to `wait_s` to move it on, and answer the run as it then is."""
+    pipelines = PipelineStore(store)
+    owner = lease_owner()
+    deadline = time.monotonic() + wait_s
+    while True:
+        seen = store.data_version()
+        if pipelines.acquire_lease(run_id, owner, LEASE_TTL_S):
+            try:
+                return advance(store, run_id)
+            finally:
+                pipelines.release_lease(run_id, owner)
+        record = pipelines.get_run(run_id)
+        if record.state not in LIVE_STATES or time.monotonic() > deadline:
+            return record
+        _wait_for_others(store, seen, POLL_S)
 
 
 def _wait_for_others(store: TrackingStore, seen: int, timeout: float) -> None:
@@ -136,7 +164,7 @@ def advance(store: TrackingStore, run_id: str) -> PipelineRunRecord:
     and end the run when nothing is left. The caller holds the run's lease."""
     pipelines = PipelineStore(store)
     record = pipelines.get_run(run_id)
-    while record.state == RUNNING and _step_once(store, pipelines, record):
+    while record.state in LIVE_STATES and _step_once(store, pipelines, record):
         record = pipelines.get_run(run_id)
     return record
 
@@ -144,6 +172,9 @@ def advance(store: TrackingStore, run_id: str) -> PipelineRunRecord:
 def _step_once(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord) -> bool:
     """One pass over the steps; True if anything changed (another pass may then do more)."""
     pipeline = Pipeline.from_dict(record.definition, record.source_dir)
+    if record.state == CANCELING:
+        _cancel(store, pipelines, record, pipeline)
+        return False
     if any(_collect(store, pipelines, record, pipeline.step(s.step), s) for s in record.steps if s.state == QUEUED):
         return True
     if any(s.state == FAILED for s in record.steps):
@@ -243,24 +274,49 @@ def _reused_child(store: TrackingStore, parent: RunInfo, step: Step, params: Map
 
 def _fail_run(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord) -> None:
     failed = [s for s in record.steps if s.state == FAILED]
+    _not_started(store, pipelines, record, {"mlext.blocked_by": ",".join(s.step for s in failed)})
+    error = "; ".join(s.error or f"step {s.step!r} failed" for s in failed)
+    _end_parent(store, pipelines, record.run_id, RUN_FAILED, error)
+
+
+def _cancel(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord, pipeline: Pipeline) -> None:
+    """Carry out a requested cancel. A submitted step that ended meanwhile keeps its outcome (a completed one is
+    reused by the next run); the others' jobs are canceled, which stops their processes."""
+    for state in record.steps:
+        if state.state != QUEUED or _collect(store, pipelines, record, pipeline.step(state.step), state):
+            continue
+        try:
+            cancel_job(store, str(state.child_run_id))
+        except (Conflict, NotFound):  # the job ended or is gone: nothing left to stop
+            pass
+        pipelines.update_step(record.run_id, state.step, [QUEUED], state=CANCELED,
+                              error=f"step {state.step!r} canceled with the pipeline run")
+    _not_started(store, pipelines, record, {})
+    _end_parent(store, pipelines, record.run_id, RUN_CANCELED, record.error)
+
+
+def _not_started(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord,
+                 tags: Mapping[str, Any]) -> None:
+    """Give each step that never started a Canceled child run tagged NotStarted, so every view lists it."""
     parent = store.get_run(record.run_id)
     for state in record.steps:
         if state.state == PENDING:
             child = store.create_run(
                 parent.experiment, name=state.step, parent_id=parent.id, status=RunStatus.CANCELED,
                 user=parent.user, source_type=SOURCE_TYPE, source_name=f"{parent.source_name}.{state.step}",
-                tags={"mlext.step": state.step, STEP_STATE_TAG: "NotStarted",
-                      "mlext.blocked_by": ",".join(s.step for s in failed)})
+                tags={"mlext.step": state.step, STEP_STATE_TAG: "NotStarted", **tags})
             pipelines.update_step(record.run_id, state.step, [PENDING], state=NOT_STARTED, child_run_id=child.id)
-    error = "; ".join(s.error or f"step {s.step!r} failed" for s in failed)
-    _end_parent(store, pipelines, record.run_id, RUN_FAILED, error)
 
 
 def _end_parent(store: TrackingStore, pipelines: PipelineStore, run_id: str, state: str,
                 error: str | None = None) -> None:
-    """The parent run's status first: should we die in between, the next driver finds the run still to end."""
+    """The parent run's status first: should we die in between, the next driver finds the run still to end.
+    A parent that ended already (a previous driver got this far, or it completed just as a cancel came in)
+    decides: the pipeline run ends as it did."""
     try:
-        store.set_status(run_id, RunStatus.COMPLETED if state == SUCCEEDED else RunStatus.FAILED, error=error)
-    except Conflict:  # ended already (a previous driver got this far)
-        pass
+        store.set_status(run_id, _END_STATUS[state], error=error)
+    except Conflict:
+        parent = store.get_run(run_id)
+        state = next(end for end, status in _END_STATUS.items() if status is parent.status)
+        error = parent.error
     pipelines.finish_run(run_id, state, error)

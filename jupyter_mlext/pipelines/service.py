@@ -1,5 +1,6 @@
-"""Published pipelines: publish (versioned definition + code snapshot), trigger a version, schedule it, and
-describe a pipeline run as the DAG the Pipelines panel draws. The SDK, the CLI and the REST handlers call these.
+"""Published pipelines: publish (versioned definition + code snapshot), trigger a version, schedule it, cancel a
+pipeline run, and describe one as the DAG the Pipelines panel draws. The SDK, the CLI and the REST handlers call
+these.
 """
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from ..compute.snapshot import create_snapshot, extract_snapshot, read_snapshot
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..store import TrackingStore
 from ..store.pipelines import (
+    CANCELING,
     REUSED,
     PipelineRunRecord,
     PipelineStore,
@@ -21,8 +23,11 @@ from ..store.pipelines import (
     Schedule,
 )
 from .definition import Pipeline
-from .runner import start_pipeline_run
+from .runner import settle, start_pipeline_run
 from .schedules import check_cron, next_tick
+
+# How long a cancel waits for the process driving the run (which notices within a poll) to carry it out.
+CANCEL_WAIT_S = 10.0
 
 
 def publish_pipeline(store: TrackingStore, pipeline: Pipeline, user: str | None = None) -> PublishedPipeline:
@@ -61,6 +66,22 @@ def trigger_pipeline(store: TrackingStore, name: str, params: Mapping[str, Any] 
         raise InvalidInput(f"version must be a positive integer, got {version!r}", field="version")
     pipeline, version = published_pipeline(store, name, version)
     return start_pipeline_run(store, pipeline, params, version=version, trigger=trigger, user=user, tags=tags)
+
+
+def cancel_pipeline_run(store: TrackingStore, run_id: str, user: str | None = None, *,
+                        wait_s: float = CANCEL_WAIT_S) -> PipelineRunRecord:
+    """Cancel a running pipeline run, whoever drives it: the request is recorded in the store, then carried out
+    here if nobody drives the run, else by its driver (the `run_pipeline(wait=True)` caller, a server's or
+    agent's dispatcher), which this waits up to `wait_s` for. Asking again while that is under way is harmless;
+    a run that has ended is refused (Conflict)."""
+    run_id = store.resolve_run_id(run_id)
+    pipelines = PipelineStore(store)
+    if not pipelines.request_cancel(run_id, f"canceled by {user}" if user else "canceled"):
+        record = pipelines.get_run(run_id)
+        if record.state != CANCELING:
+            raise Conflict(f"pipeline run {run_id} has already ended ({record.state}); there is nothing to cancel",
+                           field="run_id")
+    return settle(store, run_id, wait_s)
 
 
 def schedule_pipeline(store: TrackingStore, name: str, cron: str, params: Mapping[str, Any] | None = None,

@@ -1,4 +1,5 @@
-"""Pipelines over REST: published pipelines, triggering a run, pipeline runs as DAGs, notebook export.
+"""Pipelines over REST: published pipelines, triggering and canceling a run, pipeline runs as DAGs, notebook
+export.
 
 A trigger only creates the run; the dispatcher's tick drives it (pipelines/driver.py), so the answer comes at
 once and the run goes on whoever asked. The notebook to export is named relative to the Jupyter root folder,
@@ -71,6 +72,17 @@ class PipelineRunHandler(PipelineHandlerBase):
         self.reply(await self.call(service.describe_run, self.store, run_id))
 
 
+class PipelineRunCancelHandler(PipelineHandlerBase):
+    @web.authenticated
+    @authorized("execute")
+    async def post(self, run_id: str) -> None:
+        """Answers once the run has ended Canceled (or, if its driver is slow, while it is still canceling)."""
+        self.body()
+        user = getattr(self.current_user, "username", None)
+        record = await self.call(service.cancel_pipeline_run, self.store, run_id, user)
+        self.reply(await self.call(service.describe_run, self.store, record.run_id))
+
+
 class PipelineExportHandler(PipelineHandlerBase):
     @web.authenticated
     @authorized("write")
@@ -97,4 +109,5 @@ PIPELINE_ROUTES: list[tuple[str, type]] = [
     ("/pipelines/{name}", PipelineHandler),
     ("/pipelines/{name}/runs", PipelineRunsHandler),
     ("/pipeline-runs/{run_id}", PipelineRunHandler),
+    ("/pipeline-runs/{run_id}/cancel", PipelineRunCancelHandler),
 ]

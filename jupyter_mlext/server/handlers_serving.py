@@ -1,7 +1,8 @@
 """Online endpoints and batch scoring over REST: thin translations to the service functions in `serving/`.
 
-Paths in requests (scoring script, source folder, inputs) are relative to the Jupyter root folder and may not
-leave it. Deploying waits for the scoring process to be ready, off the event loop.
+Endpoint answers carry no key: it is read (and regenerated) at `/endpoints/{endpoint}/key`, which needs the right
+to change the endpoint. Paths in requests (scoring script, source folder, inputs) are relative to the Jupyter root
+folder and may not leave it. Deploying waits for the scoring process to be ready, off the event loop.
 """
 from __future__ import annotations
 
@@ -30,20 +31,39 @@ class EndpointsHandler(ServingHandler):
     @authorized
     async def get(self) -> None:
         endpoints = await self.call(service.list_endpoints, self.store)
-        self.reply({"endpoints": [endpoint.to_dict() for endpoint in endpoints]})
+        self.reply({"endpoints": [endpoint.public_dict() for endpoint in endpoints]})
 
 
 class EndpointHandler(ServingHandler):
     @web.authenticated
     @authorized
     async def get(self, endpoint: str) -> None:
-        self.reply((await self.call(service.get_endpoint, self.store, endpoint)).to_dict())
+        self.reply((await self.call(service.get_endpoint, self.store, endpoint)).public_dict())
 
     @web.authenticated
     @authorized("write")
     async def delete(self, endpoint: str) -> None:
         await self.call(service.delete_endpoint, self.store, endpoint)
         self.no_content()
+
+
+class EndpointKeyHandler(ServingHandler):
+    """The key is a secret apart from the endpoint: reading it, like regenerating it, takes the right to change
+    the endpoint, not only to read the workspace."""
+
+    @web.authenticated
+    @authorized("write")
+    async def get(self, endpoint: str) -> None:
+        key = await self.call(service.endpoint_key, self.store, endpoint)
+        self.reply({"endpoint": endpoint, "key": key})
+
+    @web.authenticated
+    @authorized("write")
+    async def post(self, endpoint: str) -> None:
+        """Regenerate: the router refuses the old key from the answer on."""
+        self.body()
+        key = await self.call(service.regenerate_key, self.store, endpoint)
+        self.reply({"endpoint": endpoint, "key": key})
 
 
 class TrafficHandler(ServingHandler):
@@ -54,7 +74,7 @@ class TrafficHandler(ServingHandler):
         if body.data.get("traffic") is None:
             raise InvalidInput("traffic is required, e.g. {\"blue\": 90, \"green\": 10}", field="traffic")
         split = body.scalars("traffic")
-        self.reply((await self.call(service.set_traffic, self.store, endpoint, split)).to_dict())
+        self.reply((await self.call(service.set_traffic, self.store, endpoint, split)).public_dict())
 
 
 class DeploymentsHandler(ServingHandler):
@@ -69,7 +89,7 @@ class DeploymentsHandler(ServingHandler):
             service.deploy, self.store, body.text("model", required=True), script, endpoint=endpoint,
             deployment=body.text("deployment", default="default"), traffic=body.integer("traffic"),
             source_dir=source_dir, user=self.user)
-        self.reply(updated.to_dict(), status=201)
+        self.reply(updated.public_dict(), status=201)
 
 
 class DeploymentHandler(ServingHandler):
@@ -112,6 +132,7 @@ class BatchScoringHandler(ServingHandler):
 SERVING_ROUTES: list[tuple[str, type]] = [
     ("/endpoints", EndpointsHandler),
     ("/endpoints/{endpoint}", EndpointHandler),
+    ("/endpoints/{endpoint}/key", EndpointKeyHandler),
     ("/endpoints/{endpoint}/traffic", TrafficHandler),
     ("/endpoints/{endpoint}/deployments", DeploymentsHandler),
     ("/endpoints/{endpoint}/deployments/{deployment}", DeploymentHandler),

@@ -3,10 +3,11 @@ random by the traffic split.
 
     python -m jupyter_mlext.serving.router WORKSPACE ENDPOINT
 
-The split and the deployments' ports come from the workspace: the router polls the endpoint's `config_version`
-a few times a second and re-reads on change, and `POST /-/reload` (sent by `set_traffic` and `deploy`) makes it
-re-read at once. A new table replaces the old one in a single assignment, so a change never fails a request; a
-deployment that does not answer (restarting, just stopped) is skipped for another one that takes traffic.
+The split, the deployments' ports and the key come from the workspace: the router polls the endpoint's
+`config_version` a few times a second and re-reads on change, and `POST /-/reload` (sent by `set_traffic`, `deploy`
+and `regenerate_key`) makes it re-read at once, so a regenerated key replaces the old one without a restart. A new
+table replaces the old one in a single assignment, so a change never fails a request; a deployment that does not
+answer (restarting, just stopped) is skipped for another one that takes traffic.
 
 Routes: `POST /score` (key required; the header `azureml-model-deployment` picks a deployment, the answer names
 the one that served it in the same header), `GET /health` (liveness), `GET /ready` (every deployment that takes

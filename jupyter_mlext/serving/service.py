@@ -97,6 +97,20 @@ def list_endpoints(store: TrackingStore) -> list[Endpoint]:
     return [_live(endpoint) for endpoint in ServingStore(store).list_endpoints()]
 
 
+def endpoint_key(store: TrackingStore, endpoint: str) -> str:
+    """The key a client sends as `Authorization: Bearer <key>`."""
+    return ServingStore(store).key(endpoint)
+
+
+def regenerate_key(store: TrackingStore, endpoint: str) -> str:
+    """Replace the endpoint's key and return the new one. The router applies it before this returns (the old key
+    is refused from then on, the new one accepted), without a restart; scoring processes follow."""
+    serving = ServingStore(store)
+    old = serving.regenerate_key(endpoint)
+    _notify(serving.get_endpoint(endpoint), key=old)  # the router still holds the old key until it reloads
+    return serving.key(endpoint)
+
+
 def delete_deployment(store: TrackingStore, endpoint: str, deployment: str) -> None:
     """Refused while the deployment takes traffic (unless it is the endpoint's last); the router stops sending
     it requests before its process is stopped."""
@@ -255,11 +269,12 @@ def _answers(endpoint: Endpoint) -> bool:
         return False
 
 
-def _notify(endpoint: Endpoint) -> Endpoint:
-    """Make the router apply the workspace's split now (it would within a poll interval anyway)."""
+def _notify(endpoint: Endpoint, key: str | None = None) -> Endpoint:
+    """Make the router apply the workspace's configuration now (it would within a poll interval anyway). `key` is
+    the one the router holds, when it differs from the endpoint's (a 401 then means it already reloaded)."""
     if endpoint.url is not None and processes.alive(endpoint.pid, endpoint.pid_started_at):
         request = urllib.request.Request(f"{endpoint.url}/-/reload", data=b"", method="POST",
-                                         headers={"Authorization": f"Bearer {endpoint.key}"})
+                                         headers={"Authorization": f"Bearer {key or endpoint.key}"})
         try:
             urllib.request.urlopen(request, timeout=5).close()
         except OSError:

@@ -36,9 +36,43 @@ from . import http, scoring
 from .processes import deployment_folder, workspace_intact
 
 WATCH_INTERVAL_S = 1.0
+KEY_GRACE_S = 5.0
 SLOW_S = 0.005
 AVERAGE_WEIGHT = 0.2
 _SNAPSHOT_MARK = ".snapshot"
+
+
+class EndpointKey:
+    """The endpoint's key as this process checks it. The key can be regenerated while the process runs: a request
+    with another key makes it re-read the key (the router, which checks first, may already have the new one), and
+    so does the watch loop every second. The key it replaced is still accepted for KEY_GRACE_S, for requests the
+    router let through just before the change."""
+
+    def __init__(self, read: Callable[[], str], key: str) -> None:
+        self.read = read
+        self.key = key
+        self.previous: str | None = None
+        self.previous_until = 0.0
+
+    async def accepts(self, request: http.Request) -> bool:
+        if self._matches(request):
+            return True
+        await self.refresh()
+        return self._matches(request)
+
+    async def refresh(self) -> None:
+        try:
+            key = await asyncio.to_thread(self.read)
+        except Exception:  # the endpoint is going away or the workspace is unreadable: the watch loop stops us
+            return
+        if key != self.key:
+            self.previous, self.previous_until = self.key, time.monotonic() + KEY_GRACE_S
+            self.key = key
+
+    def _matches(self, request: http.Request) -> bool:
+        return http.authorized(request, self.key) or (
+            self.previous is not None and time.monotonic() < self.previous_until and
+            http.authorized(request, self.previous))
 
 
 class Scorer:
@@ -47,7 +81,7 @@ class Scorer:
     thread. Once calls average more than SLOW_S they go to one dedicated thread instead, so a slow model does
     not hold up health checks and the reading of the next requests."""
 
-    def __init__(self, run: Callable[[str], Any], key: str) -> None:
+    def __init__(self, run: Callable[[str], Any], key: EndpointKey) -> None:
         self.run = run
         self.key = key
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="score")
@@ -78,7 +112,7 @@ class Scorer:
         return http.error(404, f"no route {request.method} {request.path}", field="path")
 
     async def score(self, request: http.Request) -> http.Reply:
-        if not http.authorized(request, self.key):
+        if not await self.key.accepts(request):
             return http.error(401, "missing or wrong key: send Authorization: Bearer <key>", field="Authorization")
         try:
             text = request.body.decode("utf-8")
@@ -129,6 +163,7 @@ async def serve(serving: ServingStore, deployment: Deployment, scorer: Scorer, p
                 if not await _still_mine(serving, deployment, pid, inode):
                     log("this process no longer serves the deployment (deleted or replaced); stopping")
                     break
+                await scorer.key.refresh()
     server.stop()
     await server.close_all_connections()
 
@@ -160,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         os.chdir(code)
         init, run = scoring.load(script, model_dir)
         init()
-        key = serving.get_endpoint(endpoint).key
+        key = EndpointKey(lambda: serving.key(endpoint), serving.key(endpoint))
     except BaseException as failure:
         traceback.print_exc()
         reason = "".join(traceback.format_exception_only(type(failure), failure)).strip()

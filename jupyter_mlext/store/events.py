@@ -1,4 +1,4 @@
-"""The change feed: every run creation, status change, metric batch and artifact lands in `events`.
+"""The change feed: every run creation, status change, metric batch, artifact and registry change lands in `events`.
 
 An event is written in the same transaction as the change it describes, so a reader that has seen event `seq`
 has seen everything committed before it. Live views (the server's WebSocket, widgets) read events after their
@@ -17,6 +17,9 @@ RUN_CREATED = "run_created"
 STATUS = "status"
 METRICS = "metrics"
 ARTIFACTS = "artifacts"
+# A registry change (registration, alias or tag set/deleted, version deleted): run_id is None and data is
+# {name, version, action, key} with the action and key of the model's history entry (key: the alias or tag).
+MODEL = "model"
 
 # A metric event carries the newest points of each series it touched (see metrics.write_points); when more
 # arrived in one batch, a client refetches the (downsampled) history instead.

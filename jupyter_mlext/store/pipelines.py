@@ -3,7 +3,8 @@
 The state of a pipeline run is here, not in the process that drives it: whoever holds the run's lease (the
 caller of `run_pipeline`, or the server's dispatcher once that lease has lapsed) reads it, advances it and writes
 it back. Step transitions are conditional updates (`expected` states), so two drivers that raced would not both
-act on one step; the lease keeps them from racing in the first place.
+act on one step; the lease keeps them from racing in the first place. A cancel is a request written here
+(running → canceling) that whoever drives next carries out, so it works from any process.
 """
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ from ..errors import NotFound
 from ..models import _Entity
 from .tracking import TrackingStore
 
-# Step states. `queued` means submitted: the child run's own status tells Queued, Running, ... from there on.
-PENDING, QUEUED, COMPLETED, REUSED, FAILED, NOT_STARTED = (
-    "pending", "queued", "completed", "reused", "failed", "not_started")
-STEP_STATES = (PENDING, QUEUED, COMPLETED, REUSED, FAILED, NOT_STARTED)
+# Step states. `queued` means submitted: the child run's own status tells Queued, Running, ... from there on;
+# `canceled` is a submitted step whose job the pipeline's cancel stopped.
+PENDING, QUEUED, COMPLETED, REUSED, FAILED, NOT_STARTED, CANCELED = (
+    "pending", "queued", "completed", "reused", "failed", "not_started", "canceled")
+STEP_STATES = (PENDING, QUEUED, COMPLETED, REUSED, FAILED, NOT_STARTED, CANCELED)
 DONE_STATES = frozenset({COMPLETED, REUSED})
-# Pipeline run states.
-RUNNING, SUCCEEDED, RUN_FAILED = "running", "completed", "failed"
+# Pipeline run states. `canceling`: a cancel was requested and its driver has not carried it out yet.
+RUNNING, SUCCEEDED, RUN_FAILED, CANCELING, RUN_CANCELED = "running", "completed", "failed", "canceling", "canceled"
+LIVE_STATES = (RUNNING, CANCELING)
+_LIVE = f"state IN ('{RUNNING}', '{CANCELING}')"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -204,13 +208,13 @@ class PipelineStore:
                 ended in rows]
 
     def acquire_lease(self, run_id: str, owner: str, ttl_s: float) -> bool:
-        """Hold (or renew) the right to drive a running pipeline run for `ttl_s`; False while another holds it."""
+        """Hold (or renew) the right to drive a live pipeline run for `ttl_s`; False while another holds it."""
         now = time.time()
         with self.store._lock, self.store._write():
             return bool(self._conn().execute(
-                "UPDATE pipeline_runs SET lease_owner = ?, lease_until = ? WHERE run_id = ? AND state = ? "
+                f"UPDATE pipeline_runs SET lease_owner = ?, lease_until = ? WHERE run_id = ? AND {_LIVE} "
                 "AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)",
-                (owner, now + ttl_s, run_id, RUNNING, owner, now)).rowcount)
+                (owner, now + ttl_s, run_id, owner, now)).rowcount)
 
     def release_lease(self, run_id: str, owner: str) -> None:
         with self.store._lock, self.store._write():
@@ -218,11 +222,11 @@ class PipelineStore:
                                  "WHERE run_id = ? AND lease_owner = ?", (run_id, owner))
 
     def unleased_running(self) -> list[str]:
-        """Running pipeline runs that nobody drives now (never leased, released, or the holder died)."""
+        """Live pipeline runs that nobody drives now (never leased, released, or the holder died)."""
         with self.store._lock:
             rows = self._conn().execute(
-                "SELECT run_id FROM pipeline_runs WHERE state = ? AND (lease_owner IS NULL OR lease_until < ?) "
-                "ORDER BY created_at", (RUNNING, time.time())).fetchall()
+                f"SELECT run_id FROM pipeline_runs WHERE {_LIVE} AND (lease_owner IS NULL OR lease_until < ?) "
+                "ORDER BY created_at", (time.time(),)).fetchall()
         return [row[0] for row in rows]
 
     def update_step(self, run_id: str, step: str, expected: Collection[str], **fields: Any) -> bool:
@@ -238,7 +242,15 @@ class PipelineStore:
         with self.store._lock, self.store._write():
             self._conn().execute(
                 "UPDATE pipeline_runs SET state = ?, error = ?, ended_at = ?, lease_owner = NULL, lease_until = NULL "
-                "WHERE run_id = ? AND state = ?", (state, error, time.time(), run_id, RUNNING))
+                f"WHERE run_id = ? AND {_LIVE}", (state, error, time.time(), run_id))
+
+    def request_cancel(self, run_id: str, reason: str) -> bool:
+        """Record a cancel for the run's driver (running → canceling, `reason` kept as the run's error); False,
+        with nothing written, when the run is not running."""
+        with self.store._lock, self.store._write():
+            return bool(self._conn().execute(
+                "UPDATE pipeline_runs SET state = ?, error = ? WHERE run_id = ? AND state = ?",
+                (CANCELING, reason, run_id, RUNNING)).rowcount)
 
     def find_reusable(self, reuse_key: str) -> str | None:
         """The run whose outputs an earlier step with this key produced, if it still stands as Completed."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models import ModelLineage, ModelVersion, RegisteredModel, RegistryChange, RunInfo
+from . import events
 from .artifacts import contained_path
 from .tracking import TrackingStore
 from .validation import check_name, check_value
@@ -143,7 +144,7 @@ class ModelRegistry:
                              [(model_id, version, k, v) for k, v in tags.items()])
             conn.executemany("INSERT INTO model_version_properties VALUES (?, ?, ?, ?)",
                              [(model_id, version, k, v) for k, v in properties.items()])
-            _history(conn, user, model_id, version, REGISTERED, None, source, None)
+            _history(conn, user, model_id, name, version, REGISTERED, None, source, None)
         return self.get_version(name, version)
 
     def _place(self, staged: Path, model_id: int, version: int) -> str:
@@ -283,7 +284,7 @@ class ModelRegistry:
                 conn.execute("INSERT INTO model_aliases (model_id, alias, version) VALUES (?, ?, ?) "
                              "ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version",
                              (model_id, alias, version))
-                _history(conn, user, model_id, version, ALIAS_SET, alias, str(version),
+                _history(conn, user, model_id, name, version, ALIAS_SET, alias, str(version),
                          None if previous is None else str(previous))
         return self.get_version(name, version)
 
@@ -296,7 +297,7 @@ class ModelRegistry:
             if row is None:
                 raise NotFound(f"model {name!r} has no alias {alias!r}", field="alias")
             conn.execute("DELETE FROM model_aliases WHERE model_id = ? AND alias = ?", (model_id, alias))
-            _history(conn, user, model_id, row[0], ALIAS_DELETED, alias, None, str(row[0]))
+            _history(conn, user, model_id, name, row[0], ALIAS_DELETED, alias, None, str(row[0]))
 
     def set_tags(self, name: str, version: int, tags: Mapping[str, Any], user: str | None = None) -> ModelVersion:
         rows = _texts(tags, "tags")
@@ -311,7 +312,7 @@ class ModelRegistry:
                     continue
                 conn.execute("INSERT INTO model_version_tags VALUES (?, ?, ?, ?) ON CONFLICT (model_id, version, "
                              "key) DO UPDATE SET value = excluded.value", (model_id, version, key, value))
-                _history(conn, user, model_id, version, TAG_SET, key, value, None if row is None else row[0])
+                _history(conn, user, model_id, name, version, TAG_SET, key, value, None if row is None else row[0])
         return self.get_version(name, version)
 
     def delete_tag(self, name: str, version: int, key: str, user: str | None = None) -> ModelVersion:
@@ -325,7 +326,7 @@ class ModelRegistry:
                 raise NotFound(f"{name}:{version} has no tag {key!r}", field="key")
             conn.execute("DELETE FROM model_version_tags WHERE model_id = ? AND version = ? AND key = ?",
                          (model_id, version, key))
-            _history(conn, user, model_id, version, TAG_DELETED, key, None, row[0])
+            _history(conn, user, model_id, name, version, TAG_DELETED, key, None, row[0])
         return self.get_version(name, version)
 
     def delete_version(self, name: str, version: int, user: str | None = None) -> None:
@@ -340,10 +341,10 @@ class ModelRegistry:
                                "deployment first", field="version")
             for alias, in conn.execute("SELECT alias FROM model_aliases WHERE model_id = ? AND version = ?",
                                        (model_id, version)).fetchall():
-                _history(conn, user, model_id, version, ALIAS_DELETED, alias, None, str(version))
+                _history(conn, user, model_id, name, version, ALIAS_DELETED, alias, None, str(version))
             conn.execute("DELETE FROM model_aliases WHERE model_id = ? AND version = ?", (model_id, version))
             conn.execute("DELETE FROM model_versions WHERE model_id = ? AND version = ?", (model_id, version))
-            _history(conn, user, model_id, version, DELETED, None, None, found.source)
+            _history(conn, user, model_id, name, version, DELETED, None, None, found.source)
         if found.stored == COPY:
             shutil.rmtree(self.files(found), ignore_errors=True)
 
@@ -410,11 +411,14 @@ class ModelRegistry:
             yield from (row for row in rows if (row[0], row[1]) in wanted)
 
 
-def _history(conn: sqlite3.Connection, user: str | None, model_id: int, version: int | None, action: str,
+def _history(conn: sqlite3.Connection, user: str | None, model_id: int, name: str, version: int | None, action: str,
              key: str | None, value: str | None, previous: str | None) -> None:
+    """Append to the model's history, and put the change on the change feed in the same transaction (so live
+    views such as the Models panel follow the registry as they follow runs)."""
     conn.execute("INSERT INTO model_history (at, user, model_id, version, action, key, value, previous) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (time.time(), user, model_id, version, action, key, value,
                                                      previous))
+    events.emit(conn, events.MODEL, None, {"name": name, "version": version, "action": action, "key": key})
 
 
 def _texts(values: Mapping[str, Any] | None, family: str) -> dict[str, str]:

@@ -69,6 +69,13 @@ class Endpoint(_Entity):
     updated_at: float
     deployments: list[Deployment] = dataclasses.field(default_factory=list)
 
+    def public_dict(self) -> dict[str, Any]:
+        """The endpoint without its key: what anyone who may read the workspace sees (the key is asked for on
+        its own, by someone allowed to change the endpoint)."""
+        found = self.to_dict()
+        del found["key"]
+        return found
+
 
 @dataclasses.dataclass(frozen=True)
 class RoutingConfig:
@@ -170,6 +177,24 @@ class ServingStore:
                 "UPDATE endpoints SET traffic = ?, config_version = config_version + 1, updated_at = ? "
                 "WHERE name = ?", (json.dumps(split), time.time(), name))
         return self.get_endpoint(name)
+
+    def key(self, name: str) -> str:
+        with self.store._lock:
+            row = self._conn().execute("SELECT key FROM endpoints WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFound(f"no endpoint named {name!r}", field="endpoint")
+        return row[0]
+
+    def regenerate_key(self, name: str) -> str:
+        """Give the endpoint a new key and count it as a routing change (the router re-reads it); returns the key
+        it replaced."""
+        with self.store._lock, self.store._write():
+            row = self._conn().execute("SELECT key FROM endpoints WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFound(f"no endpoint named {name!r}", field="endpoint")
+            self._conn().execute("UPDATE endpoints SET key = ?, config_version = config_version + 1, updated_at = ? "
+                                 "WHERE name = ?", (secrets.token_urlsafe(32), time.time(), name))
+        return row[0]
 
     def claim_router_restart(self, name: str, dead_pid: int | None, stale_before: float) -> bool:
         """Take the right to start a new router in place of `dead_pid` (or of a start that never completed,

@@ -2,15 +2,17 @@ import * as path from 'path';
 
 import { expect, test } from '@jupyterlab/galata';
 
-import { ModelsPanel } from './helpers/mlext';
+import { api, ModelsPanel, python } from './helpers/mlext';
 
 /**
  * The workspace holds the model of examples/seed_demo.py: `demo-regressor`
  * v1 (from trial `lr=0.05`) and v2 (from `lr=0.2`, the best), each an
  * `outputs/model.json` tagged `task=regression` and `lr`, with `production`
- * on v2.
+ * on v2. The last test registers `live-regressor` through the REST API and
+ * moves its alias from another process, and the panel follows.
  */
 const MODEL = 'demo-regressor';
+const LIVE_MODEL = 'live-regressor';
 const SHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 
 test.describe.configure({ mode: 'serial' });
@@ -139,4 +141,40 @@ test.describe('Models panel', () => {
       await page.screenshot({ path: path.join(SHOTS, `models-${theme}.png`) });
     });
   }
+
+  // Last: it adds a model, which the screenshots above should not show.
+  test('follows registry changes made elsewhere, without Refresh', async ({ page }) => {
+    const seeded = await api(page.request, `models/${MODEL}/versions/2`);
+    const register = async (): Promise<void> => {
+      const response = await page.request.post(`/mlext/api/models/${LIVE_MODEL}/versions`, {
+        data: { run_id: seeded.run_id, path: 'outputs/model.json', tags: { stage: 'live' } }
+      });
+      expect(response.status(), await response.text()).toBe(201);
+    };
+    const moveProduction = (version: number): string =>
+      python(
+        `import jupyter_mlext as mlx; mlx.set_model_alias(${JSON.stringify(LIVE_MODEL)}, "production", ${version})`
+      );
+
+    await register(); // a new model: the list reloads
+    await expect(models.model(LIVE_MODEL)).toBeVisible();
+    await models.chooseModel(LIVE_MODEL);
+    await expect(models.versionRows()).toHaveCount(1);
+
+    await register(); // a new version of the selected model: its versions reload
+    await expect(models.versionRows()).toHaveCount(2);
+    await expect(models.versionRows().first()).toHaveAttribute('data-version', '2');
+    await expect(models.model(LIVE_MODEL).locator('.jp-mlext-count')).toHaveText('2');
+
+    moveProduction(1); // from another process, as a notebook cell would
+    await expect(models.version(1).locator('.jp-mlext-alias')).toHaveText(['@production×']);
+    moveProduction(2);
+    await expect(models.version(2).locator('.jp-mlext-alias')).toHaveText(['@production×']);
+    await expect(models.version(1).locator('.jp-mlext-alias')).toHaveCount(0);
+    const newest = models.historyRows().first();
+    await expect(newest).toHaveAttribute('data-action', 'alias_set');
+    await expect(newest).toContainText('moved alias production');
+    await expect(newest).toContainText('v1 → v2');
+    await expect(models.node.locator('.jp-mlext-error')).toHaveText('');
+  });
 });

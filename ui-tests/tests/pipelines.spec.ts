@@ -126,6 +126,36 @@ test.describe('Pipelines panel', () => {
     await expect(panel.step('evaluate')).toHaveAttribute('data-look', 'completed');
     await expect(panel.step('prepare')).toHaveAttribute('data-look', 'reused');
   });
+
+  test('Cancel stops a running run after confirmation; its steps show Canceled and Not started', async ({
+    page
+  }) => {
+    const panel = new PipelinesPanel(page);
+    await panel.open();
+    const runId = await trigger(page, 300);
+    const row = panel.node.locator(`.jp-mlext-pipeline-runs tr[data-run-id="${runId}"]`);
+    await row.locator('button').click();
+    await expect(panel.graph).toHaveAttribute('data-run-id', runId);
+    await expect(panel.step('train')).toHaveAttribute('data-look', 'running', { timeout: 30000 });
+
+    const cancel = panel.node.getByRole('button', { name: `Cancel run ${runId.slice(0, 8)} of ${PIPELINE}` });
+    await cancel.click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Cancel pipeline run');
+    await dialog.getByRole('button', { name: 'Keep running' }).click();
+    await expect(panel.graph).toHaveAttribute('data-state', 'running');
+
+    await cancel.click();
+    await dialog.getByRole('button', { name: 'Cancel run' }).click();
+    await expect(panel.graph).toHaveAttribute('data-state', 'canceled', { timeout: 30000 });
+    await expect(panel.step('train')).toHaveAttribute('data-look', 'canceled');
+    await expect(panel.step('train')).toContainText('Canceled');
+    await expect(panel.step('evaluate')).toHaveAttribute('data-look', 'notstarted');
+    await expect(row).toHaveAttribute('data-state', 'canceled');
+    await expect(cancel).toHaveCount(0);
+    const run = await api<{ state: string; status: string }>(page.request, `pipeline-runs/${runId}`);
+    expect([run.state, run.status]).toEqual(['canceled', 'Canceled']);
+  });
 });
 
 test.describe('Export to pipeline', () => {
