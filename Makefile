@@ -17,7 +17,7 @@ DEMO_WORKSPACE := $(CURDIR)/demo/workspace
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab demo test pytest ui-tests bench
+.PHONY: setup lab demo test pytest ui-tests screenshots bench
 
 setup: $(INSTALLED) $(FRONTEND)
 
@@ -53,6 +53,10 @@ pytest: setup
 
 ui-tests: setup
 	PATH="$(BIN):$$PATH" bash scripts/ui-tests.sh
+
+# The UI tests, writing the README's screenshots into docs/screenshots.
+screenshots: setup
+	PATH="$(BIN):$$PATH" bash scripts/ui-tests.sh --screenshots
 
 bench: $(FRONTEND)
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench

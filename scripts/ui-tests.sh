@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests (Galata + Playwright in the system Chromium) against a real JupyterLab over a seeded workspace.
 # Run from the repository root with the venv's bin first on PATH, after the extension is built and installed:
-#   PATH=$PWD/.venv/bin:$PATH bash scripts/ui-tests.sh           # the UI tests; screenshots in docs/screenshots/
+#   PATH=$PWD/.venv/bin:$PATH bash scripts/ui-tests.sh           # the UI tests; screenshots in ui-tests/test-results/
+#   PATH=$PWD/.venv/bin:$PATH bash scripts/ui-tests.sh --screenshots   # the same, refreshing docs/screenshots/
 #   PATH=$PWD/.venv/bin:$PATH bash scripts/ui-tests.sh --perf    # the frontend benchmark instead, written to
 #                                                                # benchmarks/results/frontend.json
 # Other arguments go to `playwright test` (e.g. a spec file or --grep).
@@ -16,10 +17,10 @@ for tool in jupyter jlpm python; do
   }
 done
 
-if [ "${1:-}" = "--perf" ]; then
-  shift
-  export MLEXT_PERF=1
-fi
+case "${1:-}" in
+  --perf) shift; export MLEXT_PERF=1 ;;
+  --screenshots) shift; export MLEXT_SCREENSHOTS="$PWD/docs/screenshots" ;;
+esac
 
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
@@ -28,7 +29,6 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-mkdir -p docs/screenshots
 cd ui-tests
 jlpm install --immutable
 CI=1 jlpm playwright test "$@"

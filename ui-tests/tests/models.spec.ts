@@ -1,8 +1,6 @@
-import * as path from 'path';
-
 import { expect, test } from '@jupyterlab/galata';
 
-import { api, ModelsPanel, python } from './helpers/mlext';
+import { api, ModelsPanel, python, screenshotPath } from './helpers/mlext';
 
 /**
  * The workspace holds the model of examples/seed_demo.py: `demo-regressor`
@@ -13,7 +11,6 @@ import { api, ModelsPanel, python } from './helpers/mlext';
  */
 const MODEL = 'demo-regressor';
 const LIVE_MODEL = 'live-regressor';
-const SHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 
 test.describe.configure({ mode: 'serial' });
 
@@ -138,7 +135,7 @@ test.describe('Models panel', () => {
       await models.chooseModel(MODEL);
       await models.showVersion(2);
       await expect(models.node.getByRole('table', { name: 'Metrics of the run' })).toBeVisible();
-      await page.screenshot({ path: path.join(SHOTS, `models-${theme}.png`) });
+      await page.screenshot({ path: screenshotPath(`models-${theme}.png`) });
     });
   }
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 
-import { api, PipelinesPanel } from './helpers/mlext';
+import { api, PipelinesPanel, screenshotPath } from './helpers/mlext';
 
 /**
  * The workspace holds `demo-pipeline` of examples/seed_demo.py, published and
@@ -14,7 +14,6 @@ import { api, PipelinesPanel } from './helpers/mlext';
 const PIPELINE = 'demo-pipeline';
 const STEPS = ['prepare', 'train', 'baseline', 'evaluate'];
 const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'pipeline.ipynb');
-const SHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 
 interface IRunSummary {
   run_id: string;
@@ -232,7 +231,7 @@ test.describe('Pipelines screenshots', () => {
       await expect(panel.step('train')).toHaveAttribute('data-look', 'running', { timeout: 30000 });
       await panel.step('prepare').click();
       await expect(page.locator('.jp-mlext-run-detail:visible')).toBeVisible();
-      await page.screenshot({ path: path.join(SHOTS, `pipelines-${theme}.png`) });
+      await page.screenshot({ path: screenshotPath(`pipelines-${theme}.png`) });
       await expect(panel.graph).toHaveAttribute('data-state', 'completed', { timeout: 30000 });
     });
   }

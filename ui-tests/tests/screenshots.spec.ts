@@ -1,14 +1,11 @@
-import * as path from 'path';
-
 import { expect, test } from '@jupyterlab/galata';
 
-import { api, ComputePanel, RunsPanel } from './helpers/mlext';
+import { api, ComputePanel, RunsPanel, screenshotPath } from './helpers/mlext';
 
 /**
- * The README's pictures: each panel in the light and the dark theme, written
- * to docs/screenshots/.
+ * The README's pictures: each panel in the light and the dark theme (see
+ * screenshotPath for where they go).
  */
-const SHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
 
 const SCRIPT = `import time
 import jupyter_mlext as mlx
@@ -39,7 +36,7 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(runs.chart).toHaveAttribute('data-series', '3');
     await runs.row('lr=0.05').getByRole('button', { name: 'lr=0.05' }).click();
     await expect(page.locator('.jp-mlext-run-detail:visible .jp-mlext-chart')).toHaveAttribute('data-points', /^[1-9]/);
-    await page.screenshot({ path: path.join(SHOTS, `runs-${theme}.png`) });
+    await page.screenshot({ path: screenshotPath(`runs-${theme}.png`) });
 
     await page.contents.uploadContent(SCRIPT, 'text', `${tmpPath}/train_loop.py`);
     const submitted = await page.request.post('/mlext/api/runs', {
@@ -66,7 +63,7 @@ for (const theme of ['light', 'dark'] as const) {
         })
         .toBeGreaterThan(40);
       await expect(detail.locator('.jp-mlext-log-text')).toContainText('step 40');
-      await page.screenshot({ path: path.join(SHOTS, `compute-${theme}.png`) });
+      await page.screenshot({ path: screenshotPath(`compute-${theme}.png`) });
     } finally {
       const canceled = await page.request.post(`/mlext/api/runs/${run.id}/cancel`, { data: {} });
       expect(canceled.ok(), await canceled.text()).toBe(true);

@@ -3,9 +3,20 @@
  * real server (REST API) or seed the workspace with the real SDK.
  */
 import { execFileSync } from 'child_process';
+import * as path from 'path';
 
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { APIRequestContext, Locator } from '@playwright/test';
+
+/**
+ * Where the panels' screenshots go: the test output by default (so a test run
+ * leaves the repository clean), docs/screenshots with `scripts/ui-tests.sh
+ * --screenshots`, which sets MLEXT_SCREENSHOTS (the README shows those).
+ */
+export function screenshotPath(name: string): string {
+  const folder = process.env.MLEXT_SCREENSHOTS ?? path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
+  return path.join(folder, name);
+}
 
 export const RUNS_PANEL_ID = 'jp-mlext-runs';
 export const COMPUTE_PANEL_ID = 'jp-mlext-compute';
