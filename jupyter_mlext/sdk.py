@@ -147,7 +147,7 @@ class Run:
 
         Returns at once: the point is committed by a background thread within ~0.1 s.
         """
-        self._writer.add(self.id, [validate_point(key, value, step, timestamp, time.time())])
+        self._writer.add_point(self.id, validate_point(key, value, step, timestamp, time.time()))
 
     def log_batch(self, points: Iterable[tuple[Any, ...]]) -> None:
         """Log many points at once: tuples of (key, value[, step[, timestamp]])."""
@@ -308,7 +308,7 @@ def active_run() -> Run | None:
 
 def log(key: str, value: float, step: int | None = None, timestamp: float | None = None) -> None:
     """Log into the active run, or into `Run.get_context()` when no run is active."""
-    (active_run() or Run.get_context()).log(key, value, step, timestamp)
+    (_active[-1] if _active else Run.get_context()).log(key, value, step, timestamp)
 
 
 def get_run(run_id: str, workspace: str | os.PathLike[str] | None = None) -> Run:
