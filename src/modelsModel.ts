@@ -3,11 +3,6 @@ import { IMLExt } from './tokens';
 import { IChangeEvent, IModelLineage, IModelVersion, IRegisteredModel, IRegistryChange, ITagsUpdate } from './types';
 
 /**
- * Reloads triggered by the change feed are spaced at least this far apart.
- */
-const RELOAD_SPACING_MS = 300;
-
-/**
  * The Models panel's state: the models matching the search, the versions and
  * history of the selected model, and the lineage of the selected version.
  *
@@ -20,10 +15,9 @@ const RELOAD_SPACING_MS = 300;
  */
 export class ModelsModel extends PanelModel {
   constructor(service: IMLExt) {
-    super('Loading the model registry failed');
+    super(service, 'Loading the model registry failed');
     this._service = service;
     service.events.received.connect(this._onEvent, this);
-    service.events.resumed.connect(this._onResumed, this);
   }
 
   get models(): ReadonlyArray<IRegisteredModel> {
@@ -54,18 +48,13 @@ export class ModelsModel extends PanelModel {
     return this._lineage;
   }
 
-  dispose(): void {
-    window.clearTimeout(this._timer);
-    super.dispose();
-  }
-
   /**
    * Reload the models, then the selected model's versions, history and
    * lineage (the first model and its newest version when none is selected).
    * From now on the model follows the change feed.
    */
   async refresh(): Promise<void> {
-    this._following = true;
+    this.startFollowing();
     await this.load(async () => {
       this._models = await this._matching(this._search);
       const names = this._models.map(model => model.name);
@@ -172,7 +161,7 @@ export class ModelsModel extends PanelModel {
   }
 
   private _onEvent(_: unknown, event: IChangeEvent): void {
-    if (!this._following || event.kind !== 'model') {
+    if (!this.following || event.kind !== 'model') {
       return;
     }
     if (event.data.name === this._selectedModel) {
@@ -181,26 +170,13 @@ export class ModelsModel extends PanelModel {
     this._scheduleReload();
   }
 
-  private _onResumed(): void {
-    if (this._following) {
-      void this.refresh();
-    }
-  }
-
   /**
    * Reload the list (a new model, a version count, an alias) and, if a change
    * touched it, the selected model; the selected version stays selected while
    * it exists.
    */
   private _scheduleReload(): void {
-    if (this._timer) {
-      return;
-    }
-    this._timer = window.setTimeout(() => {
-      this._timer = 0;
-      if (this.isDisposed) {
-        return;
-      }
+    this.scheduleReload(() => {
       const touched = this._modelTouched;
       this._modelTouched = false;
       const search = this._search;
@@ -217,7 +193,7 @@ export class ModelsModel extends PanelModel {
           await this._loadModel(name);
         }
       });
-    }, RELOAD_SPACING_MS);
+    });
   }
 
   private _requireModel(): string {
@@ -235,7 +211,5 @@ export class ModelsModel extends PanelModel {
   private _history: IRegistryChange[] = [];
   private _selectedVersion: number | null = null;
   private _lineage: IModelLineage | null = null;
-  private _following = false;
   private _modelTouched = false;
-  private _timer = 0;
 }

@@ -11,11 +11,6 @@ import {
 } from './types';
 
 /**
- * Reloads triggered by the change feed are spaced at least this far apart.
- */
-const RELOAD_SPACING_MS = 300;
-
-/**
  * How many runs of the selected pipeline the panel lists.
  */
 export const RUNS_SHOWN = 50;
@@ -32,10 +27,9 @@ export const RUNS_SHOWN = 50;
  */
 export class PipelinesModel extends PanelModel {
   constructor(service: IMLExt) {
-    super('Loading pipelines failed');
+    super(service, 'Loading pipelines failed');
     this._service = service;
     service.events.received.connect(this._onEvent, this);
-    service.events.resumed.connect(this._onResumed, this);
   }
 
   get pipelines(): ReadonlyArray<IPipelineSummary> {
@@ -68,18 +62,13 @@ export class PipelinesModel extends PanelModel {
     return this._run;
   }
 
-  dispose(): void {
-    window.clearTimeout(this._timer);
-    super.dispose();
-  }
-
   /**
    * Reload everything: the pipelines, then the selected pipeline (the first
    * when none is) and its runs, then the selected run (its newest when none
    * is). From now on the model follows the change feed.
    */
   async refresh(): Promise<void> {
-    this._following = true;
+    this.startFollowing();
     await this.load(async () => {
       this._pipelines = await this._service.client.pipelines();
       const names = this._pipelines.map(pipeline => pipeline.name);
@@ -186,7 +175,7 @@ export class PipelinesModel extends PanelModel {
   }
 
   private _onEvent(_: unknown, event: IChangeEvent): void {
-    if (!this._following || event.run_id === null || this._selectedPipeline === null) {
+    if (!this.following || event.run_id === null || this._selectedPipeline === null) {
       return;
     }
     if (event.kind !== 'run_created' && event.kind !== 'status') {
@@ -207,23 +196,13 @@ export class PipelinesModel extends PanelModel {
     }
   }
 
-  private _onResumed(): void {
-    if (this._following) {
-      void this.refresh();
-    }
-  }
-
   private _scheduleReload(): void {
-    if (this._timer) {
-      return;
-    }
-    this._timer = window.setTimeout(() => {
-      this._timer = 0;
+    this.scheduleReload(() => {
       const name = this._selectedPipeline;
-      if (name !== null && !this.isDisposed) {
+      if (name !== null) {
         void this.load(() => this._loadRuns(name));
       }
-    }, RELOAD_SPACING_MS);
+    });
   }
 
   private _service: IMLExt;
@@ -233,6 +212,4 @@ export class PipelinesModel extends PanelModel {
   private _runs: IPipelineRunSummary[] = [];
   private _selectedRunId: string | null = null;
   private _run: IPipelineRun | null = null;
-  private _following = false;
-  private _timer = 0;
 }
