@@ -2,9 +2,10 @@
  * What the commands do to runs: submit a script, cancel a run. Every refusal
  * of the server is shown to the user.
  */
-import { Dialog, Notification, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import { Dialog, Notification, showErrorMessage } from '@jupyterlab/apputils';
 
 import { errorMessage } from './api';
+import { ask } from './dialogs';
 import { SubmitForm } from './submitDialog';
 import { IMLExt } from './tokens';
 import { IRunInfo, ISubmitRequest } from './types';
@@ -29,19 +30,15 @@ export async function submitScript(service: IMLExt, script: string): Promise<IRu
     experiments,
     targets
   });
-  let request: ISubmitRequest | null;
-  try {
-    const result = await showDialog({
+  const request: ISubmitRequest | null = await ask(
+    {
       title: 'Submit as run',
       body: form,
       buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Submit' })],
       focusNodeSelector: script ? 'input[name="args"]' : 'input[name="script"]'
-    });
-    request = result.button.accept ? result.value : null;
-  } catch (reason) {
-    await showErrorMessage('Cannot submit a run', errorMessage(reason));
-    return null;
-  }
+    },
+    'Cannot submit a run'
+  );
   if (request === null) {
     return null;
   }

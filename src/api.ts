@@ -73,6 +73,37 @@ function modelPath(name: string): string {
 }
 
 /**
+ * `pipelines/<name>`: a pipeline name is one URL segment, whatever it holds.
+ */
+function pipelinePath(name: string): string {
+  return `pipelines/${encodeURIComponent(name)}`;
+}
+
+/**
+ * A download address for a link. Like JupyterLab's own file downloads it
+ * carries the XSRF cookie's value, since a link cannot send headers.
+ */
+function withXsrf(url: string): string {
+  const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
+  return xsrf ? `${url}?_xsrf=${xsrf[1]}` : url;
+}
+
+/**
+ * The error of an answer with an error status: the server's error text
+ * (and field) if it sent one, else the status line.
+ */
+async function responseError(response: Response): Promise<MLExtAPIError> {
+  const text = await response.text();
+  const body = text.length > 0 ? parseJSON(text) : undefined;
+  return isErrorBody(body)
+    ? new MLExtAPIError(response.status, body.error, body.field)
+    : new MLExtAPIError(
+        response.status,
+        `${response.status} ${response.statusText}`
+      );
+}
+
+/**
  * Typed client of the jupyter-mlext REST API.
  *
  * Network failures reject with `ServerConnection.NetworkError`,
@@ -151,8 +182,7 @@ export class MLExtClient {
       'artifacts',
       encodePath(path)
     );
-    const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
-    return xsrf ? `${url}?_xsrf=${xsrf[1]}` : url;
+    return withXsrf(url);
   }
 
   /**
@@ -246,9 +276,9 @@ export class MLExtClient {
    * `artifactUrl`.
    */
   modelDownloadUrl(name: string, version: number): string {
-    const url = URLExt.join(this.serverSettings.baseUrl, API_PREFIX, modelPath(name), 'versions', String(version), 'download');
-    const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
-    return xsrf ? `${url}?_xsrf=${xsrf[1]}` : url;
+    return withXsrf(
+      URLExt.join(this.serverSettings.baseUrl, API_PREFIX, modelPath(name), 'versions', String(version), 'download')
+    );
   }
 
   async pipelines(): Promise<IPipelineSummary[]> {
@@ -257,7 +287,7 @@ export class MLExtClient {
   }
 
   describePipeline(name: string): Promise<IDescribePipeline> {
-    return this.request<IDescribePipeline>(`pipelines/${encodeURIComponent(name)}`);
+    return this.request<IDescribePipeline>(pipelinePath(name));
   }
 
   /**
@@ -266,7 +296,7 @@ export class MLExtClient {
   async pipelineRuns(name: string, limit: number): Promise<IPipelineRunSummary[]> {
     const query = URLExt.objectToQueryString({ limit: String(limit) });
     const body = await this.request<{ runs: IPipelineRunSummary[] }>(
-      `pipelines/${encodeURIComponent(name)}/runs${query}`
+      `${pipelinePath(name)}/runs${query}`
     );
     return body.runs;
   }
@@ -290,7 +320,7 @@ export class MLExtClient {
   }
 
   triggerPipeline(name: string, request: ITriggerPipeline): Promise<IPipelineRun> {
-    return this.request<IPipelineRun>(`pipelines/${encodeURIComponent(name)}/runs`, {
+    return this.request<IPipelineRun>(`${pipelinePath(name)}/runs`, {
       method: 'POST',
       body: JSON.stringify(request)
     });
@@ -314,10 +344,7 @@ export class MLExtClient {
     const url = URLExt.join(this.serverSettings.baseUrl, API_PREFIX, path);
     const response = await ServerConnection.makeRequest(url, init, this.serverSettings);
     if (!response.ok) {
-      const body = parseJSON(await response.text());
-      throw isErrorBody(body)
-        ? new MLExtAPIError(response.status, body.error, body.field)
-        : new MLExtAPIError(response.status, `${response.status} ${response.statusText}`);
+      throw await responseError(response);
     }
   }
 
@@ -346,17 +373,11 @@ export class MLExtClient {
       init,
       this.serverSettings
     );
+    if (!response.ok) {
+      throw await responseError(response);
+    }
     const text = await response.text();
     const body = text.length > 0 ? parseJSON(text) : undefined;
-    if (!response.ok) {
-      if (isErrorBody(body)) {
-        throw new MLExtAPIError(response.status, body.error, body.field);
-      }
-      throw new MLExtAPIError(
-        response.status,
-        `${response.status} ${response.statusText}`
-      );
-    }
     if (body === undefined) {
       throw new MLExtAPIError(response.status, `${url} did not answer JSON`);
     }

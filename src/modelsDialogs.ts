@@ -7,6 +7,7 @@ import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { errorMessage } from './api';
+import { ask } from './dialogs';
 import { h } from './dom';
 import { ModelsModel } from './modelsModel';
 import { IModelVersion, ITagsUpdate } from './types';
@@ -110,20 +111,6 @@ export class TagsForm extends Widget {
 
   private _current: { [key: string]: string };
   private _text: HTMLTextAreaElement;
-}
-
-/**
- * Show a form; resolves to its value, or null when the user gave up or the
- * form refused its input (after saying why, under `failure`).
- */
-async function ask<T>(options: Partial<Dialog.IOptions<T>>, failure: string): Promise<T | null> {
-  try {
-    const result = await showDialog(options);
-    return result.button.accept ? result.value : null;
-  } catch (reason) {
-    await showErrorMessage(failure, errorMessage(reason));
-    return null;
-  }
 }
 
 export async function setAliasDialog(model: ModelsModel, version: number): Promise<void> {

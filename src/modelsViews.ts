@@ -3,8 +3,9 @@
  * version's lineage and the model's history. Actions come in as callbacks.
  */
 import { h } from './dom';
-import { formatBytes, formatNumber, formatTime } from './format';
+import { formatBytes, formatTime } from './format';
 import { statusBadge } from './status';
+import { keyValueTable, metricsTable } from './tables';
 import { IModelLineage, IModelVersion, IRegistryChange, IRunInfo } from './types';
 
 export interface IVersionActions {
@@ -193,8 +194,8 @@ export function lineageView(lineage: IModelLineage | null, openRun: (id: string)
     h(
       'div',
       { class: 'jp-mlext-lineage-tables' },
-      keyValues('Params of the run', run.params),
-      metricsTable(run)
+      keyValueTable(run.params, { label: 'Params of the run', empty: 'No params.', columns: ['param', 'value'] }),
+      metricsTable(run, { label: 'Metrics of the run', empty: 'No metrics.' })
     )
   );
 }
@@ -208,46 +209,6 @@ function parentLinks(parents: IRunInfo[], openRun: (id: string) => void): Array<
     links.push(h('button', { class: 'jp-mlext-link', title: parent.id, onclick: () => openRun(parent.id) }, parent.name));
   });
   return links;
-}
-
-function keyValues(label: string, values: { [key: string]: string }): HTMLElement {
-  const keys = Object.keys(values).sort();
-  if (keys.length === 0) {
-    return h('p', { class: 'jp-mlext-muted' }, 'No params.');
-  }
-  return h(
-    'table',
-    { class: 'jp-mlext-table', 'aria-label': label },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'param'), h('th', { scope: 'col' }, 'value'))),
-    h('tbody', {}, ...keys.map(key => h('tr', {}, h('th', { scope: 'row' }, key), h('td', {}, values[key]))))
-  );
-}
-
-function metricsTable(run: IRunInfo): HTMLElement {
-  const keys = Object.keys(run.metrics).sort();
-  if (keys.length === 0) {
-    return h('p', { class: 'jp-mlext-muted' }, 'No metrics.');
-  }
-  return h(
-    'table',
-    { class: 'jp-mlext-table', 'aria-label': 'Metrics of the run' },
-    h('thead', {}, h('tr', {}, ...['metric', 'last', 'min', 'max'].map(label => h('th', { scope: 'col' }, label)))),
-    h(
-      'tbody',
-      {},
-      ...keys.map(key => {
-        const metric = run.metrics[key];
-        return h(
-          'tr',
-          {},
-          h('th', { scope: 'row' }, key),
-          ...[metric.last, metric.min, metric.max].map(value =>
-            h('td', { class: 'jp-mlext-number' }, formatNumber(value))
-          )
-        );
-      })
-    )
-  );
 }
 
 /**

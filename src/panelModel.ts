@@ -101,6 +101,14 @@ export abstract class PanelModel implements IDisposable {
     }
   }
 
+  /**
+   * Show `error` (or clear it) for a model that composes its own message.
+   */
+  protected setError(error: string | null): void {
+    this._error = error;
+    this.emitChanged();
+  }
+
   protected emitChanged(): void {
     if (!this._disposed) {
       this._changed.emit();

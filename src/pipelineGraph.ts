@@ -9,7 +9,8 @@
  * graph library is needed.
  */
 import { h } from './dom';
-import { IPipelineRunStep } from './types';
+import { STATUS_GLYPHS } from './status';
+import { IPipelineRunStep, RunStatus } from './types';
 
 const NODE_WIDTH = 150;
 const NODE_HEIGHT = 46;
@@ -27,15 +28,16 @@ export interface IStepLook {
   glyph: string;
 }
 
-const RUN_LOOKS: { [status: string]: IStepLook } = {
-  Queued: { key: 'queued', label: 'Queued', glyph: '◷' },
-  Preparing: { key: 'preparing', label: 'Preparing', glyph: '◔' },
-  Running: { key: 'running', label: 'Running', glyph: '▶' },
-  Finalizing: { key: 'finalizing', label: 'Finalizing', glyph: '◕' },
-  Completed: { key: 'completed', label: 'Completed', glyph: '✓' },
-  Failed: { key: 'failed', label: 'Failed', glyph: '✕' },
-  Canceled: { key: 'canceled', label: 'Canceled', glyph: '⊘' }
-};
+/**
+ * A child run's status looks as in the runs table: its glyph (status.ts),
+ * its word, and its colour key.
+ */
+const RUN_LOOKS: { [status: string]: IStepLook } = Object.fromEntries(
+  (Object.keys(STATUS_GLYPHS) as RunStatus[]).map(status => [
+    status,
+    { key: status.toLowerCase(), label: status, glyph: STATUS_GLYPHS[status] }
+  ])
+);
 
 const STATE_LOOKS: { [state: string]: IStepLook } = {
   pending: { key: 'pending', label: 'Waiting', glyph: '…' },

@@ -7,7 +7,7 @@ import { pipelineGraph } from './pipelineGraph';
 import { PipelinesModel } from './pipelinesModel';
 import { cancelPipelineRunDialog, triggerPipelineDialog } from './pipelinesRunDialog';
 import { pipelineRunsTable, pipelineSummary, runStateBadge } from './pipelinesViews';
-import { tickDurations } from './status';
+import { renderConnection, tickDurations } from './status';
 import { IMLExt } from './tokens';
 
 /**
@@ -237,14 +237,7 @@ export class PipelinesPanel extends Widget {
   }
 
   private _renderConnection(_: unknown, state: StreamState): void {
-    const labels: { [key in StreamState]: string } = {
-      open: 'live',
-      connecting: 'connecting…',
-      closed: 'offline, reconnecting'
-    };
-    this._connection.textContent = labels[state];
-    this._connection.dataset.state = state;
-    this._connection.title = state === 'open' ? 'Live updates are on' : 'Live updates are paused';
+    renderConnection(this._connection, state);
   }
 
   private _service: IMLExt;

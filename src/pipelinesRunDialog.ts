@@ -7,6 +7,7 @@ import { Dialog, Notification, showDialog, showErrorMessage } from '@jupyterlab/
 import { Widget } from '@lumino/widgets';
 
 import { errorMessage } from './api';
+import { ask } from './dialogs';
 import { h, replaceChildren } from './dom';
 import { PipelinesModel } from './pipelinesModel';
 import { IPipelineParams, IPublishedPipeline, ITriggerPipeline, PipelineParamValue } from './types';
@@ -153,19 +154,15 @@ export async function triggerPipelineDialog(model: PipelinesModel): Promise<stri
     await showErrorMessage('Cannot run the pipeline', 'Select a published pipeline first.');
     return null;
   }
-  let request: ITriggerPipeline | null;
-  try {
-    const result = await showDialog({
+  const request: ITriggerPipeline | null = await ask(
+    {
       title: `Run pipeline ${description.name}`,
       body: new TriggerPipelineForm(description.versions),
       buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Run' })],
       focusNodeSelector: 'input, select'
-    });
-    request = result.button.accept ? result.value : null;
-  } catch (reason) {
-    await showErrorMessage('Cannot run the pipeline', errorMessage(reason));
-    return null;
-  }
+    },
+    'Cannot run the pipeline'
+  );
   if (request === null) {
     return null;
   }

@@ -2,11 +2,12 @@ import { Panel, Widget } from '@lumino/widgets';
 
 import { errorMessage } from './api';
 import { h, replaceChildren } from './dom';
-import { formatBytes, formatNumber, formatSeconds, formatTime, runDuration } from './format';
+import { formatBytes, formatSeconds, formatTime, runDuration } from './format';
 import { LogTail } from './logTail';
 import { MetricChart, preferredKey } from './metricChart';
 import { withMetrics } from './runsModel';
 import { isActive, statusBadge, tickDurations } from './status';
+import { keyValueTable, metricsTable } from './tables';
 import { IMLExt } from './tokens';
 import { IArtifact, IChangeEvent, IRunInfo } from './types';
 
@@ -163,9 +164,9 @@ export class RunDetail extends Panel {
           )
         ])
     );
-    replaceChildren(this._params, keyValueTable('Params', run.params));
-    replaceChildren(this._tags, keyValueTable('Tags', run.tags));
-    replaceChildren(this._metrics, this._metricsTable(run));
+    replaceChildren(this._params, keyValueTable(run.params, { label: 'Params', empty: 'No params.' }));
+    replaceChildren(this._tags, keyValueTable(run.tags, { label: 'Tags', empty: 'No tags.' }));
+    replaceChildren(this._metrics, latestMetrics(run));
     const keys = Object.keys(run.metrics).sort();
     const current = this.chart.key;
     const wanted = current !== null && keys.includes(current) ? current : preferredKey([run], keys);
@@ -176,43 +177,6 @@ export class RunDetail extends Panel {
     if (first || wanted !== current) {
       this._chartMetric(wanted);
     }
-  }
-
-  private _metricsTable(run: IRunInfo): HTMLElement {
-    const keys = Object.keys(run.metrics).sort();
-    if (keys.length === 0) {
-      return h('p', { class: 'jp-mlext-muted' }, 'No metrics yet.');
-    }
-    return h(
-      'table',
-      { class: 'jp-mlext-table', 'aria-label': 'Latest metrics' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['metric', 'last', 'min', 'max', 'step', 'points'].map(label => h('th', { scope: 'col' }, label))
-        )
-      ),
-      h(
-        'tbody',
-        {},
-        ...keys.map(key => {
-          const metric = run.metrics[key];
-          return h(
-            'tr',
-            {},
-            h('th', { scope: 'row' }, key),
-            ...[metric.last, metric.min, metric.max].map(value =>
-              h('td', { class: 'jp-mlext-number' }, formatNumber(value))
-            ),
-            h('td', { class: 'jp-mlext-number' }, String(metric.last_step)),
-            h('td', { class: 'jp-mlext-number' }, String(metric.count))
-          );
-        })
-      )
-    );
   }
 
   private _showArtifacts(artifacts: IArtifact[]): void {
@@ -263,7 +227,7 @@ export class RunDetail extends Panel {
         const known = Object.keys(series).every(key => key in this._run!.metrics);
         this._run = withMetrics(this._run, series);
         if (known) {
-          replaceChildren(this._metrics, this._metricsTable(this._run));
+          replaceChildren(this._metrics, latestMetrics(this._run));
         } else {
           this._showRun(this._run);
         }
@@ -314,15 +278,9 @@ function section(title: string, content: HTMLElement): HTMLElement {
   return h('section', { class: 'jp-mlext-section' }, h('h3', { class: 'jp-mlext-section-title' }, title), content);
 }
 
-function keyValueTable(label: string, values: { [key: string]: string }): HTMLElement {
-  const keys = Object.keys(values).sort();
-  if (keys.length === 0) {
-    return h('p', { class: 'jp-mlext-muted' }, `No ${label.toLowerCase()}.`);
-  }
-  return h(
-    'table',
-    { class: 'jp-mlext-table', 'aria-label': label },
-    h('tbody', {}, ...keys.map(key => h('tr', {}, h('th', { scope: 'row' }, key), h('td', {}, values[key]))))
-  );
+/**
+ * The run's latest metrics, with their last step and number of points.
+ */
+function latestMetrics(run: IRunInfo): HTMLElement {
+  return metricsTable(run, { label: 'Latest metrics', empty: 'No metrics yet.', steps: true });
 }
-

@@ -6,6 +6,7 @@ import { MetricChart, metricKeys, preferredKey } from './metricChart';
 import { renderParamsDiff } from './paramsDiff';
 import { IMetricsArrived, RunsModel } from './runsModel';
 import { RunsTable } from './runsTable';
+import { renderConnection } from './status';
 import { IMLExt } from './tokens';
 
 const RENDER_SPACING_MS = 200;
@@ -262,14 +263,7 @@ export class RunsPanel extends Panel {
   }
 
   private _renderConnection(_: unknown, state: StreamState): void {
-    const labels: { [key in StreamState]: string } = {
-      open: 'live',
-      connecting: 'connecting…',
-      closed: 'offline, reconnecting'
-    };
-    this._connection.textContent = labels[state];
-    this._connection.dataset.state = state;
-    this._connection.title = state === 'open' ? 'Live updates are on' : 'Live updates are paused';
+    renderConnection(this._connection, state);
   }
 
   /**
