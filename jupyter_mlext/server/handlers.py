@@ -42,6 +42,11 @@ class MLExtHandler(APIHandler):
     def dispatcher(self) -> Dispatcher:
         return self.settings["mlext_dispatcher"]
 
+    @property
+    def user(self) -> str | None:
+        """Who makes the request, as the registry's history, runs and pipeline runs record it."""
+        return getattr(self.current_user, "username", None)
+
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a store call in a worker thread: the event loop never waits on SQLite or the disk."""
         return await asyncio.to_thread(function, *args, **kwargs)
@@ -126,30 +131,9 @@ class ExperimentsHandler(MLExtHandler):
 class UnknownRouteHandler(MLExtHandler):
     """Everything under the API prefix that no route matches: a JSON 404 rather than the server's HTML page."""
 
-    def _unknown(self) -> None:
+    @web.authenticated
+    @authorized  # the action follows the request's method, so one method serves them all
+    def _unknown(self, *args: str) -> None:
         raise NotFound(f"no API route {self.request.method} {self.request.path}", field="path")
 
-    @web.authenticated
-    @authorized
-    def get(self, *args: str) -> None:
-        self._unknown()
-
-    @web.authenticated
-    @authorized
-    def post(self, *args: str) -> None:
-        self._unknown()
-
-    @web.authenticated
-    @authorized
-    def put(self, *args: str) -> None:
-        self._unknown()
-
-    @web.authenticated
-    @authorized
-    def patch(self, *args: str) -> None:
-        self._unknown()
-
-    @web.authenticated
-    @authorized
-    def delete(self, *args: str) -> None:
-        self._unknown()
+    get = post = put = patch = delete = _unknown

@@ -74,13 +74,13 @@ async def submit_request(handler: MLExtHandler, body: Body) -> RunInfo:
     """Read a submission body and queue it; the paths are resolved and checked off the event loop."""
     script = body.text("script", required=True)
     source_dir = body.text("source_dir")
-    user = handler.current_user.username if handler.current_user else None
     try:
         return await handler.call(
             _submit, handler.store, Path(handler.settings["mlext_root_dir"]), script, source_dir,
             args=body.texts("args"), compute=body.text("compute", default="local"),
             experiment=body.text("experiment", default="Default"), name=body.text("name"),
-            params=body.scalars("params"), tags=body.scalars("tags"), timeout_s=body.number("timeout"), user=user,
+            params=body.scalars("params"), tags=body.scalars("tags"), timeout_s=body.number("timeout"),
+            user=handler.user,
         )
     except InvalidInput as error:
         error.field = _REQUEST_FIELDS.get(error.field, error.field)  # name the field as the request spells it

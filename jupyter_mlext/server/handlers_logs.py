@@ -8,9 +8,7 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ..models import LogChunk
-from ..store import TrackingStore
-from ..store.logs import MAX_CHUNK_BYTES, append_log, contained_log_path, read_log
+from ..store.logs import MAX_CHUNK_BYTES, append_log, read_log
 from .handlers import MLExtHandler
 
 
@@ -21,22 +19,13 @@ class LogsHandler(MLExtHandler):
         offset = self.query_int("offset", 0)
         max_bytes = self.query_int("max_bytes", MAX_CHUNK_BYTES)
         run_id = await self.run_id(run_id)
-        self.reply((await self.call(_read, self.store, run_id, offset, max_bytes)).to_dict())
+        self.reply((await self.call(read_log, self.store, run_id, offset, max_bytes)).to_dict())
 
     @web.authenticated
     @authorized
     async def post(self, run_id: str) -> None:
         """The raw request body is appended as it is (bytes, not JSON)."""
         run_id = await self.run_id(run_id)
-        await self.call(_append, self.store, run_id, self.request.body)
+        await self.call(append_log, self.store, run_id, self.request.body)
         self.no_content()
 
-
-def _read(store: TrackingStore, run_id: str, offset: int, max_bytes: int) -> LogChunk:
-    contained_log_path(store, run_id)
-    return read_log(store, run_id, offset, max_bytes)
-
-
-def _append(store: TrackingStore, run_id: str, data: bytes) -> None:
-    contained_log_path(store, run_id)
-    append_log(store, run_id, data)

@@ -8,11 +8,12 @@ and the folder written is answered the same way.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..pipelines import service
 from ..pipelines.export import export_notebook
 from ..store.pipelines import PipelineStore
@@ -38,10 +39,7 @@ class PipelineHandler(PipelineHandlerBase):
     @web.authenticated
     @authorized
     async def get(self, name: str) -> None:
-        versions = await self.call(self.pipelines.versions, name)
-        schedules = [s for s in await self.call(self.pipelines.list_schedules) if s.pipeline == name]
-        self.reply({"name": name, "versions": [version.to_dict() for version in versions],
-                    "schedule": service.describe_schedule(schedules[0]) if schedules else None})
+        self.reply(await self.call(_describe_pipeline, self.pipelines, name))
 
 
 class PipelineRunsHandler(PipelineHandlerBase):
@@ -59,9 +57,8 @@ class PipelineRunsHandler(PipelineHandlerBase):
     async def post(self, name: str) -> None:
         body = self.body("params", "version")
         params, version = body.scalars("params"), body.integer("version")
-        user = getattr(self.current_user, "username", None)
         record = await self.call(service.trigger_pipeline, self.store, name, params, version, trigger="rest",
-                                 user=user)
+                                 user=self.user)
         self.reply(await self.call(service.describe_run, self.store, record.run_id), status=201)
 
 
@@ -78,8 +75,7 @@ class PipelineRunCancelHandler(PipelineHandlerBase):
     async def post(self, run_id: str) -> None:
         """Answers once the run has ended Canceled (or, if its driver is slow, while it is still canceling)."""
         self.body()
-        user = getattr(self.current_user, "username", None)
-        record = await self.call(service.cancel_pipeline_run, self.store, run_id, user)
+        record = await self.call(service.cancel_pipeline_run, self.store, run_id, self.user)
         self.reply(await self.call(service.describe_run, self.store, record.run_id))
 
 
@@ -92,6 +88,15 @@ class PipelineExportHandler(PipelineHandlerBase):
         root = Path(self.settings["mlext_root_dir"]).resolve()
         folder = await self.call(_export, root, notebook, out_dir)
         self.reply({"folder": folder.relative_to(root).as_posix()}, status=201)
+
+
+def _describe_pipeline(pipelines: PipelineStore, name: str) -> dict[str, Any]:
+    versions = pipelines.versions(name)
+    try:
+        schedule = service.describe_schedule(pipelines.get_schedule(name))
+    except NotFound:
+        schedule = None
+    return {"name": name, "versions": [version.to_dict() for version in versions], "schedule": schedule}
 
 
 def _export(root: Path, notebook: str, out_dir: str | None) -> Path:
@@ -111,3 +116,4 @@ PIPELINE_ROUTES: list[tuple[str, type]] = [
     ("/pipeline-runs/{run_id}", PipelineRunHandler),
     ("/pipeline-runs/{run_id}/cancel", PipelineRunCancelHandler),
 ]
+

@@ -66,7 +66,7 @@ class ExperimentRunsHandler(MLExtHandler):
     async def post(self, experiment: str) -> None:
         """A new Running run in `experiment` (created on first use): `start_run` of the SDK over HTTP."""
         body = self.body(*RUN_FIELDS)
-        user = body.text("user") or (self.current_user.username if self.current_user else None)
+        user = body.text("user") or self.user
         run = await self.call(
             self.store.create_run, experiment, name=body.text("name"), parent_id=body.text("parent_id"),
             params=body.scalars("params"), tags=body.scalars("tags"), source_type=body.text("source_type"),

@@ -7,23 +7,24 @@ folder and may not leave it. Deploying waits for the scoring process to be ready
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..errors import InvalidInput
+from ..models import RunInfo
 from ..serving import batch, service
+from ..store import TrackingStore
+from ..store.serving import Endpoint
 from .handlers import MLExtHandler
 from .handlers_jobs import under_root
 
 
 class ServingHandler(MLExtHandler):
     @property
-    def user(self) -> str | None:
-        return getattr(self.current_user, "username", None)
-
-    def local_path(self, value: str | None, field: str) -> Path | None:
-        return None if value is None else under_root(Path(self.settings["mlext_root_dir"]), value, field)
+    def root(self) -> Path:
+        return Path(self.settings["mlext_root_dir"])
 
 
 class EndpointsHandler(ServingHandler):
@@ -83,12 +84,10 @@ class DeploymentsHandler(ServingHandler):
     async def post(self, endpoint: str) -> None:
         """Create a deployment (and the endpoint, if new); answers once it is ready and routed."""
         body = self.body("deployment", "model", "scoring_script", "source_dir", "traffic")
-        script = self.local_path(body.text("scoring_script", required=True), "scoring_script")
-        source_dir = self.local_path(body.text("source_dir"), "source_dir")
         updated = await self.call(
-            service.deploy, self.store, body.text("model", required=True), script, endpoint=endpoint,
-            deployment=body.text("deployment", default="default"), traffic=body.integer("traffic"),
-            source_dir=source_dir, user=self.user)
+            _deploy, self.store, self.root, body.text("model", required=True),
+            body.text("scoring_script", required=True), body.text("source_dir"), endpoint=endpoint,
+            deployment=body.text("deployment", default="default"), traffic=body.integer("traffic"), user=self.user)
         self.reply(updated.public_dict(), status=201)
 
 
@@ -104,10 +103,7 @@ class DeploymentLogHandler(ServingHandler):
     @web.authenticated
     @authorized
     async def get(self, endpoint: str, deployment: str) -> None:
-        lines = self.query_int("lines", 200)
-        if lines is None or lines < 1:
-            raise InvalidInput("lines must be a positive integer", field="lines")
-        text = await self.call(service.deployment_log, self.store, endpoint, deployment, lines)
+        text = await self.call(service.deployment_log, self.store, endpoint, deployment, self.query_int("lines", 200))
         self.reply({"endpoint": endpoint, "deployment": deployment, "log": text})
 
 
@@ -118,11 +114,9 @@ class BatchScoringHandler(ServingHandler):
         """Queue a batch-scoring run over a folder of input files; answers with the queued run."""
         body = self.body("model", "scoring_script", "inputs", "source_dir", "compute", "experiment", "name",
                          "timeout")
-        script = self.local_path(body.text("scoring_script", required=True), "scoring_script")
-        inputs = self.local_path(body.text("inputs", required=True), "inputs")
         run = await self.call(
-            batch.batch_score, self.store, body.text("model", required=True), script, inputs,
-            source_dir=self.local_path(body.text("source_dir"), "source_dir"),
+            _batch_score, self.store, self.root, body.text("model", required=True),
+            body.text("scoring_script", required=True), body.text("inputs", required=True), body.text("source_dir"),
             compute=body.text("compute", default="local"),
             experiment=body.text("experiment", default=batch.DEFAULT_EXPERIMENT), name=body.text("name"),
             timeout_s=body.number("timeout"), user=self.user)
@@ -139,3 +133,22 @@ SERVING_ROUTES: list[tuple[str, type]] = [
     ("/endpoints/{endpoint}/deployments/{deployment}/logs", DeploymentLogHandler),
     ("/batch-scoring", BatchScoringHandler),
 ]
+
+
+# The paths of a request are resolved (file system calls) in the handler's worker thread with the rest.
+
+def _deploy(store: TrackingStore, root: Path, model: str, script: str, source_dir: str | None,
+            **options: Any) -> Endpoint:
+    return service.deploy(store, model, under_root(root, script, "scoring_script"),
+                          source_dir=_optional_under_root(root, source_dir, "source_dir"), **options)
+
+
+def _batch_score(store: TrackingStore, root: Path, model: str, script: str, inputs: str, source_dir: str | None,
+                 **options: Any) -> RunInfo:
+    return batch.batch_score(store, model, under_root(root, script, "scoring_script"),
+                             under_root(root, inputs, "inputs"),
+                             source_dir=_optional_under_root(root, source_dir, "source_dir"), **options)
+
+
+def _optional_under_root(root: Path, value: str | None, field: str) -> Path | None:
+    return None if value is None else under_root(root, value, field)

@@ -29,7 +29,7 @@ def contained_log_path(store: TrackingStore, run_id: str) -> Path:
 
 def append_log(store: TrackingStore, run_id: str, data: bytes) -> None:
     store.get_run(run_id)
-    with log_path(store, run_id).open("ab") as handle:
+    with contained_log_path(store, run_id).open("ab") as handle:
         handle.write(data)
 
 
@@ -43,7 +43,7 @@ def read_log(store: TrackingStore, run_id: str, offset: int = 0, max_bytes: int 
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or not 1 <= max_bytes <= MAX_CHUNK_BYTES:
         raise InvalidInput(f"max_bytes must be from 1 to {MAX_CHUNK_BYTES}", field="max_bytes")
     info = store.get_run(run_id)
-    path = log_path(store, run_id)
+    path = contained_log_path(store, run_id)
     size = path.stat().st_size if path.exists() else 0
     start = max(0, size + offset) if offset < 0 else min(offset, size)
     data = b""
