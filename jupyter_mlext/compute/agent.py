@@ -21,7 +21,7 @@ def run_agent(store: TrackingStore, interval_s: float = 0.5, stop: threading.Eve
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: (stop.set(), changed.set()))
-    dispatcher = Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)})
+    dispatcher = Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)}, pipelines=True)
     observer = watch_database(store.paths, changed.set)
     try:
         while not stop.is_set():

@@ -31,13 +31,14 @@ class Backend(Protocol):
 
 
 class Dispatcher:
-    def __init__(self, store: TrackingStore, backends: dict[TargetKind, Backend], *, pipelines: bool = True) -> None:
+    def __init__(self, store: TrackingStore, backends: dict[TargetKind, Backend], *, pipelines: bool = False) -> None:
         self.store = store
         self.compute = ComputeStore(store)
         self.backends = backends
         self._claimed_at: dict[str, float] = {}
         self.pipelines = None
-        if pipelines:  # pipeline runs nobody drives, and due schedules, advance on each tick (pipelines/driver.py)
+        if pipelines:  # the long-lived dispatchers (server, agent) also advance pipeline runs nobody drives, and
+            # due schedules, on each tick (pipelines/driver.py)
             # Imported here: the pipelines package builds on this one.
             from ..pipelines.driver import PipelineDriver
 

@@ -34,8 +34,11 @@ def submit(
     timeout_s: float | None = None,
     parent_id: str | None = None,
     user: str | None = None,
+    source_type: str = "job",
+    source_name: str | None = None,
 ) -> RunInfo:
-    """Queue `script` (a path inside `source_dir`, default its own folder) on the compute target `compute`."""
+    """Queue `script` (a path inside `source_dir`, default its own folder) on the compute target `compute`.
+    `source_type`/`source_name` say what made the run (a pipeline step names itself; default: the script)."""
     if not isinstance(script, (str, os.PathLike)) or not str(script):
         raise InvalidInput("script must be a path to a Python file", field="script")
     script_path = Path(script).expanduser()
@@ -51,7 +54,8 @@ def submit(
     spec = compute_store.check_spec(JobSpec(compute, script_path.as_posix(), list(args), timeout_s))
     snapshot_id = create_snapshot(store, source)
     return store.create_run(
-        experiment, name=name, parent_id=parent_id, user=user, source_type="job", source_name=spec.entry,
+        experiment, name=name, parent_id=parent_id, user=user, source_type=source_type,
+        source_name=source_name or spec.entry,
         compute=spec.target, snapshot_id=snapshot_id, params=params, tags=tags, job=spec,
     )
 

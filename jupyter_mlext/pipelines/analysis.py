@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..errors import InvalidInput
@@ -59,7 +60,7 @@ class _Origin:
 def plan_steps(steps: list[StepCode], params: Mapping[str, Any]) -> list[StepPlan]:
     available: dict[str, _Origin] = {name: _Origin("param") for name in params}
     stars: list[_Origin] = []
-    counter = iter(range(1 << 30))
+    counter = itertools.count()  # binding order across the whole notebook
     plans: list[StepPlan] = []
     for code in steps:
         tree = _parse(code)
@@ -129,21 +130,20 @@ def _parse(code: StepCode) -> ast.Module:
                            field=f"steps.{code.name}") from None
 
 
-def _bindings(body: list[ast.stmt], step: str, counter: Iterable[int]) -> list[tuple[str, _Origin]]:
+def _bindings(body: list[ast.stmt], step: str, counter: Iterator[int]) -> list[tuple[str, _Origin]]:
     """(name, how it was bound) for each top-level binding, in order (a later one wins)."""
     found: list[tuple[str, _Origin]] = []
-    numbers = iter(counter)
     for statement in body:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             for alias in statement.names:
                 single = _one_alias(statement, alias)
                 if alias.name == "*":
-                    found.append(("*", _Origin("star", step, single, next(numbers))))
+                    found.append(("*", _Origin("star", step, single, next(counter))))
                 else:
                     found.append((alias.asname or alias.name.split(".")[0],
-                                  _Origin("import", step, single, next(numbers))))
+                                  _Origin("import", step, single, next(counter))))
         elif isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
-            found.append((statement.name, _Origin("def", step, ast.unparse(statement), next(numbers))))
+            found.append((statement.name, _Origin("def", step, ast.unparse(statement), next(counter))))
         else:
             found += [(name, _Origin("var", step)) for name in sorted(bound_names(statement))]
     return found

@@ -19,9 +19,9 @@ from typing import Any
 
 from ..compute.snapshot import snapshot_files
 from ..store import TrackingStore
+from ..store.artifacts import read_chunks
 from .definition import DEFINITION_FILES, Pipeline, Step
 
-_CHUNK = 1 << 20
 RUN_FOLDERS = ("inputs", "outputs")
 
 
@@ -36,9 +36,8 @@ def code_files(store: TrackingStore, pipeline: Pipeline, step: Step) -> list[str
 
 def file_digest(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
+    for chunk in read_chunks(path):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -50,11 +49,12 @@ def files_digest(entries: list[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def code_digest(store: TrackingStore, pipeline: Pipeline, step: Step) -> str:
-    files = [(f, file_digest(pipeline.source_dir / f)) for f in code_files(store, pipeline, step)]
+def code_digest(pipeline: Pipeline, step: Step, files: list[str]) -> str:
+    """`files`: the step's `code_files`, listed once for both the key and the step's folder."""
+    digests = [(f, file_digest(pipeline.source_dir / f)) for f in files]
     spec = json.dumps({"kind": step.kind, "entry": step.entry, "cells": step.cells, "outputs": step.outputs},
                       sort_keys=True)
-    return files_digest([*files, ("<step>", hashlib.sha256(spec.encode()).hexdigest())])
+    return files_digest([*digests, ("<step>", hashlib.sha256(spec.encode()).hexdigest())])
 
 
 def path_digest(path: Path) -> str:

@@ -53,7 +53,7 @@ from ..store.pipelines import (
     StepState,
 )
 from .definition import Pipeline, Step
-from .keys import code_digest, environment_digest, files_digest, path_digest, reuse_key
+from .keys import code_digest, code_files, environment_digest, files_digest, path_digest, reuse_key
 from .staging import SOURCE_TYPE, InputSource, loggable, submit_step
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def drive(store: TrackingStore, run_id: str, *, dispatch: bool = True,
     """Advance the pipeline run until it ends (or `timeout` passes; it then carries on without us)."""
     pipelines = PipelineStore(store)
     owner = lease_owner()
-    dispatcher = Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)}, pipelines=False) if dispatch else None
+    dispatcher = Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)}) if dispatch else None
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
         while True:
@@ -221,7 +221,8 @@ def _start(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRe
     params = step.resolved_params(record.params)
     try:
         inputs, digests = _inputs(store, pipeline, step, states)
-        key = reuse_key(code_digest(store, pipeline, step), params, digests, environment_digest())
+        files = code_files(store, pipeline, step)
+        key = reuse_key(code_digest(pipeline, step, files), params, digests, environment_digest())
         tags = {"mlext.step": step.name, "mlext.reuse_key": key}
         prior = None if record.force else pipelines.find_reusable(key)
         if prior is not None:
@@ -229,8 +230,8 @@ def _start(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRe
             pipelines.update_step(record.run_id, step.name, [PENDING], state=REUSED, child_run_id=child.id,
                                   reuse_key=key, produced_by=prior)
             return
-        child = submit_step(store, pipeline, step, params, inputs, parent_id=parent.id, experiment=parent.experiment,
-                            tags=tags, user=parent.user)
+        child = submit_step(store, pipeline, step, files, params, inputs, parent_id=parent.id,
+                            experiment=parent.experiment, tags=tags, user=parent.user)
     except (MLExtError, OSError) as error:
         message = error.message if isinstance(error, MLExtError) else str(error)
         pipelines.update_step(record.run_id, step.name, [PENDING], state=FAILED,

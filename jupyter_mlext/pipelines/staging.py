@@ -2,9 +2,9 @@
 `inputs/<name>/`) is snapshotted and queued on the step's compute target as a child run of the pipeline run.
 
 The inputs travel inside the snapshot, so a step finds them in its working folder wherever it runs (a Dask
-worker shares no filesystem with the workspace). The job is an ordinary submitted run, the way
-`compute.submit.submit` queues one (target checked, snapshot, run and job in one transaction), with
-`source_type` "pipeline_step": the dispatcher starts it, and it gets logs, metrics and collected outputs.
+worker shares no filesystem with the workspace). The job is an ordinary submitted run, queued by
+`compute.submit.submit` (target checked, snapshot, run and job in one transaction) with `source_type`
+"pipeline_step": the dispatcher starts it, and it gets logs, metrics and collected outputs.
 """
 from __future__ import annotations
 
@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..compute.snapshot import IGNORE_FILES, create_snapshot
-from ..models import JobSpec, RunInfo
+from ..compute.snapshot import IGNORE_FILES
+from ..compute.submit import submit
+from ..models import RunInfo
 from ..store import TrackingStore
-from ..store.compute import ComputeStore
 from .definition import Pipeline, Step
-from .keys import code_files
 
 GENERATED_ENTRY = "_mlext_step.py"
 SOURCE_TYPE = "pipeline_step"
@@ -40,24 +39,23 @@ papermill.execute_notebook(
 '''
 
 
-def submit_step(store: TrackingStore, pipeline: Pipeline, step: Step, params: Mapping[str, Any],
+def submit_step(store: TrackingStore, pipeline: Pipeline, step: Step, files: list[str], params: Mapping[str, Any],
                 inputs: Mapping[str, InputSource], *, parent_id: str, experiment: str,
                 tags: Mapping[str, Any], user: str | None = None) -> RunInfo:
+    """Stage the step's folder (`files`: its `code_files`) and submit it as a child run of the pipeline run."""
     entry, args = _entry(step, params)
-    spec = ComputeStore(store).check_spec(JobSpec(step.compute, entry, args, step.timeout_s))
     with tempfile.TemporaryDirectory(prefix="mlext-step-") as folder:
         stage = Path(folder)
-        for relative in code_files(store, pipeline, step):
+        for relative in files:
             if Path(relative).name not in (*IGNORE_FILES, ".gitignore"):  # already applied; inputs must not match
                 _copy(pipeline.source_dir / relative, stage / relative)
         _write_entry(step, params, stage)
         for name, source in inputs.items():
             _materialise(store, source, stage / "inputs" / name)
-        snapshot_id = create_snapshot(store, stage)
-    return store.create_run(
-        experiment, name=step.name, parent_id=parent_id, user=user, source_type=SOURCE_TYPE,
-        source_name=f"{pipeline.name}.{step.name}", compute=spec.target, snapshot_id=snapshot_id,
-        params=loggable(params), tags=tags, job=spec)
+        return submit(store, entry, args, source_dir=stage, compute=step.compute, experiment=experiment,
+                      name=step.name, params=loggable(params), tags=tags, timeout_s=step.timeout_s,
+                      parent_id=parent_id, user=user, source_type=SOURCE_TYPE,
+                      source_name=f"{pipeline.name}.{step.name}")
 
 
 def loggable(params: Mapping[str, Any]) -> dict[str, Any]:

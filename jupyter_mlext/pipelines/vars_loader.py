@@ -31,7 +31,7 @@ def param(name, default):
 def _as_type(text, default):
     if isinstance(default, bool):
         return text.strip().lower() in _TRUE
-    if isinstance(default, (int, float)) and not isinstance(default, bool):
+    if isinstance(default, (int, float)):
         try:
             return type(default)(text)
         except ValueError:

@@ -70,7 +70,7 @@ class MLExtApp(ExtensionApp):
         self.dispatcher = Dispatcher(store, {
             TargetKind.LOCAL: LocalBackend(store),
             TargetKind.DASK: DaskBackend(store, self.tracking_endpoint),
-        })
+        }, pipelines=True)
         self.hub = EventHub(store)
         self.settings.update(
             mlext_store=store, mlext_compute=compute, mlext_dispatcher=self.dispatcher, mlext_events=self.hub,

@@ -23,7 +23,6 @@ from .tracking import TrackingStore
 # `canceled` is a submitted step whose job the pipeline's cancel stopped.
 PENDING, QUEUED, COMPLETED, REUSED, FAILED, NOT_STARTED, CANCELED = (
     "pending", "queued", "completed", "reused", "failed", "not_started", "canceled")
-STEP_STATES = (PENDING, QUEUED, COMPLETED, REUSED, FAILED, NOT_STARTED, CANCELED)
 DONE_STATES = frozenset({COMPLETED, REUSED})
 # Pipeline run states. `canceling`: a cancel was requested and its driver has not carried it out yet.
 RUNNING, SUCCEEDED, RUN_FAILED, CANCELING, RUN_CANCELED = "running", "completed", "failed", "canceling", "canceled"
@@ -131,24 +130,24 @@ class PipelineStore:
         return self.get_published(name, version)
 
     def get_published(self, name: str, version: int | None = None) -> PublishedPipeline:
-        found = self._published("WHERE name = ?" + ("" if version is None else " AND version = ?"),
-                                [name] if version is None else [name, version])
+        found = self._published("WHERE name = ?" + ("" if version is None else " AND version = ?")
+                                + " ORDER BY version DESC LIMIT 1", [name] if version is None else [name, version])
         if not found:
             what = f"pipeline {name!r}" + ("" if version is None else f" version {version}")
             raise NotFound(f"no published {what}", field="version" if version is not None else "name")
-        return found[-1]
+        return found[0]
 
     def versions(self, name: str) -> list[PublishedPipeline]:
-        found = self._published("WHERE name = ?", [name])
+        found = self._published("WHERE name = ? ORDER BY version", [name])
         if not found:
             raise NotFound(f"no published pipeline {name!r}", field="name")
         return found
 
-    def _published(self, where: str, params: list[Any]) -> list[PublishedPipeline]:
+    def _published(self, tail: str, params: list[Any]) -> list[PublishedPipeline]:
         with self.store._lock:
             rows = self._conn().execute(
-                f"SELECT name, version, definition, snapshot_id, user, created_at FROM pipelines {where} "
-                "ORDER BY version", params).fetchall()
+                f"SELECT name, version, definition, snapshot_id, user, created_at FROM pipelines {tail}",
+                params).fetchall()
         return [PublishedPipeline(name, version, json.loads(definition), snapshot, user, created)
                 for name, version, definition, snapshot, user, created in rows]
 
@@ -199,9 +198,11 @@ class PipelineStore:
         with self.store._lock:
             rows = self._conn().execute(f"SELECT {_RUN_COLUMNS} FROM pipeline_runs {tail}", params).fetchall()
             steps: dict[str, list[StepState]] = {row[0]: [] for row in rows}
-            for run_id in steps:
-                steps[run_id] = [StepState(*row) for row in self._conn().execute(
-                    f"SELECT {_STEP_COLUMNS} FROM pipeline_steps WHERE run_id = ? ORDER BY position", (run_id,))]
+            if steps:  # one query for the steps of all the runs (list_runs asks for at most a page of them)
+                for run_id, *step in self._conn().execute(
+                        f"SELECT run_id, {_STEP_COLUMNS} FROM pipeline_steps WHERE run_id IN "
+                        f"({','.join('?' * len(steps))}) ORDER BY position", list(steps)):
+                    steps[run_id].append(StepState(*step))
         return [PipelineRunRecord(run_id, pipeline, version, json.loads(definition), source_dir, json.loads(values),
                                   bool(force), trigger, state, error, created, ended, steps[run_id])
                 for run_id, pipeline, version, definition, source_dir, values, force, trigger, state, error, created,
