@@ -118,10 +118,8 @@ def _alias(store: TrackingStore, args: argparse.Namespace) -> Output:
 def _tag(store: TrackingStore, args: argparse.Namespace) -> Output:
     registry = ModelRegistry(store)
     version = registry.get(args.ref)
-    if args.tags:
-        version = registry.set_tags(version.name, version.version, key_values(args.tags, "tag"), user=_user())
-    for key in args.delete:
-        version = registry.delete_tag(version.name, version.version, key, user=_user())
+    version = registry.update_tags(version.name, version.version, key_values(args.tags, "tag"), args.delete,
+                                   user=_user())
     return Output(version.to_dict(), f"{version.name}:{version.version} tags: "
                   + (" ".join(f"{k}={v}" for k, v in version.tags.items()) or "-"))
 

@@ -125,7 +125,7 @@ def _regenerate_key(store: TrackingStore, args: argparse.Namespace) -> Output:
 def _traffic(store: TrackingStore, args: argparse.Namespace) -> Output:
     split = {}
     for name, share in key_values(args.split, "traffic").items():
-        if not share.isdigit():
+        if not (share.isascii() and share.isdigit()):  # isdigit alone takes '²', which int() refuses
             raise InvalidInput(f"traffic of {name!r} must be a whole percentage, got {share!r}", field="traffic")
         split[name] = int(share)
     endpoint = service.set_traffic(store, args.name, split)

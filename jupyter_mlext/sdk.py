@@ -69,6 +69,16 @@ def _open(workspace: str | os.PathLike[str] | None) -> tuple[TrackingStore, Metr
         return _stores[key]
 
 
+def _local_store(workspace: str | os.PathLike[str] | None, who_needs: str) -> TrackingStore:
+    """The workspace's store for what needs its folder (submitting, the registry, endpoints, pipelines), with
+    everything this process logged committed first; `who_needs` starts the refusal ("pipelines need")."""
+    store, writer = _open(workspace)
+    if not isinstance(store, TrackingStore):
+        raise MLExtError(f"{who_needs} the workspace folder, not a tracking server URL (MLEXT_TRACKING_URI)")
+    writer.flush()
+    return store
+
+
 class Run:
     """A handle on one run: log into it, read it back, start child runs under it.
 
@@ -361,9 +371,7 @@ def submit(
     The source folder is snapshotted first, so later edits do not change what runs. A dispatcher (the Jupyter
     server's, or `mlext agent`) starts it; follow it with `run.wait(show_output=True)`.
     """
-    store, _ = _open(workspace)
-    if not isinstance(store, TrackingStore):
-        raise MLExtError("submitting needs the workspace folder; MLEXT_TRACKING_URI points at a server")
+    store = _local_store(workspace, "submitting needs")
     info = compute_submit.submit(
         store, script, args, source_dir=source_dir, compute=compute,
         experiment=experiment or os.environ.get(EXPERIMENT_ENV) or DEFAULT_EXPERIMENT, name=name, params=params,

@@ -13,21 +13,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import MLExtError
 from .models import ModelLineage, ModelVersion, RegisteredModel, RegistryChange
-from .sdk import Run, _open, _user
-from .store import TrackingStore
+from .sdk import Run, _local_store, _user
 from .store.registry import ModelRegistry
 
 Workspace = str | os.PathLike[str] | None
 
 
 def _registry(workspace: Workspace) -> ModelRegistry:
-    store, writer = _open(workspace)
-    if not isinstance(store, TrackingStore):
-        raise MLExtError("the model registry needs the workspace folder, not a tracking server URL")
-    writer.flush()
-    return ModelRegistry(store)
+    return ModelRegistry(_local_store(workspace, "the model registry needs"))
 
 
 def register_model(

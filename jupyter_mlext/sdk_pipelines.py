@@ -15,12 +15,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import MLExtError
 from .pipelines import service
 from .pipelines.definition import Pipeline
 from .pipelines.runner import drive
 from .pipelines.runner import run_pipeline as _run_pipeline
-from .sdk import _open, _user
+from .sdk import _local_store, _user
 from .store import TrackingStore
 from .store.pipelines import PipelineRunRecord, PublishedPipeline, Schedule
 
@@ -28,10 +27,7 @@ Workspace = str | os.PathLike[str] | None
 
 
 def _store(workspace: Workspace) -> TrackingStore:
-    store, _ = _open(workspace)
-    if not isinstance(store, TrackingStore):
-        raise MLExtError("pipelines need the workspace folder, not a tracking server URL")
-    return store
+    return _local_store(workspace, "pipelines need")
 
 
 def run_pipeline(pipeline: Pipeline | str, params: Mapping[str, Any] | None = None, wait: bool = True, *,

@@ -16,8 +16,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import MLExtError
-from .sdk import Run, _open, _user
+from .sdk import Run, _local_store, _user
 from .serving import batch, service
 from .store import TrackingStore
 from .store.serving import Endpoint
@@ -26,11 +25,7 @@ Workspace = str | os.PathLike[str] | None
 
 
 def _store(workspace: Workspace) -> TrackingStore:
-    store, writer = _open(workspace)
-    if not isinstance(store, TrackingStore):
-        raise MLExtError("endpoints need the workspace folder, not a tracking server URL")
-    writer.flush()
-    return store
+    return _local_store(workspace, "endpoints need")
 
 
 def deploy(model: str, scoring_script: str | os.PathLike[str], *, endpoint: str, deployment: str = "default",

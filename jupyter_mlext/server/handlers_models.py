@@ -29,10 +29,6 @@ class RegistryHandler(MLExtHandler):
     def registry(self) -> ModelRegistry:
         return ModelRegistry(self.store)
 
-    @property
-    def user(self) -> str | None:
-        return getattr(self.current_user, "username", None)
-
     def version_number(self, text: str) -> int:
         """Only ASCII digits: `str.isdigit` also takes "²", which `int` then refuses."""
         if not _VERSION.fullmatch(text):
@@ -104,15 +100,8 @@ class ModelVersionTagsHandler(RegistryHandler):
         """`{"set": {key: value}, "delete": [key]}`: every change lands in the history. A key to delete that the
         version does not have refuses the whole request before anything changes."""
         body = self.body("set", "delete")
-        number = self.version_number(version)
-        to_set, to_delete = body.scalars("set"), body.texts("delete")
-        current = await self.call(self.registry.get_version, name, number)
-        missing = [key for key in to_delete if key not in current.tags and key not in to_set]
-        if missing:
-            raise NotFound(f"{name}:{number} has no tag {missing[0]!r}", field="delete")
-        updated = await self.call(self.registry.set_tags, name, number, to_set, user=self.user)
-        for key in to_delete:
-            updated = await self.call(self.registry.delete_tag, name, number, key, user=self.user)
+        updated = await self.call(self.registry.update_tags, name, self.version_number(version), body.scalars("set"),
+                                  body.texts("delete"), user=self.user)
         self.reply(updated.to_dict())
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..compute.snapshot import snapshot_files
 from ..compute.submit import submit
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..models import RunInfo
 from ..store import TrackingStore
 from ..store.registry import ModelRegistry
@@ -31,9 +31,7 @@ def batch_score(store: TrackingStore, model: str, scoring_script: str | os.PathL
     """Queue a run that scores every file under `inputs` with `model` ("name:3", "name@alias") and the script."""
     registry = ModelRegistry(store)
     version = registry.get(model)
-    model_files = registry.files(version)
-    if not model_files.exists():
-        raise NotFound(f"the files of {version.name}:{version.version} are gone", field="model")
+    model_files = registry.existing_files(version)
     script, source = resolve_script(scoring_script, source_dir)
     scoring.check_source(source / script)
     folder = Path(inputs).expanduser().resolve()

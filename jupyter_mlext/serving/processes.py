@@ -26,6 +26,11 @@ _children: list[subprocess.Popen] = []
 _children_lock = threading.Lock()
 
 
+def log(message: str) -> None:
+    """One timestamped line of a router's or scoring process's log (its stderr goes to the log file)."""
+    print(f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def endpoint_folder(store: TrackingStore, endpoint: str) -> Path:
     return store.paths.root / "serving" / endpoint
 

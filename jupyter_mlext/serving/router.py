@@ -32,7 +32,7 @@ from ..store.serving import READY, RoutingConfig, ServingStore
 from . import http
 from .client import ConnectionPool, Unreachable
 from .meter import Meter
-from .processes import workspace_intact
+from .processes import log, workspace_intact
 
 POLL_INTERVAL_S = 0.25
 METRICS_INTERVAL_ENV = "MLEXT_ENDPOINT_METRICS_INTERVAL"
@@ -195,10 +195,6 @@ async def run(serving: ServingStore, endpoint: str, key: str, run_id: str | None
     server.stop()
     await server.close_all_connections()
     router.pool.close()
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,8 +56,7 @@ def deploy(store: TrackingStore, model: str, scoring_script: str | os.PathLike[s
         raise InvalidInput(f"traffic must be a whole percentage 0-100, got {traffic!r}", field="traffic")
     registry = ModelRegistry(store)
     version = registry.get(model)
-    if not registry.files(version).exists():
-        raise NotFound(f"the files of {version.name}:{version.version} are gone", field="model")
+    registry.existing_files(version)
     script, source = resolve_script(scoring_script, source_dir)
     scoring.check_source(source / script)
     serving = ServingStore(store)
@@ -130,6 +129,8 @@ def delete_endpoint(store: TrackingStore, name: str) -> None:
 
 def deployment_log(store: TrackingStore, endpoint: str, deployment: str, lines: int = 200) -> str:
     """The last `lines` of a deployment's log: its start, readiness, and each scoring error with its id."""
+    if isinstance(lines, bool) or not isinstance(lines, int) or lines < 1:
+        raise InvalidInput("lines must be a positive integer", field="lines")
     ServingStore(store).get_deployment(endpoint, deployment)
     return processes.tail(processes.worker_log(store, endpoint, deployment), lines)
 

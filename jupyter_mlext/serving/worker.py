@@ -28,12 +28,11 @@ from typing import Any
 import psutil
 
 from ..compute.snapshot import extract_snapshot, read_snapshot
-from ..errors import NotFound
 from ..store import TrackingStore
 from ..store.registry import ModelRegistry
 from ..store.serving import FAILED, READY, Deployment, ServingStore
 from . import http, scoring
-from .processes import deployment_folder, workspace_intact
+from .processes import deployment_folder, log, workspace_intact
 
 WATCH_INTERVAL_S = 1.0
 KEY_GRACE_S = 5.0
@@ -124,8 +123,7 @@ class Scorer:
             return http.Reply(200, scoring.to_json(result))
         except Exception:
             error_id = uuid.uuid4().hex[:12]
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            print(f"[{stamp}] error {error_id} in run():\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+            log(f"error {error_id} in run():\n{traceback.format_exc()}")
             return http.error(500, f"the scoring script failed (error id {error_id}); its traceback is in the "
                                    "deployment log", error_id=error_id)
 
@@ -139,9 +137,7 @@ def prepare(store: TrackingStore, deployment: Deployment) -> tuple[Path, Path, P
         extract_snapshot(read_snapshot(store, deployment.snapshot_id), code)
         mark.write_text(deployment.snapshot_id)
     registry = ModelRegistry(store)
-    files = registry.files(registry.get_version(deployment.model_name, deployment.model_version))
-    if not files.exists():
-        raise NotFound(f"the files of {deployment.model_name}:{deployment.model_version} are gone from {files}")
+    files = registry.existing_files(registry.get_version(deployment.model_name, deployment.model_version))
     return code, code / deployment.script, scoring.model_folder(files)
 
 
@@ -174,10 +170,6 @@ async def _still_mine(serving: ServingStore, deployment: Deployment, pid: int, i
             await asyncio.to_thread(serving.owns, deployment.endpoint, deployment.name, pid)
     except Exception:  # the workspace is unreadable: nobody can reach or manage this process
         return False
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

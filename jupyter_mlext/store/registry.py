@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -236,12 +236,17 @@ class ModelRegistry:
         location = Path(version.location)
         return location if version.stored == REFERENCE else self.store.paths.root / location
 
-    def download(self, ref: str, destination: str | os.PathLike[str]) -> Path:
-        """Copy a version's files into `destination` (created if missing); returns the folder or file written."""
-        version = self.get(ref)
+    def existing_files(self, version: ModelVersion) -> Path:
+        """`files(version)`, refused if they are gone (a referenced folder moved, a workspace copied without it)."""
         source = self.files(version)
         if not source.exists():
             raise NotFound(f"the files of {version.name}:{version.version} are gone from {source}", field="model")
+        return source
+
+    def download(self, ref: str, destination: str | os.PathLike[str]) -> Path:
+        """Copy a version's files into `destination` (created if missing); returns the folder or file written."""
+        version = self.get(ref)
+        source = self.existing_files(version)
         target = Path(destination).expanduser()
         target.mkdir(parents=True, exist_ok=True)
         if version.stored == COPY:
@@ -300,33 +305,37 @@ class ModelRegistry:
             _history(conn, user, model_id, name, row[0], ALIAS_DELETED, alias, None, str(row[0]))
 
     def set_tags(self, name: str, version: int, tags: Mapping[str, Any], user: str | None = None) -> ModelVersion:
-        rows = _texts(tags, "tags")
+        return self.update_tags(name, version, tags, user=user)
+
+    def delete_tag(self, name: str, version: int, key: str, user: str | None = None) -> ModelVersion:
+        return self.update_tags(name, version, delete=[key], user=user, missing_field="key")
+
+    def update_tags(self, name: str, version: int, tags: Mapping[str, Any] | None = None, delete: Sequence[str] = (),
+                    user: str | None = None, *, missing_field: str = "delete") -> ModelVersion:
+        """Set `tags` and delete the keys in `delete`, in one transaction, each change in the history. A key to
+        delete that the version does not have (and that is not being set) refuses the whole change."""
+        rows = _texts(tags or {}, "tags")
         self.get_version(name, version)
         model_id = self._model_id(name)
         with self.store._lock, self.store._write():
             conn = self._conn()
+            current = dict(conn.execute("SELECT key, value FROM model_version_tags WHERE model_id = ? AND version = ?",
+                                        (model_id, version)).fetchall())
+            missing = [key for key in delete if key not in current and key not in rows]
+            if missing:
+                raise NotFound(f"{name}:{version} has no tag {missing[0]!r}", field=missing_field)
             for key, value in rows.items():
-                row = conn.execute("SELECT value FROM model_version_tags WHERE model_id = ? AND version = ? "
-                                   "AND key = ?", (model_id, version, key)).fetchone()
-                if row is not None and row[0] == value:
+                previous = current.get(key)
+                if previous == value:
                     continue
                 conn.execute("INSERT INTO model_version_tags VALUES (?, ?, ?, ?) ON CONFLICT (model_id, version, "
                              "key) DO UPDATE SET value = excluded.value", (model_id, version, key, value))
-                _history(conn, user, model_id, name, version, TAG_SET, key, value, None if row is None else row[0])
-        return self.get_version(name, version)
-
-    def delete_tag(self, name: str, version: int, key: str, user: str | None = None) -> ModelVersion:
-        self.get_version(name, version)
-        model_id = self._model_id(name)
-        with self.store._lock, self.store._write():
-            conn = self._conn()
-            row = conn.execute("SELECT value FROM model_version_tags WHERE model_id = ? AND version = ? AND key = ?",
-                               (model_id, version, key)).fetchone()
-            if row is None:
-                raise NotFound(f"{name}:{version} has no tag {key!r}", field="key")
-            conn.execute("DELETE FROM model_version_tags WHERE model_id = ? AND version = ? AND key = ?",
-                         (model_id, version, key))
-            _history(conn, user, model_id, name, version, TAG_DELETED, key, None, row[0])
+                _history(conn, user, model_id, name, version, TAG_SET, key, value, previous)
+                current[key] = value
+            for key in dict.fromkeys(delete):
+                conn.execute("DELETE FROM model_version_tags WHERE model_id = ? AND version = ? AND key = ?",
+                             (model_id, version, key))
+                _history(conn, user, model_id, name, version, TAG_DELETED, key, None, current.pop(key))
         return self.get_version(name, version)
 
     def delete_version(self, name: str, version: int, user: str | None = None) -> None:
@@ -349,10 +358,7 @@ class ModelRegistry:
             shutil.rmtree(self.files(found), ignore_errors=True)
 
     def _deployments_of(self, conn: sqlite3.Connection, name: str, version: int) -> list[str]:
-        """Deployments serving a version (empty until a workspace has any; see the deployments table)."""
-        has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deployments'")
-        if has_table.fetchone() is None:
-            return []
+        """Deployments serving a version (the deployments table, migration m005_serving)."""
         rows = conn.execute("SELECT endpoint || '/' || name FROM deployments WHERE model_name = ? AND "
                             "model_version = ?", (name, version)).fetchall()
         return [row[0] for row in rows]
