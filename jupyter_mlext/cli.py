@@ -47,11 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
-        store = _open_store(args.workspace, create=getattr(args, "creates_workspace", False))
+        # Most commands read or write a workspace; a few (`pipeline export|validate`) need none.
+        store = (_open_store(args.workspace, create=getattr(args, "creates_workspace", False))
+                 if getattr(args, "needs_workspace", True) else None)
         try:
             output: Output = args.command(store, args)
         finally:
-            store.close()
+            if store is not None:
+                store.close()
     except MLExtError as error:
         return _fail(error.message)
     except OSError as error:  # e.g. a download destination that cannot be written

@@ -12,15 +12,11 @@ Param values are read as YAML scalars (`0.5` is a number, `true` a boolean, anyt
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from .cli_format import Output, key_values, table, time
-from .errors import InvalidInput, MLExtError
 from .pipelines import service
 from .pipelines.definition import Pipeline
 from .pipelines.export import export_notebook
@@ -36,10 +32,10 @@ def register(groups: Any, group: Any, command: Any) -> None:
     export = command(pipeline, "export", _export, "write a notebook's steps as a pipeline folder")
     export.add_argument("notebook", metavar="NOTEBOOK")
     export.add_argument("-o", "--out", metavar="DIR", help="folder to write (default: <notebook>_pipeline/)")
-    export.set_defaults(launch=_store_free(_export))
+    export.set_defaults(needs_workspace=False)
     validate = command(pipeline, "validate", _validate, "check a pipeline folder (or pipeline.yaml) without running")
     validate.add_argument("path", metavar="DIR")
-    validate.set_defaults(launch=_store_free(_validate))
+    validate.set_defaults(needs_workspace=False)
     run = command(pipeline, "run", _run, "run a pipeline folder, reusing unchanged steps")
     run.add_argument("path", metavar="DIR")
     run.add_argument("--force", action="store_true", help="re-run every step")
@@ -68,33 +64,18 @@ def register(groups: Any, group: Any, command: Any) -> None:
         naming_run.add_argument("run", metavar="RUN", help="pipeline run id or a unique prefix")
 
 
-def _store_free(command: Callable[[argparse.Namespace], Output]) -> Callable[[argparse.Namespace, list[str]], int]:
-    """Export and validate need no workspace: they run through cli.py's `launch` path, which opens none."""
-    def launch(args: argparse.Namespace, unknown: list[str]) -> int:
-        try:
-            if unknown:
-                raise InvalidInput(f"unrecognized arguments: {' '.join(unknown)}")
-            output = command(args)
-        except MLExtError as error:
-            print(f"mlext: error: {' '.join(error.message.splitlines())}", file=sys.stderr)
-            return 1
-        print(json.dumps(output.data, indent=2) if getattr(args, "json", False) else output.text)
-        return 0
-    return launch
-
-
 def _params(args: argparse.Namespace) -> dict[str, Any]:
     return {key: yaml.safe_load(value) for key, value in key_values(args.param, "param").items()}
 
 
-def _export(args: argparse.Namespace) -> Output:
+def _export(_: None, args: argparse.Namespace) -> Output:
     folder = export_notebook(args.notebook, args.out)
     pipeline = Pipeline.load(folder)
     return Output({"folder": str(folder), "pipeline": pipeline.to_dict()},
                   f"wrote {folder} ({len(pipeline.steps)} steps: {', '.join(s.name for s in pipeline.steps)})")
 
 
-def _validate(args: argparse.Namespace) -> Output:
+def _validate(_: None, args: argparse.Namespace) -> Output:
     pipeline = Pipeline.load(args.path)
     order = pipeline.validate()
     return Output(pipeline.to_dict(), f"pipeline {pipeline.name!r} is valid; steps run in the order "

@@ -110,3 +110,18 @@ def test_a_notebook_without_step_tags_or_with_a_bad_parameters_cell_is_refused(t
     with pytest.raises(InvalidInput) as caught:
         export_notebook(tmp_path / "plain.ipynb")
     assert caught.value.field == "parameters.n"
+
+
+def test_the_cli_exports_and_validates_without_a_workspace_and_refuses_in_one_line(tmp_path, monkeypatch, capsys):
+    from jupyter_mlext.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MLEXT_WORKSPACE", raising=False)
+    assert main(["pipeline", "export", str(EXAMPLE), "-o", "exported"]) == 0
+    assert main(["--json", "pipeline", "validate", "exported"]) == 0
+    assert '"name": "pipeline"' in capsys.readouterr().out
+    assert not (tmp_path / ".mlext").exists()  # neither command opened (or created) a workspace
+    (tmp_path / "a-file").write_text("not a folder")
+    assert main(["pipeline", "export", str(EXAMPLE), "-o", "a-file/exported"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("mlext: error: ") and error.count("\n") == 1
