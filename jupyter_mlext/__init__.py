@@ -6,8 +6,7 @@
 """
 import importlib
 
-from .errors import Conflict, InvalidInput, MLExtError, NotFound, WorkspaceError
-from .models import RunStatus
+from .entities import Conflict, InvalidInput, MLExtError, NotFound, RunStatus, WorkspaceError
 
 try:
     from ._version import __version__
@@ -19,16 +18,16 @@ except ImportError:  # a source tree that was never built
 # papermill, croniter) or serving.
 _LAZY = {
     **dict.fromkeys(("Run", "active_run", "flush", "get_run", "list_experiments", "log", "search_runs",
-                     "start_run", "submit"), "sdk"),
+                     "start_run", "submit"), "sdk.run"),
     **dict.fromkeys(("delete_model_alias", "delete_model_tag", "delete_model_version", "download_model",
                      "get_model", "list_models", "model_history", "model_lineage", "register_model",
-                     "search_model_versions", "set_model_alias", "set_model_tags"), "sdk_models"),
+                     "search_model_versions", "set_model_alias", "set_model_tags"), "sdk.models"),
     **dict.fromkeys(("batch_score", "delete_deployment", "delete_endpoint", "deploy", "deployment_logs",
                      "get_endpoint", "invoke_endpoint", "list_endpoints", "set_traffic",
-                     "regenerate_endpoint_key"), "sdk_serving"),
-    **dict.fromkeys(("Pipeline", "Step"), "pipelines"),
+                     "regenerate_endpoint_key"), "sdk.serving"),
+    **dict.fromkeys(("Pipeline", "Step"), "pipelines.definition"),
     **dict.fromkeys(("cancel_pipeline_run", "get_pipeline_run", "publish_pipeline", "run_pipeline",
-                     "schedule_pipeline"), "sdk_pipelines"),
+                     "schedule_pipeline"), "sdk.pipelines"),
     **dict.fromkeys(("LiveChart", "ModelRegistry", "RunDetails", "RunsTable"), "widgets"),
 }
 

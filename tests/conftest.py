@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_mlext.store import TrackingStore
+from jupyter_mlext.store import Workspace
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
@@ -16,10 +16,10 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(workspace: Path):
-    store = TrackingStore(workspace)
-    yield store
-    store.close()
+def ws(workspace: Path):
+    ws = Workspace(workspace)
+    yield ws
+    ws.close()
 
 
 @pytest.fixture

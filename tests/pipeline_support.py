@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from jupyter_mlext.pipelines import Pipeline, Step
-from jupyter_mlext.store import TrackingStore
-from jupyter_mlext.store.pipelines import PipelineRunRecord
+from jupyter_mlext.store import Workspace
+from jupyter_mlext.store.pipelines import PipelineRun
 
 PREP = """
 import os, sys
@@ -49,9 +49,9 @@ def three_steps(folder: Path, compute: str = "local") -> Pipeline:
     ])
 
 
-def states(record: PipelineRunRecord) -> dict[str, str]:
+def states(record: PipelineRun) -> dict[str, str]:
     return {step.step: step.state for step in record.steps}
 
 
-def child(store: TrackingStore, record: PipelineRunRecord, step: str):
-    return store.get_run(record.step(step).child_run_id)
+def child(ws: TrackingStore, record: PipelineRun, step: str):
+    return ws.tracking.get_run(record.step(step).child_run_id)

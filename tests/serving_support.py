@@ -15,8 +15,7 @@ import psutil
 from sklearn.linear_model import LinearRegression
 
 from jupyter_mlext.serving.client import ConnectionPool
-from jupyter_mlext.store import TrackingStore
-from jupyter_mlext.store.registry import ModelRegistry
+from jupyter_mlext.store import Workspace
 from jupyter_mlext.store.serving import Endpoint
 
 SCORE = textwrap.dedent("""
@@ -51,13 +50,13 @@ NO_RUN = textwrap.dedent("""
 """)
 
 
-def register_linear(store: TrackingStore, name: str, slope: float) -> int:
+def register_linear(ws: TrackingStore, name: str, slope: float) -> int:
     """A LinearRegression y = slope * x, trained in a run and registered from its outputs; returns the version."""
     model = LinearRegression().fit([[0.0], [1.0], [2.0]], [0.0, slope, 2 * slope])
-    run = store.create_run("training", params={"slope": slope})
-    store.write_artifact(run.id, "outputs/model/model.pkl", pickle.dumps(model))
-    store.set_status(run.id, "Completed")
-    return ModelRegistry(store).register(name, run_id=run.id, path="outputs/model").version
+    run = ws.tracking.create_run("training", params={"slope": slope})
+    ws.tracking.write_artifact(run.id, "outputs/model/model.pkl", pickle.dumps(model))
+    ws.tracking.set_status(run.id, "Completed")
+    return ws.registry.register(name, run_id=run.id, path="outputs/model").version
 
 
 def write_script(folder: Path, text: str, name: str = "score.py") -> Path:

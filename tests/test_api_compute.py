@@ -8,7 +8,6 @@ import time
 import pytest
 from test_api_support import make_api
 
-from jupyter_mlext.store.compute import ComputeStore
 
 TRAIN = """
 import os, sys
@@ -56,7 +55,7 @@ async def wait_for(api, run_id: str, predicate, what: str, timeout: float = 60.0
         await asyncio.sleep(0.1)
 
 
-async def test_compute_targets_are_listed_created_resized_and_deleted(api, store):
+async def test_compute_targets_are_listed_created_resized_and_deleted(api, ws):
     listed = await api.get("/compute")
     assert [(t["name"], t["kind"], t["busy"], t["queued"]) for t in listed["targets"]] == [("local", "local", 0, 0)]
 
@@ -81,10 +80,10 @@ async def test_compute_targets_are_listed_created_resized_and_deleted(api, store
     await api.call("DELETE", "/compute/{name}", expect=204, name="cluster")
     await api.call("DELETE", "/compute/{name}", expect=404, name="cluster")
     names = [t["name"] for t in (await api.get("/compute"))["targets"]]
-    assert names == ["big", "local"] == [t.name for t in ComputeStore(store).list_targets()]
+    assert names == ["big", "local"] == [t.name for t in ws.compute.list_targets()]
 
 
-async def test_a_submitted_script_runs_and_its_log_metrics_and_outputs_are_readable(api, project, store):
+async def test_a_submitted_script_runs_and_its_log_metrics_and_outputs_are_readable(api, project, ws):
     run = await api.post("/runs", {"script": "project/train.py", "args": ["--lr", "0.1"], "experiment": "api",
                                    "name": "first", "params": {"lr": 0.1}, "tags": {"via": "rest"},
                                    "timeout": 60}, expect=201)
@@ -106,7 +105,7 @@ async def test_a_submitted_script_runs_and_its_log_metrics_and_outputs_are_reada
     assert (await api.post("/runs/{run_id}/cancel", {}, expect=409, run_id=run["id"]))["field"] == "run_id"
 
 
-async def test_cancel_stops_a_running_script(api, project, store):
+async def test_cancel_stops_a_running_script(api, project, ws):
     run = await api.post("/runs", {"script": "project/slow.py", "source_dir": "project"}, expect=201)
     await wait_for(api, run["id"], lambda r: r["status"] == "Running", "running")
 
@@ -114,7 +113,7 @@ async def test_cancel_stops_a_running_script(api, project, store):
     assert job["cancel_requested"]
     done = await wait_for(api, run["id"], lambda r: r["status"] in ("Completed", "Failed", "Canceled"), "the end")
     assert done["status"] == "Canceled"
-    not_submitted = store.create_run("plain").id
+    not_submitted = ws.tracking.create_run("plain").id
     assert (await api.post("/runs/{run_id}/cancel", expect=404, run_id=not_submitted))["field"] == "run_id"
 
 
@@ -137,7 +136,7 @@ async def test_cancel_stops_a_running_script(api, project, store):
     ({"script": "project/train.py", "timeout_s": 5}, "timeout_s", "unknown field"),
     ({"args": []}, "script", "required"),
 ])
-async def test_a_refused_submission_names_its_field_and_creates_no_run(api, project, store, jp_root_dir, tmp_path,
+async def test_a_refused_submission_names_its_field_and_creates_no_run(api, project, ws, jp_root_dir, tmp_path,
                                                                        body, field, words):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -147,5 +146,5 @@ async def test_a_refused_submission_names_its_field_and_creates_no_run(api, proj
 
     refused = await api.post("/runs", body, expect=400)
     assert refused["field"] == field and words in refused["error"], refused
-    assert store.search_runs().runs == []
-    assert [e.name for e in store.list_experiments()] == []
+    assert ws.tracking.search_runs().runs == []
+    assert [e.name for e in ws.tracking.list_experiments()] == []

@@ -11,7 +11,7 @@ from referencing.exceptions import Unresolvable
 from test_api_support import PREFIX, URI, document, make_api, registry
 from tornado import web
 
-from jupyter_mlext.server.handlers import UnknownRouteHandler
+from jupyter_mlext.server.handlers.workspace import UnknownRouteHandler
 from jupyter_mlext.server.routes import ROUTES, pattern
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -81,8 +81,8 @@ async def test_what_matches_no_route_is_a_json_404(http_server_client, jp_base_u
 
 
 async def test_health_names_the_workspace_as_documented(jp_serverapp, http_server_client, jp_base_url,
-                                                         jp_auth_header, workspace, store):
-    store.create_run("one")
+                                                         jp_auth_header, workspace, ws):
+    ws.tracking.create_run("one")
     api = make_api(http_server_client, jp_base_url, jp_auth_header)
     health = await api.get("/health")
     assert health["status"] == "ok" and health["workspace"] == str(workspace.resolve())

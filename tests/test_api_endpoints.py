@@ -67,13 +67,13 @@ def root(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def models(store) -> None:
-    register_linear(store, "lin", 1.0)
-    register_linear(store, "lin", 2.0)
+def models(ws) -> None:
+    register_linear(ws, "lin", 1.0)
+    register_linear(ws, "lin", 2.0)
 
 
 @pytest.fixture
-def server(store, root, workspace):
+def server(ws, root, workspace):
     servers: list[Server] = []
 
     def start() -> Server:
@@ -86,8 +86,8 @@ def server(store, root, workspace):
         for running in servers:
             if running.process.poll() is None:
                 running.stop()
-        for endpoint in service.list_endpoints(store):
-            service.delete_endpoint(store, endpoint.name)
+        for endpoint in service.list_endpoints(ws):
+            service.delete_endpoint(ws, endpoint.name)
         leftovers = serving_processes(workspace)
         for process in leftovers:
             process.kill()
@@ -112,7 +112,7 @@ def score(endpoint: dict, data: Any, key: str) -> tuple[int, Any]:
         return error.code, json.loads(error.read())
 
 
-def test_endpoint_lifecycle_over_rest(server, models, store):
+def test_endpoint_lifecycle_over_rest(server, models, ws):
     running = server()
     blue = deploy(running, "e", {"model": "lin:1", "scoring_script": "project/score.py", "deployment": "blue"})
     assert blue["traffic"] == {"blue": 100} and blue["deployments"][0]["status"] == "Ready"
@@ -137,10 +137,10 @@ def test_endpoint_lifecycle_over_rest(server, models, store):
     api(running, "DELETE", "/endpoints/{endpoint}/deployments/{deployment}", 204, endpoint="e", deployment="blue")
     api(running, "DELETE", "/endpoints/{endpoint}", 204, endpoint="e")
     assert api(running, "GET", "/endpoints/{endpoint}", 404, endpoint="e")["field"] == "endpoint"
-    assert store.get_run(both["run_id"]).status.value == "Completed"
+    assert ws.tracking.get_run(both["run_id"]).status.value == "Completed"
 
 
-def test_the_key_is_apart_from_the_endpoint_and_regenerated_over_rest(server, models, store):
+def test_the_key_is_apart_from_the_endpoint_and_regenerated_over_rest(server, models, ws):
     running = server()
     created = deploy(running, "e", {"model": "lin:1", "scoring_script": "project/score.py"})
     answers = [created, api(running, "GET", "/endpoints/{endpoint}", 200, endpoint="e"),
@@ -148,7 +148,7 @@ def test_the_key_is_apart_from_the_endpoint_and_regenerated_over_rest(server, mo
                api(running, "PUT", "/endpoints/{endpoint}/traffic", 200, {"traffic": {"default": 100}},
                    endpoint="e")]
     old = key_of(running, "e")
-    assert old == service.endpoint_key(store, "e")
+    assert old == service.endpoint_key(ws, "e")
     assert all(old not in json.dumps(answer) for answer in answers)  # only /key tells it
     assert score(created, {"data": [[1.0]]}, old)[0] == 200
 
@@ -183,7 +183,7 @@ def test_refusals_over_rest(server, models, workspace):
     api(running, "DELETE", "/models/{name}/versions/{version}", 204, name="lin", version="2")
 
 
-def test_endpoints_outlive_a_killed_server_and_dead_processes_are_restarted(server, models, store):
+def test_endpoints_outlive_a_killed_server_and_dead_processes_are_restarted(server, models, ws):
     first = server()
     deploy(first, "e", {"model": "lin:1", "scoring_script": "project/score.py", "deployment": "blue"})
     endpoint = deploy(first, "e", {"model": "lin:2", "scoring_script": "project/score.py", "deployment": "green",
@@ -204,5 +204,5 @@ def test_endpoints_outlive_a_killed_server_and_dead_processes_are_restarted(serv
         return found if state["status"] == "Ready" and state["pid"] != blue["pid"] else None
     again = wait_for(blue_restarted, timeout=60, what="blue restarted by the new server")
     assert again["pid"] == router_pid and again["url"] == endpoint["url"]  # the live router was re-attached
-    load = send(service.get_endpoint(store, "e"), 300)
+    load = send(service.get_endpoint(ws, "e"), 300)
     assert load.statuses == {200: 300} and set(load.deployments) == {"blue", "green"}

@@ -10,7 +10,6 @@ import pytest
 from test_api_support import make_api
 
 from jupyter_mlext.compute.submit import submit
-from jupyter_mlext.store.logs import log_path
 
 
 @pytest.fixture
@@ -19,8 +18,8 @@ def api(jp_serverapp, http_server_client, jp_base_url, jp_auth_header):
 
 
 @pytest.fixture
-def run_id(store):
-    return store.create_run("files").id
+def run_id(ws):
+    return ws.tracking.create_run("files").id
 
 
 async def upload(api, run_id: str, path: str, data: bytes, expect: int = 201):
@@ -28,7 +27,7 @@ async def upload(api, run_id: str, path: str, data: bytes, expect: int = 201):
                           headers={"Content-Type": "application/octet-stream"}, run_id=run_id, path=path)
 
 
-async def test_uploads_stream_in_and_downloads_stream_out_with_their_type(api, store, run_id):
+async def test_uploads_stream_in_and_downloads_stream_out_with_their_type(api, ws, run_id):
     model = os.urandom(3 * 1024 * 1024 + 17)  # several write pieces and download chunks, not a round number
     put = await upload(api, run_id, "models/model.bin", model)
     assert put.json["path"] == "models/model.bin" and put.json["size"] == len(model)
@@ -57,8 +56,8 @@ async def test_uploads_stream_in_and_downloads_stream_out_with_their_type(api, s
     empty = await api.call("GET", "/runs/{run_id}/artifacts/{path}", expect=200, run_id=run_id, path="empty.txt")
     assert empty.body == b"" and empty.headers["Content-Type"] == "text/plain"
 
-    assert store.artifact_file(run_id, "models/model.bin").read_bytes() == model
-    leftovers = [p.name for p in store.paths.run_artifacts(run_id).iterdir() if p.name.startswith(".")]
+    assert ws.tracking.artifact_file(run_id, "models/model.bin").read_bytes() == model
+    leftovers = [p.name for p in ws.paths.run_artifacts(run_id).iterdir() if p.name.startswith(".")]
     assert leftovers == []  # the temporary upload files are gone
 
     missing = await api.get("/runs/{run_id}/artifacts/{path}", expect=404, run_id=run_id, path="nothing.txt")
@@ -68,23 +67,23 @@ async def test_uploads_stream_in_and_downloads_stream_out_with_their_type(api, s
 
 
 @pytest.mark.parametrize("path", ["../escape.txt", "a/../../escape.txt", "/etc/passwd", "a\\..\\b.txt"])
-async def test_artifact_paths_that_leave_the_run_folder_are_refused(api, store, run_id, path):
+async def test_artifact_paths_that_leave_the_run_folder_are_refused(api, ws, run_id, path):
     put = await upload(api, run_id, path, b"x", expect=400)
     assert put.json["field"] == "path"
     got = await api.get("/runs/{run_id}/artifacts/{path}", expect=400, run_id=run_id, path=path)
     assert got["field"] == "path"
     listed = await api.get("/runs/{run_id}/artifacts", expect=400, run_id=run_id, query={"path": path})
     assert listed["field"] == "path"
-    assert not (store.paths.artifacts / "escape.txt").exists()
-    assert not (store.paths.run_artifacts(run_id).parent.parent / "escape.txt").exists()
+    assert not (ws.paths.artifacts / "escape.txt").exists()
+    assert not (ws.paths.run_artifacts(run_id).parent.parent / "escape.txt").exists()
 
 
-async def test_symlinks_inside_the_run_folder_cannot_lead_out(api, store, run_id, tmp_path):
+async def test_symlinks_inside_the_run_folder_cannot_lead_out(api, ws, run_id, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text("the machine's secret")
     await upload(api, run_id, "data.txt", b"fine")
-    run_root = store.paths.run_artifacts(run_id)
+    run_root = ws.paths.run_artifacts(run_id)
     (run_root / "data.txt").unlink()
     (run_root / "data.txt").symlink_to(outside / "secret.txt")  # e.g. written so by a malicious script
     (run_root / "door").symlink_to(outside, target_is_directory=True)
@@ -96,14 +95,14 @@ async def test_symlinks_inside_the_run_folder_cannot_lead_out(api, store, run_id
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
 
     # A log linked to a file elsewhere is refused both ways.
-    log_path(store, run_id).symlink_to(outside / "secret.txt")
+    ws.tracking.log_file(run_id).symlink_to(outside / "secret.txt")
     log = await api.call("GET", "/runs/{run_id}/logs", expect=400, run_id=run_id)
     assert b"secret" not in log.body and log.json["field"] == "run_id"
     await api.call("POST", "/runs/{run_id}/logs", expect=400, raw=b"overwrite", run_id=run_id)
     assert (outside / "secret.txt").read_text() == "the machine's secret"
 
 
-async def test_logs_append_as_raw_bytes_and_read_by_offset(api, store, run_id):
+async def test_logs_append_as_raw_bytes_and_read_by_offset(api, ws, run_id):
     await api.call("POST", "/runs/{run_id}/logs", expect=204, raw=b"epoch 0: loss 1.0\n",
                    headers={"Content-Type": "application/octet-stream"}, run_id=run_id)
     await api.call("POST", "/runs/{run_id}/logs", expect=204, raw="epoch 1: loss 0.5 ✓\n".encode(), run_id=run_id)
@@ -118,7 +117,7 @@ async def test_logs_append_as_raw_bytes_and_read_by_offset(api, store, run_id):
     tail = await api.get("/runs/{run_id}/logs", run_id=run_id, query={"offset": -8})  # bytes, not characters
     assert tail["text"] == "0.5 ✓\n"
 
-    store.set_status(run_id, "Completed")
+    ws.tracking.set_status(run_id, "Completed")
     done = await api.get("/runs/{run_id}/logs", run_id=run_id, query={"offset": whole["next_offset"]})
     assert done["text"] == "" and done["complete"]
     bad = await api.get("/runs/{run_id}/logs", expect=400, run_id=run_id, query={"offset": "end"})
@@ -129,11 +128,11 @@ async def test_logs_append_as_raw_bytes_and_read_by_offset(api, store, run_id):
     assert missing["field"] == "run_id"
 
 
-async def test_the_snapshot_of_a_submitted_run_downloads_and_a_plain_run_has_none(api, store, run_id, tmp_path):
+async def test_the_snapshot_of_a_submitted_run_downloads_and_a_plain_run_has_none(api, ws, run_id, tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     (project / "train.py").write_text("print('hi')\n")
-    submitted = submit(store, project / "train.py", compute="local", experiment="files")
+    submitted = submit(ws, project / "train.py", compute="local", experiment="files")
 
     got = await api.call("GET", "/runs/{run_id}/snapshot", expect=200, run_id=submitted.id)
     assert got.headers["Content-Type"] == "application/gzip"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from test_api_support import make_api
 
-from jupyter_mlext.models import JobSpec
-from jupyter_mlext.store.compute import ComputeStore
+from jupyter_mlext.entities import JobSpec
 
 
 @pytest.fixture
@@ -21,16 +20,16 @@ def api(jp_serverapp, http_server_client, jp_base_url, jp_auth_header):
 
 
 @pytest.fixture
-def compute(store):
-    return ComputeStore(store)
+def compute(ws):
+    return ws.compute
 
 
-def queued_run(store, compute):
-    return store.create_run("jobs", job=compute.check_spec(JobSpec("local", "train.py", ["--lr", "0.1"], None)))
+def queued_run(ws, compute):
+    return ws.tracking.create_run("jobs", job=compute.check_spec(JobSpec("local", "train.py", ["--lr", "0.1"], None)))
 
 
-async def test_one_attempt_records_its_process_once_and_then_its_exit(api, store, compute):
-    run = queued_run(store, compute)
+async def test_one_attempt_records_its_process_once_and_then_its_exit(api, ws, compute):
+    run = queued_run(ws, compute)
     assert compute.claim(run.id, "attempt-1")
 
     report = {"attempt": "attempt-1", "host": "worker-1", "pid": 4242, "pid_started_at": 1.7e9}
@@ -49,12 +48,12 @@ async def test_one_attempt_records_its_process_once_and_then_its_exit(api, store
     assert bad["field"] == "pid"
     missing = await api.post("/runs/{run_id}/job/exit", {"exit_code": 0}, expect=400, run_id=run.id)
     assert missing["field"] == "attempt"
-    plain = store.create_run("jobs").id
+    plain = ws.tracking.create_run("jobs").id
     assert (await api.get("/runs/{run_id}/job", expect=404, run_id=plain))["field"] == "run_id"
 
 
-async def test_a_queued_run_is_canceled_at_once_and_only_once(api, store, compute):
-    run = queued_run(store, compute)
+async def test_a_queued_run_is_canceled_at_once_and_only_once(api, ws, compute):
+    run = queued_run(ws, compute)
 
     job = await api.post("/runs/{run_id}/cancel", {}, run_id=run.id)
     assert job["cancel_requested"] and job["attempt"] is None

@@ -10,8 +10,6 @@ import pytest
 from test_api_support import make_api
 
 from jupyter_mlext.compute.snapshot import create_snapshot
-from jupyter_mlext.store.registry import ModelRegistry
-from jupyter_mlext.store.serving import ServingStore
 
 
 @pytest.fixture
@@ -36,15 +34,15 @@ def jupyter_user(session) -> str:
 
 
 @pytest.fixture
-def trained(store) -> dict[str, str]:
+def trained(ws) -> dict[str, str]:
     """A finished child run of a sweep, with params, a metric series, a model folder and a single model file."""
-    parent = store.create_run("diabetes", name="sweep")
-    run = store.create_run("diabetes", name="alpha-0.1", parent_id=parent.id, params={"alpha": 0.1, "epochs": 5})
-    store.log_metrics(run.id, [("mse", 3.2, 0, None), ("mse", 2.9, 1, None)])
-    store.write_artifact(run.id, "outputs/model/weights.bin", b"\x01\x02\x03")
-    store.write_artifact(run.id, "outputs/model/config.json", b'{"alpha": 0.1}')
-    store.write_artifact(run.id, "outputs/model.pkl", b"pickle-bytes")
-    store.set_status(run.id, "Completed")
+    parent = ws.tracking.create_run("diabetes", name="sweep")
+    run = ws.tracking.create_run("diabetes", name="alpha-0.1", parent_id=parent.id, params={"alpha": 0.1, "epochs": 5})
+    ws.tracking.log_metrics(run.id, [("mse", 3.2, 0, None), ("mse", 2.9, 1, None)])
+    ws.tracking.write_artifact(run.id, "outputs/model/weights.bin", b"\x01\x02\x03")
+    ws.tracking.write_artifact(run.id, "outputs/model/config.json", b'{"alpha": 0.1}')
+    ws.tracking.write_artifact(run.id, "outputs/model.pkl", b"pickle-bytes")
+    ws.tracking.set_status(run.id, "Completed")
     return {"run": run.id, "parent": parent.id}
 
 
@@ -147,12 +145,12 @@ async def test_lineage_leads_to_the_run_its_params_metrics_and_parents(api, trai
     assert [parent["id"] for parent in lineage["parents"]] == [trained["parent"]]
 
 
-async def test_a_version_is_deleted_with_its_aliases_and_files(api, trained, store):
+async def test_a_version_is_deleted_with_its_aliases_and_files(api, trained, ws):
     await api.post("/models/{name}/versions", {"run_id": trained["run"], "path": "outputs/model"}, expect=201,
                    name="ridge")
     await api.call("PUT", "/models/{name}/aliases/{alias}", expect=200, json_body={"version": 1}, name="ridge",
                    alias="production")
-    files = ModelRegistry(store).files(ModelRegistry(store).get_version("ridge", 1))
+    files = ws.registry.files(ws.registry.get_version("ridge", 1))
     assert files.is_dir()
     await api.call("DELETE", "/models/{name}/versions/{version}", expect=204, name="ridge", version="1")
     await api.get("/models/{name}/versions/{version}", expect=404, name="ridge", version="1")
@@ -166,15 +164,15 @@ async def test_a_version_is_deleted_with_its_aliases_and_files(api, trained, sto
     assert again["version"] == 2  # a deleted number is never given out again
 
 
-async def test_a_version_a_deployment_serves_cannot_be_deleted(api, trained, store, tmp_path):
+async def test_a_version_a_deployment_serves_cannot_be_deleted(api, trained, ws, tmp_path):
     """The row the serving service writes when it deploys a version (no scoring process is needed to hold it)."""
     for _ in range(2):
         await api.post("/models/{name}/versions", {"run_id": trained["run"], "path": "outputs/model.pkl"},
                        expect=201, name="ridge")
     (tmp_path / "score.py").write_text("def init():\n    pass\n\ndef run(data):\n    return data\n")
-    serving = ServingStore(store)
+    serving = ws.serving
     serving.ensure_endpoint("diabetes")
-    serving.add_deployment("diabetes", "blue", "ridge", 2, "score.py", create_snapshot(store, tmp_path))
+    serving.add_deployment("diabetes", "blue", "ridge", 2, "score.py", create_snapshot(ws, tmp_path))
 
     refused = await api.call("DELETE", "/models/{name}/versions/{version}", expect=409, name="ridge", version="2")
     assert refused.json["field"] == "version" and "diabetes/blue" in refused.json["error"]
@@ -184,7 +182,7 @@ async def test_a_version_a_deployment_serves_cannot_be_deleted(api, trained, sto
     await api.call("DELETE", "/models/{name}/versions/{version}", expect=204, name="ridge", version="2")
 
 
-async def test_bad_input_is_refused_naming_the_field(api, trained, store, tmp_path):
+async def test_bad_input_is_refused_naming_the_field(api, trained, ws, tmp_path):
     await api.post("/models/{name}/versions", {"run_id": trained["run"], "path": "outputs/model"}, expect=201,
                    name="ridge")
     for version in ("one", "1.0", "-1", "²"):
@@ -230,7 +228,7 @@ async def test_bad_input_is_refused_naming_the_field(api, trained, store, tmp_pa
 
     local = tmp_path / "model.pkl"
     local.write_bytes(b"x")
-    ModelRegistry(store).register("ridge", path=local, reference=True)
+    ws.registry.register("ridge", path=local, reference=True)
     refused = await api.call("GET", "/models/{name}/versions/{version}/download", expect=409, name="ridge",
                              version="2")
     assert json.loads(refused.body)["field"] == "version"

@@ -8,7 +8,7 @@ import math
 import pytest
 from test_api_support import make_api
 
-from jupyter_mlext.models import RunStatus
+from jupyter_mlext.entities import RunStatus
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ async def new_run(api, experiment: str = "exp", **body):
     return await api.post("/experiments/{experiment}/runs", body, expect=201, experiment=experiment)
 
 
-async def test_a_run_created_and_fed_over_http_reads_back_whole(api, store):
+async def test_a_run_created_and_fed_over_http_reads_back_whole(api, ws):
     run = await new_run(api, "diabetes", name="first", params={"alpha": 0.1, "solver": "lbfgs"},
                         tags={"team": "health"}, source_type="notebook", source_name="train.ipynb", user="ada")
     assert run["status"] == "Running" and run["experiment"] == "diabetes" and run["user"] == "ada"
@@ -44,24 +44,24 @@ async def test_a_run_created_and_fed_over_http_reads_back_whole(api, store):
     assert detail["metrics"]["loss"]["min"] == 0.25 and detail["metrics"]["loss"]["max"] == 0.5
     assert detail["metrics"]["odd"]["last"] == "-Infinity" and detail["metrics"]["acc"]["last"] == 1
 
-    stored = store.get_run(run_id)  # what the server wrote into the workspace
+    stored = ws.tracking.get_run(run_id)  # what the server wrote into the workspace
     assert stored.status is RunStatus.COMPLETED and stored.tags == {"stage": "dev", "team": "vision"}
-    history = store.metric_history(run_id, "odd")
+    history = ws.tracking.metric_history(run_id, "odd")
     assert history.steps == [0, 1] and history.values == [math.inf, -math.inf]
-    assert store.metric_history(run_id, "loss").timestamps[:2] == [1000.0, 1001.0]
+    assert ws.tracking.metric_history(run_id, "loss").timestamps[:2] == [1000.0, 1001.0]
 
     experiments = await api.get("/experiments")
     assert [(e["name"], e["run_count"]) for e in experiments["experiments"]] == [("diabetes", 1)]
 
 
-async def test_a_child_run_names_its_parent_and_an_unknown_parent_is_refused(api, store):
+async def test_a_child_run_names_its_parent_and_an_unknown_parent_is_refused(api, ws):
     parent = await new_run(api)
     child = await new_run(api, parent_id=parent["id"], name="fold-1")
     assert child["parent_id"] == parent["id"]
     missing = await api.post("/experiments/{experiment}/runs", {"parent_id": "0" * 32}, expect=404,
                              experiment="exp")
     assert missing["field"] == "parent_id"
-    assert len(store.search_runs("exp").runs) == 2
+    assert len(ws.tracking.search_runs("exp").runs) == 2
 
 
 async def test_params_are_immutable_and_statuses_only_move_forward(api):
@@ -77,26 +77,26 @@ async def test_params_are_immutable_and_statuses_only_move_forward(api):
     assert (await api.get("/runs/{run_id}", run_id=run_id))["error"] == "diverged"
 
 
-async def test_a_batch_with_one_bad_point_writes_none_of_them(api, store):
+async def test_a_batch_with_one_bad_point_writes_none_of_them(api, ws):
     run_id = (await new_run(api))["id"]
 
     bad = await api.post("/runs/{run_id}/metrics", {"points": [["loss", 1.0, 0, None], ["loss", "abc", 1, None]]},
                          expect=400, run_id=run_id)
-    assert bad["field"] == "metrics.loss" and "number" in bad["error"]
+    assert bad["field"] == "points" and "points[1][1]" in bad["error"]
     step = await api.post("/runs/{run_id}/metrics", {"points": [["loss", 1.0, 0.5, None]]}, expect=400,
                           run_id=run_id)
-    assert step["field"] == "metrics.loss step"
+    assert step["field"] == "points" and "points[0][2] must be an integer" in step["error"]
     shape = await api.post("/runs/{run_id}/metrics", {"points": [{"key": "loss"}]}, expect=400, run_id=run_id)
     assert shape["field"] == "points"
     name = await api.post("/runs/{run_id}/metrics", {"points": [["", 1.0]]}, expect=400, run_id=run_id)
     assert name["field"] == "metric name"
-    assert store.get_run(run_id).metrics == {}
+    assert ws.tracking.get_run(run_id).metrics == {}
 
 
-async def test_metric_history_is_downsampled_on_the_server(api, store):
+async def test_metric_history_is_downsampled_on_the_server(api, ws):
     run_id = (await new_run(api))["id"]
     spike = 1_234  # a spike that must survive downsampling
-    store.log_metrics(run_id, [("train/loss", 1e6 if step == spike else float(step % 100), step, None)
+    ws.tracking.log_metrics(run_id, [("train/loss", 1e6 if step == spike else float(step % 100), step, None)
                                for step in range(2_000)])
 
     full = await api.get("/runs/{run_id}/metrics/{key}", run_id=run_id, key="train/loss")
@@ -116,11 +116,11 @@ async def test_metric_history_is_downsampled_on_the_server(api, store):
     assert missing["field"] == "key"
 
 
-async def test_search_filters_orders_and_pages_like_the_sdk(api, store):
+async def test_search_filters_orders_and_pages_like_the_sdk(api, ws):
     for alpha in (0.1, 0.2, 0.3, 0.4):
-        run = store.create_run("sweep", params={"alpha": alpha})
-        store.log_metrics(run.id, [("mse", 10 * alpha, 0, None)])
-    store.create_run("other")
+        run = ws.tracking.create_run("sweep", params={"alpha": alpha})
+        ws.tracking.log_metrics(run.id, [("mse", 10 * alpha, 0, None)])
+    ws.tracking.create_run("other")
 
     page = await api.get("/runs", query={"experiment": "sweep", "filter": "metrics.mse < 3.5",
                                          "order_by": "metrics.mse DESC", "max_results": 2})
@@ -143,7 +143,7 @@ async def test_search_filters_orders_and_pages_like_the_sdk(api, store):
     assert token["field"] == "page_token"
 
 
-async def test_unknown_and_ambiguous_run_ids(api, store):
+async def test_unknown_and_ambiguous_run_ids(api, ws):
     missing = await api.get("/runs/{run_id}", expect=404, run_id="f" * 32)
     assert missing["field"] == "run_id"
     short = await api.get("/runs/{run_id}", expect=400, run_id="abc")
@@ -157,7 +157,7 @@ async def test_unknown_and_ambiguous_run_ids(api, store):
     assert (await api.get("/runs/{run_id}/metrics/{key}", expect=404, run_id="c" * 32, key="x"))["field"] == "run_id"
 
 
-async def test_malformed_bodies_are_refused_with_a_message_naming_the_field(api, store):
+async def test_malformed_bodies_are_refused_with_a_message_naming_the_field(api, ws):
     run_id = (await new_run(api))["id"]
 
     broken = await api.post("/runs/{run_id}/tags", b'{"tags": {"a": 1', expect=400, run_id=run_id)
@@ -176,5 +176,5 @@ async def test_malformed_bodies_are_refused_with_a_message_naming_the_field(api,
     assert number["field"] == "status" and "string" in number["error"]
     name = await api.post("/experiments/{experiment}/runs", {"name": ""}, expect=400, experiment="exp")
     assert name["field"] == "name"
-    assert store.get_run(run_id).tags == {} and store.get_run(run_id).params == {}
-    assert len(store.search_runs("exp").runs) == 1
+    assert ws.tracking.get_run(run_id).tags == {} and ws.tracking.get_run(run_id).params == {}
+    assert len(ws.tracking.search_runs("exp").runs) == 1

@@ -13,7 +13,6 @@ from test_api_support import PREFIX, document, make_api
 from tornado import web
 
 from jupyter_mlext.server.routes import ROUTES
-from jupyter_mlext.store.compute import ComputeStore
 
 
 class LimitedAuthorizer(Authorizer):
@@ -42,8 +41,8 @@ def example_url(template: str) -> str:
 
 
 async def test_every_operation_refuses_a_request_without_credentials(jp_serverapp, http_server_client, jp_base_url,
-                                                                     store):
-    run_id = store.create_run("secret").id
+                                                                     ws):
+    run_id = ws.tracking.create_run("secret").id
     refused = []
     for template, operations in document()["paths"].items():
         for method in operations:
@@ -60,8 +59,8 @@ async def test_every_operation_refuses_a_request_without_credentials(jp_serverap
     served = sum(getattr(handler, method) is not getattr(web.RequestHandler, method)
                  for _, handler in ROUTES for method in ("get", "post", "put", "patch", "delete"))
     assert len(refused) == served  # every operation the server serves was tried
-    assert [e.name for e in store.list_experiments()] == ["secret"]  # nothing was created
-    assert [t.name for t in ComputeStore(store).list_targets()] == ["local"]
+    assert [e.name for e in ws.tracking.list_experiments()] == ["secret"]  # nothing was created
+    assert [t.name for t in ws.compute.list_targets()] == ["local"]
 
 
 async def login(http_server_client, base_url: str, token: str) -> dict[str, str]:
@@ -81,7 +80,7 @@ async def login(http_server_client, base_url: str, token: str) -> dict[str, str]
 
 
 async def test_a_browser_session_must_send_its_xsrf_token_to_change_anything(jp_serverapp, http_server_client,
-                                                                              jp_base_url, store):
+                                                                              jp_base_url, ws):
     cookies = await login(http_server_client, jp_base_url, jp_serverapp.identity_provider.token)
     assert any(name.startswith("username-") for name in cookies)
     cookie_header = "; ".join(f"{name}={value}" for name, value in cookies.items())
@@ -93,21 +92,21 @@ async def test_a_browser_session_must_send_its_xsrf_token_to_change_anything(jp_
     forged = await http_server_client.fetch(f"{url}/compute", method="POST", body=body,
                                             headers={"Cookie": cookie_header}, raise_error=False)
     assert forged.code == 403 and "xsrf" in json.loads(forged.body)["error"].lower()
-    upload = await http_server_client.fetch(f"{url}/runs/{store.create_run('e').id}/artifacts/x.txt", method="PUT",
+    upload = await http_server_client.fetch(f"{url}/runs/{ws.tracking.create_run('e').id}/artifacts/x.txt", method="PUT",
                                             body=b"forged", headers={"Cookie": cookie_header}, raise_error=False)
     assert upload.code == 403
-    assert [t.name for t in ComputeStore(store).list_targets()] == ["local"]
+    assert [t.name for t in ws.compute.list_targets()] == ["local"]
 
     with_token = await http_server_client.fetch(
         f"{url}/compute", method="POST", body=body,
         headers={"Cookie": cookie_header, "X-XSRFToken": cookies["_xsrf"]}, raise_error=False)
     assert with_token.code == 201, with_token.body
-    assert [t.name for t in ComputeStore(store).list_targets()] == ["forged", "local"]
+    assert [t.name for t in ws.compute.list_targets()] == ["forged", "local"]
 
 
-async def test_the_authorizer_decides_reads_writes_and_executions_separately(api, store, jp_root_dir, monkeypatch):
+async def test_the_authorizer_decides_reads_writes_and_executions_separately(api, ws, jp_root_dir, monkeypatch):
     (jp_root_dir / "train.py").write_text("print('hi')\n")
-    run_id = store.create_run("e").id
+    run_id = ws.tracking.create_run("e").id
 
     monkeypatch.setattr(LimitedAuthorizer, "denied", {"execute"})
     refused = await api.post("/runs", {"script": "train.py"}, expect=403)
@@ -122,8 +121,8 @@ async def test_the_authorizer_decides_reads_writes_and_executions_separately(api
     assert "write" in upload.json["error"]
     await api.call("DELETE", "/compute/{name}", expect=403, name="local")
 
-    assert store.get_run(run_id).tags == {"a": "1"} and store.list_artifacts(run_id) == []
-    assert not store.paths.run_artifacts(run_id).exists() or not any(store.paths.run_artifacts(run_id).iterdir())
-    assert len(store.search_runs().runs) == 1  # the refused submission created no run
+    assert ws.tracking.get_run(run_id).tags == {"a": "1"} and ws.tracking.list_artifacts(run_id) == []
+    assert not ws.paths.run_artifacts(run_id).exists() or not any(ws.paths.run_artifacts(run_id).iterdir())
+    assert len(ws.tracking.search_runs().runs) == 1  # the refused submission created no run
     monkeypatch.setattr(LimitedAuthorizer, "denied", {"read"})
     assert (await api.get("/experiments", expect=403))["error"]

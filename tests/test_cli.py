@@ -11,7 +11,7 @@ import pytest
 
 import jupyter_mlext
 from jupyter_mlext.cli import main
-from jupyter_mlext.store import TrackingStore
+from jupyter_mlext.store import Workspace
 
 WEIGHTS = bytes(range(256)) * 20
 
@@ -19,20 +19,20 @@ WEIGHTS = bytes(range(256)) * 20
 @pytest.fixture
 def seeded(workspace: Path) -> dict[str, str]:
     """Three runs: two in `alpha` (lr 0.1 and 0.01), one in `beta`; the first with a long loss curve and files."""
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     try:
-        first = store.create_run("alpha", name="first", params={"lr": 0.1}, tags={"team": "vision"}).id
-        store.log_metrics(first, [("loss", 1.0 / (step + 1), step, None) for step in range(100)])
-        store.write_artifact(first, "model/weights.bin", WEIGHTS)
-        store.write_artifact(first, "notes.txt", b"hello")
-        store.set_status(first, "Completed")
-        second = store.create_run("alpha", name="second", params={"lr": 0.01}).id
-        store.log_metrics(second, [("loss", 0.5, 0, None)])
-        store.set_status(second, "Failed", error="boom")
-        third = store.create_run("beta", name="third", params={"lr": 0.1}).id
-        store.log_metrics(third, [("loss", 0.2, 0, None)])
+        first = ws.tracking.create_run("alpha", name="first", params={"lr": 0.1}, tags={"team": "vision"}).id
+        ws.tracking.log_metrics(first, [("loss", 1.0 / (step + 1), step, None) for step in range(100)])
+        ws.tracking.write_artifact(first, "model/weights.bin", WEIGHTS)
+        ws.tracking.write_artifact(first, "notes.txt", b"hello")
+        ws.tracking.set_status(first, "Completed")
+        second = ws.tracking.create_run("alpha", name="second", params={"lr": 0.01}).id
+        ws.tracking.log_metrics(second, [("loss", 0.5, 0, None)])
+        ws.tracking.set_status(second, "Failed", error="boom")
+        third = ws.tracking.create_run("beta", name="third", params={"lr": 0.1}).id
+        ws.tracking.log_metrics(third, [("loss", 0.2, 0, None)])
     finally:
-        store.close()
+        ws.close()
     return {"first": first, "second": second, "third": third}
 
 

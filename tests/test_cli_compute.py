@@ -103,7 +103,7 @@ def test_compute_targets_create_list_delete(capsys, workspace):
     (["compute", "create", "x", "--kind", "dask"], "address"),
     (["runs", "cancel", "feedface"], "feedface"),
 ])
-def test_bad_compute_commands_fail_in_one_line(capsys, store, workspace, project, args, expected):
+def test_bad_compute_commands_fail_in_one_line(capsys, ws, workspace, project, args, expected):
     args = [a.replace("{train}", str(project / "train.py")) for a in args]
     code = main(["--workspace", str(workspace), *args])
     out, err = capsys.readouterr()

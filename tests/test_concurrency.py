@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from jupyter_mlext.store import TrackingStore
+from jupyter_mlext.store import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
 PROCESSES = 8
@@ -36,16 +36,17 @@ def test_eight_processes_log_ten_thousand_points_each(workspace):
 
     assert [code for code, _ in outcomes] == [0] * PROCESSES, [err for _, err in outcomes]
     assert not any("locked" in err for _, err in outcomes)
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     try:
-        runs = store.search_runs("concurrent").runs
+        runs = ws.tracking.search_runs("concurrent").runs
         assert sorted(r.name for r in runs) == sorted(f"writer-{i}" for i in range(PROCESSES))
         for run in runs:
-            history = store.metric_history(run.id, "loss")
+            history = ws.tracking.metric_history(run.id, "loss")
             assert history.total_points == POINTS
             assert history.steps == list(range(POINTS))
             assert run.status.value == "Completed" and run.metrics["loss"].count == POINTS
-        stored = store.db.conn.execute("SELECT count(*) FROM metric_points").fetchone()[0]
+        with ws.db.read() as conn:
+            stored = conn.execute("SELECT count(*) FROM metric_points").fetchone()[0]
         assert stored == PROCESSES * POINTS
     finally:
-        store.close()
+        ws.close()

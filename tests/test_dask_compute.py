@@ -19,9 +19,7 @@ import psutil
 import pytest
 
 from jupyter_mlext.compute.submit import cancel, submit
-from jupyter_mlext.models import RunStatus
-from jupyter_mlext.store.compute import ComputeStore
-from jupyter_mlext.store.logs import read_log
+from jupyter_mlext.entities import RunStatus
 
 TARGET = "cluster"
 
@@ -113,9 +111,9 @@ def cluster(tmp_path_factory):
 
 
 @pytest.fixture
-def target(store, cluster, jp_serverapp, http_server) -> str:
+def target(ws, cluster, jp_serverapp, http_server) -> str:
     """A `dask` compute target on the cluster, in the workspace of a running server whose dispatcher starts runs."""
-    ComputeStore(store).create_target(TARGET, "dask", cluster.address, concurrency=4)
+    ws.compute.create_target(TARGET, "dask", cluster.address, concurrency=4)
     return TARGET
 
 
@@ -156,8 +154,8 @@ def project(tmp_path) -> Path:
     return folder
 
 
-def _status(store, run_id: str) -> RunStatus:
-    return store.get_run(run_id).status
+def _status(ws, run_id: str) -> RunStatus:
+    return ws.tracking.get_run(run_id).status
 
 
 async def _started(marker: Path) -> list[psutil.Process]:
@@ -167,70 +165,70 @@ async def _started(marker: Path) -> list[psutil.Process]:
 
 
 @pytest.mark.timeout(60)
-async def test_dask_runs_report_metrics_outputs_and_logs_over_http(store, target, project, workspace, cluster):
+async def test_dask_runs_report_metrics_outputs_and_logs_over_http(ws, target, project, workspace, cluster):
     nannies = {process.pid for process in cluster.processes}
-    run_ids = [submit(store, project / "train.py", ["200", f"seed-{i}"], compute=target, experiment="dask").id
+    run_ids = [submit(ws, project / "train.py", ["200", f"seed-{i}"], compute=target, experiment="dask").id
                for i in range(2)]
-    await _until(lambda: all(_status(store, r).is_terminal for r in run_ids), what="runs ended")
+    await _until(lambda: all(_status(ws, r).is_terminal for r in run_ids), what="runs ended")
 
     for i, run_id in enumerate(run_ids):
-        run = store.get_run(run_id)
-        text = read_log(store, run_id).text
+        run = ws.tracking.get_run(run_id)
+        text = ws.tracking.read_log(run_id).text
         assert run.status is RunStatus.COMPLETED, f"{run.error}\n{text}"
         assert run.metrics["loss"].count == 200 and run.metrics["loss"].last == pytest.approx(1 / 200)
         assert run.params == {"seed": f"seed-{i}"}
-        assert "store HttpTrackingClient False" in text  # the script logs over HTTP and sees no workspace
+        assert "store RestTracking False" in text  # the script logs over HTTP and sees no workspace
         assert [line for line in text.splitlines() if line.startswith("line")] == ["line 0", "line 1", "line 2"]
         assert "to stderr" in text
         cwd = Path(text.split("cwd ", 1)[1].splitlines()[0])
         assert not cwd.is_relative_to(workspace.resolve())  # a worker's folder, removed once the task returns
         await _until(lambda: not cwd.exists(), what="the worker's folder removed")
-        artifacts = {a.path: a for a in store.list_artifacts(run_id)}
+        artifacts = {a.path: a for a in ws.tracking.list_artifacts(run_id)}
         assert set(artifacts) == {"outputs/model/weights.bin", "outputs/notes.txt"}
-        weights = store.artifact_file(run_id, "outputs/model/weights.bin").read_bytes()
+        weights = ws.tracking.artifact_file(run_id, "outputs/model/weights.bin").read_bytes()
         assert weights == bytes(range(256)) * 8 + f"seed-{i}".encode()
         assert artifacts["outputs/model/weights.bin"].size == len(weights)
-        job = ComputeStore(store).get_job(run_id)
+        job = ws.compute.get_job(run_id)
         assert job.exit_code == 0
         assert psutil.Process(job.pid).ppid() in nannies  # it ran in a worker process of the cluster
 
 
 @pytest.mark.timeout(60)
-async def test_cancel_kills_the_scripts_process_group_on_its_worker(store, target, project, tmp_path, jp_fetch):
+async def test_cancel_kills_the_scripts_process_group_on_its_worker(ws, target, project, tmp_path, jp_fetch):
     """Through the server (its dispatcher signals the task through a Dask Event) and from the SDK or CLI
     (`run.cancel()`, `mlext runs cancel`: only the job records it, and the task sees it over HTTP)."""
     markers = [tmp_path / "by-api.txt", tmp_path / "by-sdk.txt"]
-    run_ids = [submit(store, project / "hold.py", [str(marker), "--child"], compute=target).id for marker in markers]
+    run_ids = [submit(ws, project / "hold.py", [str(marker), "--child"], compute=target).id for marker in markers]
     processes = [await _started(marker) for marker in markers]
-    await _until(lambda: all(_status(store, r) is RunStatus.RUNNING for r in run_ids), what="runs Running")
+    await _until(lambda: all(_status(ws, r) is RunStatus.RUNNING for r in run_ids), what="runs Running")
 
     await jp_fetch("mlext", "api", "runs", run_ids[0], "cancel", method="POST", body="{}")
-    await asyncio.to_thread(cancel, store, run_ids[1])
-    await _until(lambda: all(_status(store, r).is_terminal for r in run_ids), what="runs ended")
+    await asyncio.to_thread(cancel, ws, run_ids[1])
+    await _until(lambda: all(_status(ws, r).is_terminal for r in run_ids), what="runs ended")
 
     for run_id, (script, child), marker in zip(run_ids, processes, markers):
-        run = store.get_run(run_id)
+        run = ws.tracking.get_run(run_id)
         assert run.status is RunStatus.CANCELED, run.error
         await _until(lambda: _gone(script) and _gone(child), timeout=10, what="the whole group gone")
-        assert "holding" in read_log(store, run_id).text
+        assert "holding" in ws.tracking.read_log(run_id).text
         assert marker.read_text().count("\n") == 1
 
 
 @pytest.mark.timeout(60)
 async def test_a_killed_worker_takes_its_script_along_and_the_run_never_executes_twice(
-        store, target, project, tmp_path, cluster):
+        ws, target, project, tmp_path, cluster):
     marker = tmp_path / "executions.txt"
-    run_id = submit(store, project / "hold.py", [str(marker)], compute=target).id
+    run_id = submit(ws, project / "hold.py", [str(marker)], compute=target).id
     (script,) = await _started(marker)
-    job = await _until(lambda: (j := ComputeStore(store).get_job(run_id)).pid and j, what="process recorded")
+    job = await _until(lambda: (j := ws.compute.get_job(run_id)).pid and j, what="process recorded")
     worker = psutil.Process(job.pid)
     assert script.ppid() == worker.pid  # the recorded process is the worker that runs the script
 
     worker.send_signal(signal.SIGKILL)
     await _until(lambda: _gone(script), timeout=10, what="script dead with its worker")
-    await _until(lambda: _status(store, run_id).is_terminal, what="run ended")
+    await _until(lambda: _status(ws, run_id).is_terminal, what="run ended")
 
-    run = store.get_run(run_id)
+    run = ws.tracking.get_run(run_id)
     assert run.status is RunStatus.FAILED and f"pid {worker.pid}" in run.error and "is gone" in run.error
     # The scheduler ran the task again on the other worker; the attempt had a process already, so it was refused
     # before the script started: the script ran exactly once.

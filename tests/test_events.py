@@ -9,9 +9,8 @@ import time
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from jupyter_mlext.models import RunStatus
-from jupyter_mlext.store import TrackingStore
-from jupyter_mlext.store.registry import ModelRegistry
+from jupyter_mlext.entities import RunStatus
+from jupyter_mlext.store import Workspace
 
 
 async def _next(ws, kind: str | None = None, timeout: float = 5.0) -> dict:
@@ -25,18 +24,18 @@ async def _next(ws, kind: str | None = None, timeout: float = 5.0) -> dict:
 async def test_metrics_and_status_arrive_live_from_another_writer(jp_ws_fetch, workspace):
     ws = await jp_ws_fetch("mlext", "api", "events")
     ready = await _next(ws, "ready")
-    writer = TrackingStore(workspace)  # another connection, as a kernel or script would have
+    writer = Workspace(workspace)  # another connection, as a kernel or script would have
     try:
-        run = writer.create_run("live")
+        run = writer.tracking.create_run("live")
         started = time.monotonic()
-        writer.log_metrics(run.id, [("loss", 0.5, 0, None), ("loss", float("nan"), 1, None)])
+        writer.tracking.log_metrics(run.id, [("loss", 0.5, 0, None), ("loss", float("nan"), 1, None)])
         message = await _next(ws, "metrics")
         latency = time.monotonic() - started
         assert message["run_id"] == run.id and message["seq"] > ready["cursor"]
         assert message["data"]["series"]["loss"]["values"] == [0.5, "NaN"]
         assert message["data"]["series"]["loss"]["steps"] == [0, 1]
         assert latency < 0.5, f"event took {latency:.3f} s"
-        writer.set_status(run.id, RunStatus.COMPLETED)
+        writer.tracking.set_status(run.id, RunStatus.COMPLETED)
         status = await _next(ws, "status")
         assert status["data"] == {"status": "Completed", "previous": "Running"}
     finally:
@@ -48,9 +47,9 @@ async def test_a_reconnecting_client_resumes_from_its_cursor(jp_ws_fetch, worksp
     ws = await jp_ws_fetch("mlext", "api", "events")
     cursor = (await _next(ws, "ready"))["cursor"]
     ws.close()
-    writer = TrackingStore(workspace)
+    writer = Workspace(workspace)
     try:
-        run_ids = [writer.create_run("offline").id for _ in range(3)]
+        run_ids = [writer.tracking.create_run("offline").id for _ in range(3)]
     finally:
         writer.close()
     ws = await jp_ws_fetch("mlext", "api", "events", params={"cursor": str(cursor)})
@@ -67,12 +66,12 @@ async def test_events_socket_refuses_unauthenticated_clients(jp_ws_fetch):
 
 
 async def test_a_client_behind_the_pruned_feed_is_told_to_reload(jp_ws_fetch, workspace):
-    writer = TrackingStore(workspace)
+    writer = Workspace(workspace)
     try:
         for _ in range(5):
-            writer.create_run("old")
-        writer.prune_events(keep=2)
-        latest = writer.latest_event()
+            writer.tracking.create_run("old")
+        writer.events.prune(keep=2)
+        latest = writer.events.latest()
     finally:
         writer.close()
     ws = await jp_ws_fetch("mlext", "api", "events", params={"cursor": "1"})
@@ -85,9 +84,9 @@ async def test_registry_changes_reach_a_websocket_client(jp_ws_fetch, workspace,
     ws = await jp_ws_fetch("mlext", "api", "events")
     await _next(ws, "ready")
     (tmp_path / "model.json").write_text("{}")
-    writer = TrackingStore(workspace)  # a kernel registering, with the panel open in the browser
+    writer = Workspace(workspace)  # a kernel registering, with the panel open in the browser
     try:
-        registry = ModelRegistry(writer)
+        registry = writer.registry
         registry.register("live-model", path=tmp_path / "model.json")
         registry.register("live-model", path=tmp_path / "model.json")
         registry.set_alias("live-model", "production", 1)

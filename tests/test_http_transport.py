@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_mlext.models import RunStatus
+from jupyter_mlext.entities import RunStatus
 
 # Shared by every driver script: report(...) prints one JSON line the test reads back; caught(...) runs a call
 # that must fail and describes its error.
 PRELUDE = textwrap.dedent("""
     import json, math, sys
     import jupyter_mlext as mlx
-    from jupyter_mlext.errors import MLExtError
+    from jupyter_mlext.entities import MLExtError
 
     def report(**values):
         print("REPORT " + json.dumps(values, default=str))
@@ -36,7 +36,7 @@ PRELUDE = textwrap.dedent("""
 """)
 
 SCENARIO = PRELUDE + textwrap.dedent("""
-    from jupyter_mlext.store.http import run_path
+    from jupyter_mlext.store.rest import run_path
     from pathlib import Path
 
     data = Path(sys.argv[1])
@@ -121,7 +121,7 @@ def token_of(serverapp) -> str:
     return serverapp.identity_provider.token
 
 
-async def test_the_sdk_logs_everything_over_http_in_batches(tracking_uri, jp_serverapp, store, tmp_path):
+async def test_the_sdk_logs_everything_over_http_in_batches(tracking_uri, jp_serverapp, ws, tmp_path):
     data = tmp_path / "data"
     (data / "folder" / "sub").mkdir(parents=True)
     (data / "model.txt").write_text("weights")
@@ -131,13 +131,14 @@ async def test_the_sdk_logs_everything_over_http_in_batches(tracking_uri, jp_ser
     got = await run_sdk(SCENARIO, tmp_path, tracking_uri, token_of(jp_serverapp), str(data))
     print(f"\nhttp: 10,000 points committed in {got['metric_posts']} POSTs")
 
-    assert got["store"] == "HttpTrackingClient"
+    assert got["store"] == "RestTracking"
     assert 1 <= got["metric_posts"] < 100  # batched by the writer: not a request per point
     assert got["changed"]["type"] == "Conflict" and got["changed"]["field"] == "params.alpha"
     assert got["bad_value"]["type"] == "InvalidInput" and got["bad_value"]["field"] == "metrics.loss"
     assert got["bad_key"]["type"] == "InvalidInput" and got["bad_key"]["field"] == "params key"
     assert got["refused_locally"]  # nothing was sent for input the client can check itself
-    assert got["server_says"]["type"] == "InvalidInput" and got["server_says"]["field"] == "metrics.loss"
+    # the API contract refuses it before the store sees it: the field is the request's
+    assert got["server_says"]["type"] == "InvalidInput" and got["server_says"]["field"] == "points"
     assert got["server_says"]["status"] == 400
     assert got["missing_run"]["type"] == "NotFound" and got["missing_run"]["status"] == 404
     assert got["missing_metric"]["type"] == "NotFound"
@@ -148,35 +149,35 @@ async def test_the_sdk_logs_everything_over_http_in_batches(tracking_uri, jp_ser
     assert got["odd"] == [[0, 1, 2], ["nan", "inf", "-inf"]]
     assert got["during"] == ["Running", 10_000]
 
-    stored = store.get_run(got["run"])  # what the server wrote into the workspace
+    stored = ws.tracking.get_run(got["run"])  # what the server wrote into the workspace
     assert stored.status is RunStatus.COMPLETED and stored.experiment == "over-http"
     assert stored.params == {"alpha": "0.1", "batch": "32"} and stored.tags == {"team": "b", "stage": "dev"}
     assert stored.metrics["loss"].count == 10_000 and stored.metrics["loss"].last == pytest.approx(1e-4)
-    history = store.metric_history(stored.id, "loss")
+    history = ws.tracking.metric_history(stored.id, "loss")
     assert history.steps == list(range(10_000)) and history.values[9] == pytest.approx(0.1)
-    odd = store.metric_history(stored.id, "odd")
+    odd = ws.tracking.metric_history(stored.id, "odd")
     assert math.isnan(odd.values[0]) and odd.values[1:] == [math.inf, -math.inf]
-    assert store.artifact_file(stored.id, "folder/a.bin").read_bytes() == b"\x00\x01\x02"
-    assert store.artifact_file(stored.id, "models/model.txt").read_text() == "weights"
-    assert store.artifact_file(stored.id, "notes/hello.txt").read_text() == "hello"
-    broken = store.get_run(got["broken"])
+    assert ws.tracking.artifact_file(stored.id, "folder/a.bin").read_bytes() == b"\x00\x01\x02"
+    assert ws.tracking.artifact_file(stored.id, "models/model.txt").read_text() == "weights"
+    assert ws.tracking.artifact_file(stored.id, "notes/hello.txt").read_text() == "hello"
+    broken = ws.tracking.get_run(got["broken"])
     assert broken.status is RunStatus.FAILED and "ValueError: boom" in broken.error
 
 
-async def test_run_get_context_is_the_submitted_run_over_http(tracking_uri, jp_serverapp, store, tmp_path):
-    handed_over = store.create_run("ctx")
+async def test_run_get_context_is_the_submitted_run_over_http(tracking_uri, jp_serverapp, ws, tmp_path):
+    handed_over = ws.tracking.create_run("ctx")
 
     got = await run_sdk(CONTEXT, tmp_path, tracking_uri, token_of(jp_serverapp), MLEXT_RUN_ID=handed_over.id)
 
     assert got == {"id": handed_over.id, "metrics": {"acc": 0.75}}
-    run = store.get_run(handed_over.id)
+    run = ws.tracking.get_run(handed_over.id)
     assert run.metrics["acc"].count == 2
     assert run.status is RunStatus.RUNNING  # not owned by the script: its status stays with whoever owns it
 
 
-async def test_a_wrong_token_is_refused_with_a_message_naming_the_setting(tracking_uri, store, tmp_path):
+async def test_a_wrong_token_is_refused_with_a_message_naming_the_setting(tracking_uri, ws, tmp_path):
     got = await run_sdk(BAD_TOKEN, tmp_path, tracking_uri, "not-the-token")
 
     assert got["error"]["status"] in (401, 403)
     assert "MLEXT_TRACKING_TOKEN" in got["error"]["message"]
-    assert "intruder" not in [e.name for e in store.list_experiments()]  # nothing was written
+    assert "intruder" not in [e.name for e in ws.tracking.list_experiments()]  # nothing was written

@@ -6,7 +6,6 @@ import hashlib
 import json
 import subprocess
 import textwrap
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,10 +22,10 @@ from test_notebook_support import (
     widget_tree,
 )
 
-from jupyter_mlext.compute.agent import run_agent
-from jupyter_mlext.models import RunStatus
-from jupyter_mlext.store import TrackingStore
-from jupyter_mlext.store.logs import read_log
+from jupyter_mlext.compute.local import LocalBackend
+from jupyter_mlext.daemon import Daemon
+from jupyter_mlext.entities import RunStatus, TargetKind
+from jupyter_mlext.store import Workspace
 
 LOAD = "%load_ext jupyter_mlext\nimport jupyter_mlext as mlx"
 
@@ -47,11 +46,11 @@ def project(tmp_path: Path) -> Path:
 
 
 def _runs(workspace: Path) -> list:
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     try:
-        return store.search_runs(order_by="created_at ASC").runs
+        return ws.tracking.search_runs(order_by="created_at ASC").runs
     finally:
-        store.close()
+        ws.close()
 
 
 def test_mlrun_cell_tracks_params_output_metrics_and_what_ran(workspace, project):
@@ -81,10 +80,10 @@ def test_mlrun_cell_tracks_params_output_metrics_and_what_ran(workspace, project
     assert run.metrics["accuracy"].last == 0.75
     assert (run.source_type, run.source_name) == ("notebook", "In[4]")
 
-    store = TrackingStore(workspace)
-    assert read_log(store, run.id).text == "float int bool str\nwarning: noisy\n"
-    files = snapshot_files(store, run.snapshot_id)
-    store.close()
+    ws = Workspace(workspace)
+    assert ws.tracking.read_log(run.id).text == "float int bool str\nwarning: noisy\n"
+    files = snapshot_files(ws, run.snapshot_id)
+    ws.close()
     assert files["cells.py"] == "".join(f"# In[{n}]\n{source}\n\n" for n, source in enumerate(cells, 1))
     assert files["cell.py"] == body + "\n"
     (module,) = json.loads(files["modules.json"])
@@ -120,11 +119,11 @@ def test_failure_interrupt_and_syntax_error_end_runs_and_the_kernel_goes_on(work
     assert (after.name, after.status) == ("after", RunStatus.COMPLETED)  # no run for the syntax error
     assert len({failed.snapshot_id, canceled.snapshot_id, after.snapshot_id}) == 3  # each ran after other cells
 
-    store = TrackingStore(workspace)
-    log = read_log(store, failed.id).text
+    ws = Workspace(workspace)
+    log = ws.tracking.read_log(failed.id).text
     assert log.startswith("before the error\nTraceback") and log.endswith("ValueError: boom\n")
-    assert "KeyboardInterrupt" in read_log(store, canceled.id).text
-    store.close()
+    assert "KeyboardInterrupt" in ws.tracking.read_log(canceled.id).text
+    ws.close()
 
     assert [e.ename for e in errors(nb.cells[1])] == ["ValueError"]  # re-raised to the notebook
     assert "jupyter_mlext" not in "\n".join(errors(nb.cells[1])[0].traceback)
@@ -217,9 +216,8 @@ def test_submit_follows_the_run_and_the_extension_autoloads_from_config(workspac
             run.log("loss", 1.0 / (epoch + 1))
         print("trained", sys.argv[1:])
     """))
-    store = TrackingStore(workspace)
-    stop = threading.Event()
-    agent = threading.Thread(target=run_agent, args=(store, 0.2, stop), daemon=True)
+    ws = Workspace(workspace)
+    agent = Daemon(ws, {TargetKind.LOCAL: LocalBackend(ws)}, kind="agent", interval=0.2)
     agent.start()
     try:
         nb = execute(notebook(
@@ -229,9 +227,8 @@ def test_submit_follows_the_run_and_the_extension_autoloads_from_config(workspac
             "details.refresh()",
         ), workspace, tmp_path, kernel_args=["--InteractiveShellApp.extensions=jupyter_mlext"])
     finally:
-        stop.set()
-        agent.join()
-    (run,) = store.search_runs().runs
+        agent.stop()
+    (run,) = ws.tracking.search_runs().runs
     assert (run.experiment, run.status, run.source_type, run.params) == ("jobs", RunStatus.COMPLETED, "job",
                                                                          {"lr": "0.1"})
     assert run.metrics["loss"].count == 4
@@ -241,4 +238,4 @@ def test_submit_follows_the_run_and_the_extension_autoloads_from_config(workspac
     assert "Completed" in shown and "trained [&#x27;--epochs&#x27;, &#x27;4&#x27;]" in shown
     assert png_sizes(nb, details)
     assert any(model["model_name"] == "TabModel" for model in widget_tree(nb, details))
-    store.close()
+    ws.close()

@@ -1,5 +1,5 @@
 """The ModelRegistry widget and `%mlrun models` in a real kernel: what they show of a registry the test fills
-(saved widget state), that the "register from run" form writes to the store, and that they are made of stock
+(saved widget state), that the "register from run" form writes to the ws, and that they are made of stock
 @jupyter-widgets models only."""
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from test_notebook_support import (
     widget_tree,
 )
 
-from jupyter_mlext.store import TrackingStore
-from jupyter_mlext.store.registry import ModelRegistry
+from jupyter_mlext.store import Workspace
 
 STOCK_MODULES = {"@jupyter-widgets/controls", "@jupyter-widgets/base", "@jupyter-widgets/output"}
 
@@ -25,15 +24,15 @@ STOCK_MODULES = {"@jupyter-widgets/controls", "@jupyter-widgets/base", "@jupyter
 def _seed(workspace) -> dict[str, str]:
     """A sweep's child run with a model file, registered twice as `ridge` (production moved by ann from 1 to 2)
     and once as `forest` with a tag."""
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     try:
-        parent = store.create_run("diabetes", name="sweep")
-        run = store.create_run("diabetes", name="alpha-0.1", parent_id=parent.id, params={"alpha": 0.1})
-        store.log_metrics(run.id, [("mse", 3.25, 0, None), ("mse", 2.75, 1, None)])
-        store.write_artifact(run.id, "outputs/model.pkl", b"pickle")
-        store.write_artifact(run.id, "outputs/other.pkl", b"other")
-        store.set_status(run.id, "Completed")
-        registry = ModelRegistry(store)
+        parent = ws.tracking.create_run("diabetes", name="sweep")
+        run = ws.tracking.create_run("diabetes", name="alpha-0.1", parent_id=parent.id, params={"alpha": 0.1})
+        ws.tracking.log_metrics(run.id, [("mse", 3.25, 0, None), ("mse", 2.75, 1, None)])
+        ws.tracking.write_artifact(run.id, "outputs/model.pkl", b"pickle")
+        ws.tracking.write_artifact(run.id, "outputs/other.pkl", b"other")
+        ws.tracking.set_status(run.id, "Completed")
+        registry = ws.registry
         registry.register("ridge", run_id=run.id, path="outputs/model.pkl", user="ann")
         registry.register("ridge", run_id=run.id, path="outputs/model.pkl", tags={"stage": "candidate"},
                           user="ann")
@@ -42,7 +41,7 @@ def _seed(workspace) -> dict[str, str]:
         registry.set_alias("ridge", "production", 2, user="ann")
         return {"run": run.id, "parent": parent.id}
     finally:
-        store.close()
+        ws.close()
 
 
 def test_the_registry_widget_browses_versions_lineage_history_and_registers(workspace, tmp_path):
@@ -84,13 +83,13 @@ def test_the_registry_widget_browses_versions_lineage_history_and_registers(work
     assert {"Search", "Run id", "Artifact", "Model name"} <= labels
     assert {state["model_module"] for state in widget_states(nb).values()} <= STOCK_MODULES
 
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     try:
-        registered = ModelRegistry(store).get_version("ridge", 3)
+        registered = ws.registry.get_version("ridge", 3)
         assert registered.run_id == ids["run"] and registered.source.endswith("outputs/other.pkl")
-        assert (ModelRegistry(store).files(registered) / "other.pkl").read_bytes() == b"other"
+        assert (ws.registry.files(registered) / "other.pkl").read_bytes() == b"other"
     finally:
-        store.close()
+        ws.close()
 
 
 def test_mlrun_models_shows_the_browser_and_refuses_an_unknown_model_in_one_line(workspace, tmp_path):

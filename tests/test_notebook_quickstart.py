@@ -15,8 +15,8 @@ from test_notebook_support import (
     widget_states,
 )
 
-from jupyter_mlext.models import RunStatus
-from jupyter_mlext.store import TrackingStore
+from jupyter_mlext.entities import RunStatus
+from jupyter_mlext.store import Workspace
 
 QUICKSTART = REPO / "examples" / "quickstart.ipynb"
 
@@ -26,8 +26,8 @@ def test_quickstart_runs_top_to_bottom_and_tracks_the_sweep(workspace):
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     assert not [cell.source for cell in code if errors(cell)]
 
-    store = TrackingStore(workspace)
-    runs = {run.name: run for run in store.search_runs("diabetes", max_results=100).runs}
+    ws = Workspace(workspace)
+    runs = {run.name: run for run in ws.tracking.search_runs("diabetes", max_results=100).runs}
     sweep = runs.pop("alpha-sweep")
     first = runs.pop("first-try")
     assert {run.params["alpha"] for run in runs.values()} == {"0.001", "0.01", "0.1", "1.0", "3.0"}
@@ -36,8 +36,8 @@ def test_quickstart_runs_top_to_bottom_and_tracks_the_sweep(workspace):
         assert run.status is RunStatus.COMPLETED
     assert first.params == {"alpha": "0.01", "epochs": "60"}
     assert {run.metrics["val_mse"].count for run in [first, *runs.values()]} == {60}
-    assert "def train(alpha, epochs, run):" in snapshot_files(store, first.snapshot_id)["cells.py"]
-    store.close()
+    assert "def train(alpha, epochs, run):" in snapshot_files(ws, first.snapshot_id)["cells.py"]
+    ws.close()
 
     best = min([first, *runs.values()], key=lambda run: run.metrics["val_mse"].last)
     printed = next(streams(cell, "stdout") for cell in code if "search_runs" in cell.source)

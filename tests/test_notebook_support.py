@@ -13,8 +13,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
-from jupyter_mlext.compute.snapshot import read_snapshot
-from jupyter_mlext.store import TrackingStore
+from jupyter_mlext.store import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -78,7 +77,7 @@ def png_sizes(nb: NotebookNode, model_id: str) -> list[int]:
             for buffer in model.get("buffers", []) if buffer["path"] == ["value"]]
 
 
-def snapshot_files(store: TrackingStore, snapshot_id: str) -> dict[str, str]:
-    with tarfile.open(fileobj=io.BytesIO(read_snapshot(store, snapshot_id)), mode="r:gz") as archive:
+def snapshot_files(ws: TrackingStore, snapshot_id: str) -> dict[str, str]:
+    with tarfile.open(fileobj=io.BytesIO(ws.snapshots.read(snapshot_id)), mode="r:gz") as archive:
         return {member.name: archive.extractfile(member).read().decode() for member in archive.getmembers()
                 if member.isfile()}

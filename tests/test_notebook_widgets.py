@@ -15,29 +15,28 @@ from test_notebook_support import (
     widget_tree,
 )
 
-from jupyter_mlext.store import TrackingStore
-from jupyter_mlext.store.logs import append_log
+from jupyter_mlext.store import Workspace
 
 STOCK_MODULES = {"@jupyter-widgets/controls", "@jupyter-widgets/base", "@jupyter-widgets/output"}
 
 
-def _seed(store: TrackingStore) -> dict[str, str]:
+def _seed(ws: TrackingStore) -> dict[str, str]:
     """Three finished runs of a sweep (one with a 100,000-point series, a log and an output file)."""
     ids = {}
     for alpha, mse, points in ((0.01, 3.5, 100), (0.1, 2.5, 100_000), (1.0, 3.0, 100)):
-        run = store.create_run("sweep", name=f"alpha={alpha}", params={"alpha": alpha, "epochs": 10})
-        store.log_metrics(run.id, [("mse", mse + 1.0 / (step + 1), step, None) for step in range(points)])
-        store.set_status(run.id, "Completed")
+        run = ws.tracking.create_run("sweep", name=f"alpha={alpha}", params={"alpha": alpha, "epochs": 10})
+        ws.tracking.log_metrics(run.id, [("mse", mse + 1.0 / (step + 1), step, None) for step in range(points)])
+        ws.tracking.set_status(run.id, "Completed")
         ids[str(alpha)] = run.id
-    append_log(store, ids["0.1"], b"epoch 1 done\nepoch 2 done\n")
-    store.write_artifact(ids["0.1"], "outputs/model.txt", b"weights")
+    ws.tracking.append_log(ids["0.1"], b"epoch 1 done\nepoch 2 done\n")
+    ws.tracking.write_artifact(ids["0.1"], "outputs/model.txt", b"weights")
     return ids
 
 
 def test_runs_table_filters_sorts_and_compares(workspace, tmp_path):
-    store = TrackingStore(workspace)
-    ids = _seed(store)
-    store.close()
+    ws = Workspace(workspace)
+    ids = _seed(ws)
+    ws.close()
     nb = execute(notebook(
         "import jupyter_mlext as mlx",
         'table = mlx.RunsTable(experiment="sweep", filter="params.alpha >= 0.1", order_by="metrics.mse ASC")\n'
@@ -65,9 +64,9 @@ def test_runs_table_filters_sorts_and_compares(workspace, tmp_path):
 
 
 def test_run_details_shows_params_metrics_log_and_outputs(workspace, tmp_path):
-    store = TrackingStore(workspace)
-    ids = _seed(store)
-    store.close()
+    ws = Workspace(workspace)
+    ids = _seed(ws)
+    ws.close()
     nb = execute(notebook("import jupyter_mlext as mlx", f"mlx.RunDetails({ids['0.1'][:8]!r})"), workspace,
                  tmp_path)
     (details,) = displayed_widgets(nb.cells[1])

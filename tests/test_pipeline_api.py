@@ -15,7 +15,6 @@ from test_api_support import validate
 
 from jupyter_mlext.pipelines.schedules import due_tick
 from jupyter_mlext.pipelines.service import publish_pipeline
-from jupyter_mlext.store.pipelines import PipelineStore
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pipeline.ipynb"
 DAY = 86400.0
@@ -29,7 +28,7 @@ def root(tmp_path):
 
 
 @pytest.fixture
-def server(workspace, root, store):
+def server(workspace, root, ws):
     server = Server(workspace, root)
     try:
         yield server
@@ -43,8 +42,8 @@ def refused(server: Server, method: str, path: str, body) -> tuple[int, dict]:
     return caught.value.code, json.loads(caught.value.read())
 
 
-def test_a_triggered_run_is_driven_by_the_server_and_described_as_a_dag(store, root, server):
-    published = publish_pipeline(store, three_steps(root / "project"), user="ann")
+def test_a_triggered_run_is_driven_by_the_server_and_described_as_a_dag(ws, root, server):
+    published = publish_pipeline(ws, three_steps(root / "project"), user="ann")
     status, _, body = server.request("POST", "/pipelines/numbers/runs", {"params": {"alpha": 2}})
     created = json.loads(body)
     assert status == 201 and created["version"] == published.version and created["trigger"] == "rest"
@@ -52,15 +51,15 @@ def test_a_triggered_run_is_driven_by_the_server_and_described_as_a_dag(store, r
 
     def finished():
         run = server.get_json(f"/pipeline-runs/{created['run_id']}")
-        return run if run["state"] != "running" else None
+        return run if run["state"] != "Running" else None
     wait_until(finished, 90, "the triggered pipeline run to end")
     run = finished()
     validate("components/schemas/PipelineRun", run)
-    assert run["state"] == "completed" and run["status"] == "Completed"
+    assert run["state"] == "Completed" and run["status"] == "Completed"
     assert [(s["name"], s["state"], s["depends_on"]) for s in run["steps"]] == [
-        ("prep", "completed", []), ("train", "completed", ["prep"]), ("evaluate", "completed", ["train"])]
-    record = PipelineStore(store).get_run(created["run_id"])
-    assert child(store, record, "evaluate").metrics["score"].last == sum(range(10)) * 2
+        ("prep", "Completed", []), ("train", "Completed", ["prep"]), ("evaluate", "Completed", ["train"])]
+    record = ws.pipelines.get_run(created["run_id"])
+    assert child(ws, record, "evaluate").metrics["score"].last == sum(range(10)) * 2
 
     listing = server.get_json("/pipelines")
     validate("components/schemas/ListPipelines", listing)
@@ -84,18 +83,18 @@ def test_a_notebook_is_exported_through_the_api_into_the_root_folder(root, serve
     assert refused(server, "POST", "/pipelines/export", {"notebook": "../outside.ipynb"})[1]["field"] == "notebook"
 
 
-def test_a_schedule_missed_while_the_server_was_down_runs_once_after_it_starts(store, workspace, root):
-    publish_pipeline(store, three_steps(root / "project"))
-    pipelines = PipelineStore(store)
+def test_a_schedule_missed_while_the_server_was_down_runs_once_after_it_starts(ws, workspace, root):
+    publish_pipeline(ws, three_steps(root / "project"))
+    pipelines = ws.pipelines
     schedule = pipelines.save_schedule("numbers", "0 3 * * *", {"alpha": 1.5}, None, True, "ann",
                                        last_fired=time.time() - 3 * DAY)  # three daily ticks missed
     server = Server(workspace, root)
     try:
         wait_until(lambda: pipelines.list_runs("numbers"), 60, "the scheduled run")
-        wait_until(lambda: pipelines.list_runs("numbers")[0].state != "running", 90, "the scheduled run to end")
+        wait_until(lambda: pipelines.list_runs("numbers")[0].state != "Running", 90, "the scheduled run to end")
         runs = pipelines.list_runs("numbers")
         assert len(runs) == 1 and runs[0].trigger == "schedule" and runs[0].params["alpha"] == 1.5
-        assert runs[0].state == "completed"
+        assert runs[0].state == "Completed"
         fired = pipelines.get_schedule("numbers").last_fired
         assert fired == due_tick(schedule, time.time())  # the latest due tick, not the first missed one
         assert fired > schedule.last_fired + 2 * DAY

@@ -17,12 +17,11 @@ from test_api_support import validate
 
 import jupyter_mlext as mlx
 from jupyter_mlext.cli import main
-from jupyter_mlext.errors import Conflict, NotFound
-from jupyter_mlext.models import RunStatus
+from jupyter_mlext.entities import Conflict, NotFound
+from jupyter_mlext.entities import RunStatus
 from jupyter_mlext.pipelines import Pipeline, Step
 from jupyter_mlext.pipelines.runner import STEP_STATE_TAG, run_pipeline
 from jupyter_mlext.pipelines.service import cancel_pipeline_run, publish_pipeline
-from jupyter_mlext.store.pipelines import PipelineStore
 
 FIRST = """
 import os
@@ -76,78 +75,78 @@ def sleeping_pid(pidfile: Path) -> int:
     return pid
 
 
-def assert_canceled_midway(store, run_id: str, pid: int) -> None:
+def assert_canceled_midway(ws, run_id: str, pid: int) -> None:
     """What a cancel during the middle step leaves behind, in the store and on the machine."""
-    record = PipelineStore(store).get_run(run_id)
-    assert record.state == "canceled" and store.get_run(run_id).status is RunStatus.CANCELED
-    assert states(record) == {"first": "completed", "sleepy": "canceled", "last": "not_started"}
-    wait_until(lambda: child(store, record, "sleepy").status.is_terminal, 60, "the middle step's run to end")
-    assert child(store, record, "first").status is RunStatus.COMPLETED
-    assert child(store, record, "sleepy").status is RunStatus.CANCELED
-    last = child(store, record, "last")
+    record = ws.pipelines.get_run(run_id)
+    assert record.state == "Canceled" and ws.tracking.get_run(run_id).status is RunStatus.CANCELED
+    assert states(record) == {"first": "Completed", "sleepy": "Canceled", "last": "NotStarted"}
+    wait_until(lambda: child(ws, record, "sleepy").status.is_terminal, 60, "the middle step's run to end")
+    assert child(ws, record, "first").status is RunStatus.COMPLETED
+    assert child(ws, record, "sleepy").status is RunStatus.CANCELED
+    last = child(ws, record, "last")
     assert last.status is RunStatus.CANCELED and last.tags[STEP_STATE_TAG] == "NotStarted"
     wait_until(lambda: process_gone(pid), 30, "the sleeping script to be gone")
 
 
 @pytest.fixture(autouse=True)
-def cancel_live_runs_at_the_end(store):
+def cancel_live_runs_at_the_end(ws):
     """No sleeping step outlives its test, whatever the test's outcome."""
     yield
-    cancel_live_runs(store)
+    cancel_live_runs(ws)
 
 
-def cancel_live_runs(store) -> None:
-    for record in PipelineStore(store).list_runs(state="running"):
+def cancel_live_runs(ws) -> None:
+    for record in ws.pipelines.list_runs(state="Running"):
         with suppress(Conflict):
-            cancel_pipeline_run(store, record.run_id)
+            cancel_pipeline_run(ws, record.run_id)
 
 
 def test_cancel_from_another_thread_stops_the_run_its_caller_drives_and_a_rerun_reuses_step_one(
-        store, workspace, tmp_path):
+        ws, workspace, tmp_path):
     pipeline = chain(tmp_path / "project")
     pidfile = tmp_path / "sleepy.pid"
     with ThreadPoolExecutor(1) as pool:  # the caller's thread, driving; the test's thread cancels
-        driving = pool.submit(run_pipeline, store, pipeline, {"pidfile": str(pidfile)}, timeout=180)
+        driving = pool.submit(run_pipeline, ws, pipeline, {"pidfile": str(pidfile)}, timeout=180)
         try:
             pid = sleeping_pid(pidfile)
-            run_id = PipelineStore(store).list_runs("chain")[0].run_id
+            run_id = ws.pipelines.list_runs("chain")[0].run_id
             canceled = mlx.cancel_pipeline_run(run_id[:8], workspace=workspace)
         finally:
-            cancel_live_runs(store)  # should the test fail above, its driver still returns
+            cancel_live_runs(ws)  # should the test fail above, its driver still returns
         driven = driving.result(timeout=60)
-    assert canceled.run_id == run_id and canceled.state == "canceled"
-    assert driven.state == "canceled"  # the caller's run_pipeline returned with the outcome
-    assert_canceled_midway(store, run_id, pid)
-    assert store.get_run(run_id).error.startswith("canceled by ")
+    assert canceled.run_id == run_id and canceled.state == "Canceled"
+    assert driven.state == "Canceled"  # the caller's run_pipeline returned with the outcome
+    assert_canceled_midway(ws, run_id, pid)
+    assert ws.tracking.get_run(run_id).error.startswith("canceled by ")
 
     with pytest.raises(Conflict, match="has already ended"):
         mlx.cancel_pipeline_run(run_id, workspace=workspace)
     with pytest.raises(NotFound):
-        cancel_pipeline_run(store, "0" * 32)
+        cancel_pipeline_run(ws, "0" * 32)
     with pytest.raises(NotFound, match="not a pipeline run"):
-        cancel_pipeline_run(store, store.create_run("plain").id)
+        cancel_pipeline_run(ws, ws.tracking.create_run("plain").id)
 
-    rerun = run_pipeline(store, pipeline, {"pidfile": str(pidfile), "seconds": 0}, timeout=180)
-    assert rerun.state == "completed", rerun.error
-    assert states(rerun) == {"first": "reused", "sleepy": "completed", "last": "completed"}
-    assert rerun.step("first").produced_by == PipelineStore(store).get_run(run_id).step("first").produced_by
+    rerun = run_pipeline(ws, pipeline, {"pidfile": str(pidfile), "seconds": 0}, timeout=180)
+    assert rerun.state == "Completed", rerun.error
+    assert states(rerun) == {"first": "Reused", "sleepy": "Completed", "last": "Completed"}
+    assert rerun.step("first").produced_by == ws.pipelines.get_run(run_id).step("first").produced_by
 
 
-def test_a_run_nobody_drives_is_canceled_by_the_cli_itself(store, workspace, tmp_path, capsys):
-    record = run_pipeline(store, chain(tmp_path / "project"), wait=False)
+def test_a_run_nobody_drives_is_canceled_by_the_cli_itself(ws, workspace, tmp_path, capsys):
+    record = run_pipeline(ws, chain(tmp_path / "project"), wait=False)
     assert main(["--workspace", str(workspace), "pipeline", "cancel", record.run_id[:8]]) == 0
-    assert f"pipeline run {record.run_id} of chain: canceled" in capsys.readouterr().out
-    canceled = PipelineStore(store).get_run(record.run_id)
-    assert states(canceled) == {"first": "not_started", "sleepy": "not_started", "last": "not_started"}
-    assert store.get_run(record.run_id).status is RunStatus.CANCELED
+    assert f"pipeline run {record.run_id} of chain: Canceled" in capsys.readouterr().out
+    canceled = ws.pipelines.get_run(record.run_id)
+    assert states(canceled) == {"first": "NotStarted", "sleepy": "NotStarted", "last": "NotStarted"}
+    assert ws.tracking.get_run(record.run_id).status is RunStatus.CANCELED
 
     assert main(["--workspace", str(workspace), "pipeline", "cancel", record.run_id]) == 1
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "has already ended (canceled)" in error
+    assert error.count("\n") == 1 and "has already ended (Canceled)" in error
 
 
 @pytest.fixture
-def server(workspace, tmp_path, store):
+def server(workspace, tmp_path, ws):
     root = tmp_path / "root"
     root.mkdir()
     server = Server(workspace, root)
@@ -165,8 +164,8 @@ def post(server: Server, path: str) -> tuple[int, dict]:
     return status, json.loads(body)
 
 
-def test_cancel_over_rest_stops_a_run_the_servers_dispatcher_drives(store, tmp_path, server):
-    publish_pipeline(store, chain(tmp_path / "project"))
+def test_cancel_over_rest_stops_a_run_the_servers_dispatcher_drives(ws, tmp_path, server):
+    publish_pipeline(ws, chain(tmp_path / "project"))
     pidfile = tmp_path / "rest.pid"
     status, _, body = server.request("POST", "/pipelines/chain/runs", {"params": {"pidfile": str(pidfile)}})
     run_id = json.loads(body)["run_id"]
@@ -175,10 +174,10 @@ def test_cancel_over_rest_stops_a_run_the_servers_dispatcher_drives(store, tmp_p
     status, canceled = post(server, f"/pipeline-runs/{run_id}/cancel")
     assert status == 200, canceled
     validate("components/schemas/PipelineRun", canceled)
-    assert (canceled["state"], canceled["status"]) == ("canceled", "Canceled")
+    assert (canceled["state"], canceled["status"]) == ("Canceled", "Canceled")
     assert [(s["name"], s["state"]) for s in canceled["steps"]] == [
-        ("first", "completed"), ("sleepy", "canceled"), ("last", "not_started")]
-    assert_canceled_midway(store, run_id, pid)
+        ("first", "Completed"), ("sleepy", "Canceled"), ("last", "NotStarted")]
+    assert_canceled_midway(ws, run_id, pid)
 
     status, refused = post(server, f"/pipeline-runs/{run_id}/cancel")
     assert status == 409 and refused["field"] == "run_id" and "already ended" in refused["error"]
@@ -187,9 +186,9 @@ def test_cancel_over_rest_stops_a_run_the_servers_dispatcher_drives(store, tmp_p
     status, _, body = server.request("POST", "/pipelines/chain/runs",
                                      {"params": {"pidfile": str(pidfile), "seconds": 0}})
     rerun_id = json.loads(body)["run_id"]
-    wait_until(lambda: server.get_json(f"/pipeline-runs/{rerun_id}")["state"] != "running", 90, "the re-run to end")
+    wait_until(lambda: server.get_json(f"/pipeline-runs/{rerun_id}")["state"] != "Running", 90, "the re-run to end")
     rerun = server.get_json(f"/pipeline-runs/{rerun_id}")
-    assert rerun["state"] == "completed", rerun["error"]
+    assert rerun["state"] == "Completed", rerun["error"]
     assert [(s["name"], s["state"]) for s in rerun["steps"]] == [
-        ("first", "reused"), ("sleepy", "completed"), ("last", "completed")]
+        ("first", "Reused"), ("sleepy", "Completed"), ("last", "Completed")]
     assert rerun["steps"][0]["reused_from"] == canceled["steps"][0]["run_id"]

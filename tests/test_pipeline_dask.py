@@ -9,7 +9,6 @@ from pipeline_support import child, make_project, states, three_steps
 from test_dask_compute import DaskCluster
 
 from jupyter_mlext.pipelines.runner import run_pipeline
-from jupyter_mlext.store.compute import ComputeStore
 
 
 @pytest.fixture
@@ -20,16 +19,16 @@ def cluster(tmp_path):
     cluster.stop()
 
 
-def test_a_pipeline_runs_on_dask_and_is_reused_the_second_time(store, workspace, tmp_path, cluster):
-    ComputeStore(store).create_target("cluster", "dask", cluster.address, concurrency=2)
+def test_a_pipeline_runs_on_dask_and_is_reused_the_second_time(ws, workspace, tmp_path, cluster):
+    ws.compute.create_target("cluster", "dask", cluster.address, concurrency=2)
     project = make_project(tmp_path / "root" / "project")
     server = Server(workspace, tmp_path / "root")
     try:
-        record = run_pipeline(store, three_steps(project, compute="cluster"), {"alpha": 4.0}, timeout=120)
-        assert record.state == "completed", (record.error, cluster.logs()[-2000:])
-        assert {child(store, record, s).compute for s in ("prep", "train", "evaluate")} == {"cluster"}
-        assert child(store, record, "evaluate").metrics["score"].last == sum(range(10)) * 4.0
-        again = run_pipeline(store, three_steps(project, compute="cluster"), {"alpha": 4.0}, timeout=60)
-        assert states(again) == {"prep": "reused", "train": "reused", "evaluate": "reused"}
+        record = run_pipeline(ws, three_steps(project, compute="cluster"), {"alpha": 4.0}, timeout=120)
+        assert record.state == "Completed", (record.error, cluster.logs()[-2000:])
+        assert {child(ws, record, s).compute for s in ("prep", "train", "evaluate")} == {"cluster"}
+        assert child(ws, record, "evaluate").metrics["score"].last == sum(range(10)) * 4.0
+        again = run_pipeline(ws, three_steps(project, compute="cluster"), {"alpha": 4.0}, timeout=60)
+        assert states(again) == {"prep": "Reused", "train": "Reused", "evaluate": "Reused"}
     finally:
         server.stop()

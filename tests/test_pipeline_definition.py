@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from pipeline_support import make_project, three_steps
 
-from jupyter_mlext.errors import InvalidInput
+from jupyter_mlext.entities import InvalidInput
 from jupyter_mlext.pipelines import Pipeline, Step
 
 

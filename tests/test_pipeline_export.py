@@ -13,12 +13,11 @@ import pytest
 from nbclient import NotebookClient
 from pipeline_support import child
 
-from jupyter_mlext.errors import InvalidInput
+from jupyter_mlext.entities import InvalidInput
 from jupyter_mlext.pipelines import Pipeline
 from jupyter_mlext.pipelines.analysis import StepCode, plan_steps
 from jupyter_mlext.pipelines.export import export_notebook
 from jupyter_mlext.pipelines.runner import run_pipeline
-from jupyter_mlext.store.logs import read_log
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pipeline.ipynb"
 
@@ -67,7 +66,7 @@ def run_top_to_bottom(notebook: Path, workspace: Path) -> float:
     return float(re.search(r"mse=([0-9.e+-]+)", text).group(1))
 
 
-def test_the_example_exported_runs_without_jupyter_and_gives_the_notebooks_result(store, tmp_path):
+def test_the_example_exported_runs_without_jupyter_and_gives_the_notebooks_result(ws, tmp_path):
     notebook = tmp_path / "pipeline.ipynb"
     shutil.copy(EXAMPLE, notebook)
     folder = export_notebook(notebook)
@@ -78,24 +77,24 @@ def test_the_example_exported_runs_without_jupyter_and_gives_the_notebooks_resul
     assert pipeline.params == {"test_size": 0.25, "alpha": 0.5, "seed": 0}
     assert pipeline.step("evaluate").inputs == {"split": "split.vars", "train": "train.vars"}
 
-    record = run_pipeline(store, pipeline, timeout=180)
-    assert record.state == "completed", record.error
-    exported = child(store, record, "evaluate").metrics["mse"].last
+    record = run_pipeline(ws, pipeline, timeout=180)
+    assert record.state == "Completed", record.error
+    exported = child(ws, record, "evaluate").metrics["mse"].last
     assert exported == run_top_to_bottom(notebook, tmp_path / "notebook-ws")
 
-    again = run_pipeline(store, Pipeline.load(export_notebook(notebook)), {"alpha": 2.0}, timeout=180)
-    assert [s.state for s in again.steps] == ["reused", "reused", "completed", "completed"]
+    again = run_pipeline(ws, Pipeline.load(export_notebook(notebook)), {"alpha": 2.0}, timeout=180)
+    assert [s.state for s in again.steps] == ["Reused", "Reused", "Completed", "Completed"]
 
 
-def test_a_value_that_cannot_be_pickled_fails_its_step_naming_variable_and_step(store, tmp_path):
+def test_a_value_that_cannot_be_pickled_fails_its_step_naming_variable_and_step(ws, tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("numbers = (i for i in range(3))", metadata={"tags": ["step:make"]}),
         nbformat.v4.new_code_cell("print(list(numbers))", metadata={"tags": ["step:use"]}),
     ])
     nbformat.write(notebook, tmp_path / "gen.ipynb")
-    record = run_pipeline(store, Pipeline.load(export_notebook(tmp_path / "gen.ipynb")), timeout=120)
-    assert [s.state for s in record.steps] == ["failed", "not_started"]
-    log = read_log(store, record.step("make").child_run_id).text
+    record = run_pipeline(ws, Pipeline.load(export_notebook(tmp_path / "gen.ipynb")), timeout=120)
+    assert [s.state for s in record.steps] == ["Failed", "NotStarted"]
+    log = ws.tracking.read_log(record.step("make").child_run_id).text
     assert "variable 'numbers' of step 'make' cannot be passed to later steps" in log
 
 

@@ -11,37 +11,37 @@ from pathlib import Path
 import pytest
 
 import jupyter_mlext as mlx
-from jupyter_mlext.store import TrackingStore
-from jupyter_mlext.store.registry import ModelRegistry, parse_model_ref
+from jupyter_mlext.store import Workspace
+from jupyter_mlext.store.registry import parse_model_ref
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def registry(store) -> ModelRegistry:
-    return ModelRegistry(store)
+def registry(ws) -> ModelRegistry:
+    return ws.registry
 
 
 @pytest.fixture
-def trained(store) -> str:
+def trained(ws) -> str:
     """A finished child run with params, a metric and a model folder among its artifacts."""
-    parent = store.create_run("diabetes", name="sweep")
-    run = store.create_run("diabetes", name="alpha-0.1", parent_id=parent.id, params={"alpha": 0.1})
-    store.log_metrics(run.id, [("mse", 3.2, 0, None), ("mse", 2.9, 1, None)])
-    store.write_artifact(run.id, "outputs/model/weights.bin", b"\x01\x02\x03")
-    store.write_artifact(run.id, "outputs/model/config.json", b'{"alpha": 0.1}')
-    store.set_status(run.id, "Completed")
+    parent = ws.tracking.create_run("diabetes", name="sweep")
+    run = ws.tracking.create_run("diabetes", name="alpha-0.1", parent_id=parent.id, params={"alpha": 0.1})
+    ws.tracking.log_metrics(run.id, [("mse", 3.2, 0, None), ("mse", 2.9, 1, None)])
+    ws.tracking.write_artifact(run.id, "outputs/model/weights.bin", b"\x01\x02\x03")
+    ws.tracking.write_artifact(run.id, "outputs/model/config.json", b'{"alpha": 0.1}')
+    ws.tracking.set_status(run.id, "Completed")
     return run.id
 
 
-def test_register_from_a_run_copies_and_keeps_the_bytes(registry, store, trained):
+def test_register_from_a_run_copies_and_keeps_the_bytes(registry, ws, trained):
     version = registry.register("ridge", run_id=trained, path="outputs/model", framework="sklearn",
                                 tags={"area": "health"}, properties={"rows": 442}, user="ann")
     assert (version.name, version.version, version.run_id) == ("ridge", 1, trained)
     assert version.source == f"runs:/{trained}/outputs/model"
     assert (version.size, version.file_count, version.stored) == (17, 2, "copy")
     assert version.tags == {"area": "health"} and version.properties == {"rows": "442"}
-    store.write_artifact(trained, "outputs/model/weights.bin", b"overwritten later")
+    ws.tracking.write_artifact(trained, "outputs/model/weights.bin", b"overwritten later")
     assert (registry.files(version) / "weights.bin").read_bytes() == b"\x01\x02\x03"
 
 
@@ -94,7 +94,7 @@ def test_search_by_name_and_tags(registry, trained):
     assert [m.name for m in registry.list_models("las")] == ["lasso"]
 
 
-def test_lineage_leads_to_the_run_its_params_metrics_and_parents(registry, store, trained):
+def test_lineage_leads_to_the_run_its_params_metrics_and_parents(registry, ws, trained):
     registry.register("ridge", run_id=trained, path="outputs/model")
     lineage = registry.lineage("ridge:1")
     assert lineage.run.id == trained and lineage.run.params == {"alpha": "0.1"}
@@ -148,7 +148,7 @@ def test_model_references_parse():
 
 
 def test_eight_processes_registering_one_name_get_versions_one_to_eight(workspace, tmp_path):
-    TrackingStore(workspace).close()
+    Workspace(workspace).close()
     script = textwrap.dedent("""
         import sys, pathlib
         import jupyter_mlext as mlx
@@ -162,14 +162,14 @@ def test_eight_processes_registering_one_name_get_versions_one_to_eight(workspac
     results = [p.communicate(timeout=120) for p in processes]
     assert all(p.returncode == 0 for p in processes), [err for _, err in results]
     assert sorted(int(out) for out, _ in results) == list(range(1, 9))
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     try:
-        registry = ModelRegistry(store)
+        registry = ws.registry
         for version in registry.versions("shared"):
             writer = version.tags["writer"]
             assert (registry.files(version) / f"model-{writer}.txt").read_text() == writer
     finally:
-        store.close()
+        ws.close()
 
 
 def test_sdk_register_from_a_run_handle(workspace, tmp_path):
@@ -210,8 +210,8 @@ def test_cli_register_alias_tag_history_show_download(capsys, workspace, trained
     assert code == 1 and capsys.readouterr().err == "mlext: error: model 'ridge' has no version 1\n"
 
 
-def test_every_change_is_on_the_change_feed_and_a_refused_one_is_not(registry, store, trained):
-    cursor = store.latest_event()
+def test_every_change_is_on_the_change_feed_and_a_refused_one_is_not(registry, ws, trained):
+    cursor = ws.events.latest()
     registry.register("ridge", run_id=trained, path="outputs/model", user="ann")
     registry.set_alias("ridge", "production", 1, user="ann")
     registry.set_alias("ridge", "production", 1, user="ann")  # no move: no history, no event
@@ -219,7 +219,7 @@ def test_every_change_is_on_the_change_feed_and_a_refused_one_is_not(registry, s
         registry.set_alias("ridge", "1st", 1)
     with pytest.raises(mlx.NotFound):
         registry.delete_tag("ridge", 1, "absent")
-    changes = [e for e in store.events_since(cursor) if e.kind == "model"]
+    changes = [e for e in ws.events.since(cursor) if e.kind == "model"]
     assert [(e.run_id, e.data) for e in changes] == [
         (None, {"name": "ridge", "version": 1, "action": "registered", "key": None}),
         (None, {"name": "ridge", "version": 1, "action": "alias_set", "key": "production"})]

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 import jupyter_mlext as mlx  # noqa: E402
-from jupyter_mlext.store import TrackingStore  # noqa: E402
+from jupyter_mlext.store import Workspace  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -87,12 +87,12 @@ def test_module_level_log_goes_to_the_active_run(workspace):
 
 def test_logged_points_are_committed_by_the_background_writer_within_200_ms(workspace):
     run = mlx.start_run("exp", workspace=workspace)
-    reader = TrackingStore(workspace)
+    reader = Workspace(workspace)
     try:
         started = time.monotonic()
         run.log("loss", 0.5)
-        assert reader.get_run(run.id).metrics == {}  # buffered, not yet committed by log() itself
-        while "loss" not in reader.get_run(run.id).metrics:
+        assert reader.tracking.get_run(run.id).metrics == {}  # buffered, not yet committed by log() itself
+        while "loss" not in reader.tracking.get_run(run.id).metrics:
             assert time.monotonic() - started < 0.2, "point not committed within 200 ms"
             time.sleep(0.005)
     finally:
@@ -174,21 +174,21 @@ def test_get_context_outside_a_submission_is_one_run_ended_at_exit(workspace):
     """, workspace)
     assert failed.returncode == 1 and "boom in training" in failed.stderr
 
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     try:
-        ok = store.get_run(done.stdout.strip())
+        ok = ws.tracking.get_run(done.stdout.strip())
         assert (ok.experiment, ok.status) == ("offline", mlx.RunStatus.COMPLETED)
-        assert store.metric_history(ok.id, "loss").total_points == 1000  # every buffered point flushed at exit
-        bad = store.search_runs("Default").runs
+        assert ws.tracking.metric_history(ok.id, "loss").total_points == 1000  # every buffered point flushed at exit
+        bad = ws.tracking.search_runs("Default").runs
         assert len(bad) == 1 and bad[0].status is mlx.RunStatus.FAILED and "boom in training" in bad[0].error
         assert bad[0].metrics["loss"].last == 1.0
     finally:
-        store.close()
+        ws.close()
 
 
 def test_get_context_inside_a_submission_returns_that_run_and_leaves_its_status(workspace):
-    store = TrackingStore(workspace)
-    submitted = store.create_run("jobs", name="submitted")
+    ws = Workspace(workspace)
+    submitted = ws.tracking.create_run("jobs", name="submitted")
     done = _python("""
         import json, jupyter_mlext as mlx
         run = mlx.Run.get_context()
@@ -197,7 +197,7 @@ def test_get_context_inside_a_submission_returns_that_run_and_leaves_its_status(
     """, workspace, MLEXT_RUN_ID=submitted.id)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["id"] == submitted.id
-    info = store.get_run(submitted.id)
-    store.close()
+    info = ws.tracking.get_run(submitted.id)
+    ws.close()
     assert info.status is mlx.RunStatus.RUNNING  # the dispatcher that owns it decides
     assert info.metrics["epoch"].last == 1.0

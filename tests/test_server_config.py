@@ -5,15 +5,14 @@ import json
 
 import pytest
 
-from jupyter_mlext.store import TrackingStore
-from jupyter_mlext.store.compute import ComputeStore
+from jupyter_mlext.store import Workspace
 
 
 @pytest.fixture
 def jp_server_config(workspace):
-    store = TrackingStore(workspace)  # a target edited by hand before the server starts
-    ComputeStore(store).create_target("cluster", "dask", "tcp://127.0.0.1:8786", concurrency=2)
-    store.close()
+    ws = Workspace(workspace)  # a target edited by hand before the server starts
+    ws.compute.create_target("cluster", "dask", "tcp://127.0.0.1:8786", concurrency=2)
+    ws.close()
     return {
         "ServerApp": {"jpserver_extensions": {"jupyter_mlext": True}, "allow_unauthenticated_access": False},
         "MLExtApp": {

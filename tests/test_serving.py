@@ -27,9 +27,8 @@ from serving_support import (
 
 import jupyter_mlext as mlx
 from jupyter_mlext.cli import main
-from jupyter_mlext.errors import Conflict, InvalidInput, NotFound
+from jupyter_mlext.entities import Conflict, InvalidInput, NotFound
 from jupyter_mlext.serving import service
-from jupyter_mlext.store.registry import ModelRegistry
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(240)
@@ -42,13 +41,13 @@ def environment(monkeypatch):
 
 
 @pytest.fixture
-def served(store, workspace):
+def served(ws, workspace):
     """The store; at the end every endpoint is deleted and no serving process of the workspace may remain."""
     try:
-        yield store
+        yield ws
     finally:
-        for endpoint in service.list_endpoints(store):
-            service.delete_endpoint(store, endpoint.name)
+        for endpoint in service.list_endpoints(ws):
+            service.delete_endpoint(ws, endpoint.name)
         leftovers = serving_processes(workspace)
         for process in leftovers:
             process.kill()
@@ -156,11 +155,11 @@ def test_requests_are_metrics_of_the_endpoint_run(two_deployments, served):
     run_id = two_deployments.run_id
 
     def counted():
-        metrics = served.get_run(run_id).metrics
-        return "requests" in metrics and served.metric_history(run_id, "requests").values
+        metrics = served.tracking.get_run(run_id).metrics
+        return "requests" in metrics and served.tracking.metric_history(run_id, "requests").values
     wait_for(counted, what="request metrics")
-    wait_for(lambda: sum(served.metric_history(run_id, "requests").values) >= 200, what="200 requests counted")
-    run = served.get_run(run_id)
+    wait_for(lambda: sum(served.tracking.metric_history(run_id, "requests").values) >= 200, what="200 requests counted")
+    run = served.tracking.get_run(run_id)
     assert run.experiment == "endpoints" and run.name == "e"
     assert {"latency_ms_p50", "latency_ms_p99", "requests.blue", "requests.green"} <= set(run.metrics)
     assert 0 < run.metrics["latency_ms_p50"].last <= run.metrics["latency_ms_p99"].last
@@ -194,7 +193,7 @@ def test_a_deployed_version_cannot_be_deleted(served, script):
     register_linear(served, "lin", 1.0)
     register_linear(served, "lin", 2.0)
     service.deploy(served, "lin:1", script, endpoint="e", deployment="blue")
-    registry = ModelRegistry(served)
+    registry = served.registry
     with pytest.raises(Conflict, match="used by deployment 'e/blue'"):
         registry.delete_version("lin", 1)
     registry.delete_version("lin", 2)  # not deployed

@@ -11,11 +11,8 @@ from typing import Protocol
 
 import psutil
 
-from ..models import Job, RunInfo, RunStatus
-from ..store import TrackingStore
-from ..store.compute import ComputeStore
-from ..store.logs import log_path
-from .snapshot import read_snapshot
+from ..entities import Job, RunInfo, RunStatus
+from ..store import Workspace
 
 
 class RunChannel(Protocol):
@@ -39,41 +36,43 @@ class LocalChannel:
     """The run's workspace is on this machine: write to its store and its log file directly."""
 
     def __init__(self, workspace: Path, run_id: str, attempt: str) -> None:
-        self.store = TrackingStore(workspace)
-        self.compute = ComputeStore(self.store)
+        self.workspace = Workspace(workspace)
         self.run_id = run_id
         self.attempt = attempt
 
     def run(self) -> RunInfo:
-        return self.store.get_run(self.run_id)
+        return self.workspace.tracking.get_run(self.run_id)
 
     def job(self) -> Job:
-        return self.compute.get_job(self.run_id)
+        return self.workspace.compute.get_job(self.run_id)
 
     def snapshot(self) -> bytes:
-        return read_snapshot(self.store, self.run().snapshot_id)
+        snapshot_id = self.run().snapshot_id
+        if snapshot_id is None:
+            raise FileNotFoundError(f"run {self.run_id} has no snapshot")
+        return self.workspace.snapshots.read(snapshot_id)
 
     def log_file(self) -> Path:
-        return log_path(self.store, self.run_id)
+        return self.workspace.tracking.log_file(self.run_id)
 
     def environment(self) -> dict[str, str]:
-        return {"MLEXT_WORKSPACE": str(self.store.paths.root)}
+        return {"MLEXT_WORKSPACE": str(self.workspace.root)}
 
     def set_status(self, status: RunStatus, error: str | None = None) -> None:
-        self.store.set_status(self.run_id, status, error=error)
+        self.workspace.tracking.set_status(self.run_id, status, error=error)
 
     def record_process(self, pid: int) -> None:
-        self.compute.record_process(self.run_id, self.attempt, socket.gethostname(), pid,
-                                    psutil.Process(pid).create_time())
+        self.workspace.compute.record_process(self.run_id, self.attempt, socket.gethostname(), pid,
+                                              psutil.Process(pid).create_time())
 
     def record_exit(self, exit_code: int | None) -> None:
-        self.compute.record_exit(self.run_id, self.attempt, exit_code)
+        self.workspace.compute.record_exit(self.run_id, self.attempt, exit_code)
 
     def upload_output(self, name: str, path: Path) -> None:
-        self.store.log_artifact(self.run_id, path, name)
+        self.workspace.tracking.log_artifact(self.run_id, path, name)
 
     def cancel_requested(self) -> bool:
         return self.job().cancel_requested
 
     def close(self) -> None:
-        self.store.close()
+        self.workspace.close()

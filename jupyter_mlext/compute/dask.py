@@ -5,7 +5,7 @@ on a worker, in a fresh folder under the worker's local directory, reporting ove
 (HttpChannel). The task is fire-and-forget on the scheduler, so a server restart does not cancel it; the
 dispatcher then finds it again by its key.
 
-What Dask does not give, and how we get it (NOTES.md):
+What Dask does not give, and how we get it (docs/architecture.md, "Compute"):
 - cancel: `future.cancel()` leaves a running task's subprocess alive, so `cancel()` sets the Event
   `mlext-cancel-<run_id>`; the task watches it (and the job's cancel_requested) and kills the script's group.
 - a dead worker: the scheduler would run the task again elsewhere. The script dies with its worker
@@ -26,11 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MLExtError
-from ..models import Job
-from ..store import TrackingStore
-from ..store.compute import ComputeStore
-from ..store.http import is_http_uri
+from ..entities import MLExtError
+from ..entities import Job
+from ..store import Workspace
+from ..wire import is_http_uri
 from .http_channel import HttpChannel
 from .supervise import Execution
 
@@ -73,9 +72,8 @@ class DaskBackend:
     run starts, because a Jupyter server knows its port only once it listens.
     """
 
-    def __init__(self, store: TrackingStore, endpoint: Callable[[], tuple[str, str | None]]) -> None:
-        self.store = store
-        self.compute = ComputeStore(store)
+    def __init__(self, workspace: Workspace, endpoint: Callable[[], tuple[str, str | None]]) -> None:
+        self.workspace = workspace
         self.endpoint = endpoint
         self._clients: dict[str, Client] = {}
         self._unreachable: dict[str, float] = {}
@@ -107,7 +105,7 @@ class DaskBackend:
             return client
 
     def _address(self, job: Job) -> str:
-        address = self.compute.get_target(job.target).address
+        address = self.workspace.compute.get_target(job.target).address
         if not address:
             raise MLExtError(f"compute target {job.target!r} has no scheduler address")
         return address

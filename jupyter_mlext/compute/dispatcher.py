@@ -1,21 +1,25 @@
 """The dispatcher: starts queued runs on their compute targets, within each target's concurrency.
 
 It holds no state of its own: queue, claims and processes are in the workspace, so a dispatcher that restarts
-(or a second one on the same workspace) picks up where things are. `reconcile()` runs at start-up and on every
-tick: a run whose runner process is gone is marked Failed with the reason, one whose runner lives is left to
-finish, and queued runs start. Claims are conditional updates, so no run starts twice.
+(or a second one on the same workspace) picks up where things are. `reconcile()` runs on every tick: a run whose
+runner process is gone is marked Failed with the reason, one whose runner lives is left to finish, and queued
+runs start. Claims are conditional updates, so no run starts twice.
+
+Backends are plugged in by whoever builds the dispatcher (the daemon, daemon.py; `run_pipeline` in a script): a
+`Backend` per target kind.
 """
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Protocol
 
-from ..errors import Conflict
-from ..models import Job, RunStatus, TargetKind
-from ..store import TrackingStore
-from ..store.compute import ACTIVE_STATUSES, ComputeStore
+from ..entities import Conflict, Job, RunStatus, TargetKind
+from ..store import Workspace
+from ..store.compute import ACTIVE_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -24,45 +28,42 @@ START_GRACE_S = 60.0
 
 
 class Backend(Protocol):
+    """Executes runs of one target kind. Called from the dispatcher's thread and, for cancel, from others."""
+
     def start(self, job: Job, attempt: str) -> None: ...
     def is_alive(self, job: Job) -> bool | None: ...
     def cancel(self, job: Job) -> None: ...
     def close(self) -> None: ...
 
 
+Backends = Mapping[TargetKind, Backend]
+
+
 class Dispatcher:
-    def __init__(self, store: TrackingStore, backends: dict[TargetKind, Backend], *, pipelines: bool = False) -> None:
-        self.store = store
-        self.compute = ComputeStore(store)
+    def __init__(self, workspace: Workspace, backends: Backends) -> None:
+        self.workspace = workspace
         self.backends = backends
         self._claimed_at: dict[str, float] = {}
-        self.pipelines = None
-        if pipelines:  # the long-lived dispatchers (server, agent) also advance pipeline runs nobody drives, and
-            # due schedules, on each tick (pipelines/driver.py)
-            # Imported here: the pipelines package builds on this one.
-            from ..pipelines.driver import PipelineDriver
-
-            self.pipelines = PipelineDriver(store)
+        self._lock = threading.Lock()
 
     def tick(self) -> list[str]:
         """Reconcile active runs, then start what fits; returns the ids of the runs started."""
-        self.reconcile()
-        if self.pipelines is not None:
-            self.pipelines.tick()
-        started: list[str] = []
-        for target in self.compute.list_targets():
-            backend = self.backends.get(target.kind)
-            free = target.concurrency - target.busy
-            if backend is None or free <= 0 or not target.queued:
-                continue
-            for job in self.compute.jobs_in((RunStatus.QUEUED.value,), target.name)[:free]:
-                if self._start(job, backend):
-                    started.append(job.run_id)
-        return started
+        with self._lock:
+            self.reconcile()
+            started: list[str] = []
+            for target in self.workspace.compute.list_targets():
+                backend = self.backends.get(target.kind)
+                free = target.concurrency - target.busy
+                if backend is None or free <= 0 or not target.queued:
+                    continue
+                for job in self.workspace.compute.jobs_in((RunStatus.QUEUED.value,), target.name)[:free]:
+                    if self._start(job, backend):
+                        started.append(job.run_id)
+            return started
 
     def _start(self, job: Job, backend: Backend) -> bool:
         attempt = uuid.uuid4().hex
-        if not self.compute.claim(job.run_id, attempt):
+        if not self.workspace.compute.claim(job.run_id, attempt):
             return False
         self._claimed_at[job.run_id] = time.monotonic()
         try:
@@ -74,9 +75,10 @@ class Dispatcher:
         return True
 
     def reconcile(self) -> None:
-        for job in self.compute.jobs_in(ACTIVE_STATUSES):
-            target = self._target_kind(job)
-            backend = self.backends.get(target) if target else None
+        kinds = {target.name: target.kind for target in self.workspace.compute.list_targets()}
+        for job in self.workspace.compute.jobs_in(ACTIVE_STATUSES):
+            kind = kinds.get(job.target)
+            backend = self.backends.get(kind) if kind else None
             if backend is None:
                 continue
             alive = backend.is_alive(job)
@@ -84,26 +86,13 @@ class Dispatcher:
                 claimed = self._claimed_at.setdefault(job.run_id, time.monotonic())
                 if time.monotonic() - claimed > START_GRACE_S:
                     self._fail(job.run_id, "its runner never started")
-            elif not alive and not self.store.get_run(job.run_id).status.is_terminal:
+            elif not alive and not self.workspace.tracking.get_run(job.run_id).status.is_terminal:
                 self._fail(job.run_id, f"its runner (pid {job.pid} on {job.host}) is gone")
-
-    def _target_kind(self, job: Job) -> TargetKind | None:
-        for target in self.compute.list_targets():
-            if target.name == job.target:
-                return target.kind
-        return None
-
-    def cancel(self, run_id: str) -> Job:
-        job = self.compute.request_cancel(run_id)
-        kind = self._target_kind(job)
-        if kind in self.backends and self.store.get_run(run_id).status.value in ACTIVE_STATUSES:
-            self.backends[kind].cancel(job)
-        return self.compute.get_job(run_id)
 
     def _fail(self, run_id: str, reason: str) -> None:
         self._claimed_at.pop(run_id, None)
         try:
-            self.store.set_status(run_id, RunStatus.FAILED, error=reason)
+            self.workspace.tracking.set_status(run_id, RunStatus.FAILED, error=reason)
         except Conflict:  # it ended by itself in between
             pass
 

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import psutil
 
-from ..errors import MLExtError
-from ..models import Job, RunInfo, RunStatus
-from ..store.http import TOKEN_ENV, HttpTrackingClient, run_path
+from ..entities import Job, MLExtError, RunInfo, RunStatus, decode
+from ..store.rest import TOKEN_ENV, RestTracking, run_path
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ class HttpChannel:
     and the run's working folder `workdir` (with the log file beside it) is on this machine."""
 
     def __init__(self, base_url: str, token: str | None, run_id: str, attempt: str, workdir: Path) -> None:
-        self.client = HttpTrackingClient(base_url, token)
+        self.client = RestTracking(base_url, token)
         self.http = self.client.http
         self.base_url = self.http.base_url
         self.token = token
@@ -54,10 +53,10 @@ class HttpChannel:
         return self.client.get_run(self.run_id)
 
     def job(self) -> Job:
-        return self.client.get_job(self.run_id)
+        return decode(Job, self.http.json("GET", run_path(self.run_id, "job")))
 
     def snapshot(self) -> bytes:
-        return self.http.request("GET", run_path(self.run_id, "snapshot"))[1]
+        return self.http.request("GET", run_path(self.run_id, "snapshot")).body
 
     def cancel_requested(self) -> bool:
         """The supervision loop asks several times a second; the server is asked at most every CANCEL_POLL_S (a

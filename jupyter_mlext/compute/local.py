@@ -5,12 +5,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 import psutil
 
-from ..models import Job
-from ..store import TrackingStore
-from ..store.logs import log_path
+from ..entities import Job
+from ..store import Workspace
 
 
 def process_alive(pid: int | None, started_at: float | None) -> bool:
@@ -28,18 +28,20 @@ def process_alive(pid: int | None, started_at: float | None) -> bool:
 class LocalBackend:
     """Starts supervisors as detached processes; they outlive a server restart and report for themselves."""
 
-    def __init__(self, store: TrackingStore) -> None:
-        self.store = store
-        self._children: list[subprocess.Popen] = []
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._children: list[subprocess.Popen[bytes]] = []
+        self._lock = threading.Lock()
 
     def start(self, job: Job, attempt: str) -> None:
-        with log_path(self.store, job.run_id).open("ab") as log:
+        with self.workspace.tracking.log_file(job.run_id).open("ab") as log:
             child = subprocess.Popen(
-                [sys.executable, "-m", "jupyter_mlext.compute.supervise", str(self.store.paths.root), job.run_id,
+                [sys.executable, "-m", "jupyter_mlext.compute.supervise", str(self.workspace.root), job.run_id,
                  attempt],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
-        self._children.append(child)
+        with self._lock:
+            self._children.append(child)
 
     def is_alive(self, job: Job) -> bool | None:
         """Whether the run's supervisor lives; None while it has not recorded itself yet."""
@@ -49,12 +51,13 @@ class LocalBackend:
         return process_alive(job.pid, job.pid_started_at)
 
     def cancel(self, job: Job) -> None:
-        if process_alive(job.pid, job.pid_started_at):
+        if job.pid is not None and process_alive(job.pid, job.pid_started_at):
             os.kill(job.pid, signal.SIGTERM)
 
     def reap(self) -> None:
         """Collect the exit status of finished supervisors started by this process (no zombies)."""
-        self._children = [child for child in self._children if child.poll() is None]
+        with self._lock:
+            self._children = [child for child in self._children if child.poll() is None]
 
     def close(self) -> None:
         self.reap()

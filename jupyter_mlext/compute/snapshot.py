@@ -7,18 +7,15 @@ honoured like Azure ML does: `.mlextignore` or `.amlignore` when present, else `
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import os
 import tarfile
-import tempfile
-import time
 from pathlib import Path
 
 import pathspec
 
-from ..errors import InvalidInput, NotFound
-from ..store import TrackingStore
+from ..entities import InvalidInput
+from ..store import Workspace
 
 IGNORE_FILES = (".mlextignore", ".amlignore")
 ALWAYS_IGNORED = [".git/", "__pycache__/", ".ipynb_checkpoints/", ".mlext/", "*.pyc", ".venv/", "node_modules/"]
@@ -56,12 +53,12 @@ def snapshot_files(source: Path, exclude: Path | None = None) -> list[str]:
     return sorted(files)
 
 
-def create_snapshot(store: TrackingStore, source_dir: str | os.PathLike[str]) -> str:
+def create_snapshot(workspace: Workspace, source_dir: str | os.PathLike[str]) -> str:
     """Archive `source_dir` into the workspace (once per distinct content) and return its id, the sha256."""
     source = Path(source_dir).expanduser().resolve()
     if not source.is_dir():
         raise InvalidInput(f"source_dir {str(source_dir)!r} is not a folder", field="source_dir")
-    files = snapshot_files(source, exclude=store.paths.root)
+    files = snapshot_files(source, exclude=workspace.root)
     if len(files) > MAX_SNAPSHOT_FILES:
         raise InvalidInput(f"source_dir holds {len(files)} files (limit {MAX_SNAPSHOT_FILES}); add an "
                            ".mlextignore", field="source_dir")
@@ -69,18 +66,7 @@ def create_snapshot(store: TrackingStore, source_dir: str | os.PathLike[str]) ->
     if len(data) > MAX_SNAPSHOT_BYTES:
         raise InvalidInput(f"the snapshot of source_dir is {len(data) >> 20} MiB (limit "
                            f"{MAX_SNAPSHOT_BYTES >> 20} MiB); add an .mlextignore", field="source_dir")
-    snapshot_id = hashlib.sha256(data).hexdigest()
-    target = snapshot_path(store, snapshot_id)
-    if not target.exists():
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as temporary:
-            temporary.write(data)
-        os.replace(temporary.name, target)
-    with store._lock, store._write():
-        store.db.conn.execute(
-            "INSERT INTO snapshots (id, size, file_count, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (snapshot_id, len(data), len(files), time.time()),
-        )
-    return snapshot_id
+    return workspace.snapshots.put(data, len(files))
 
 
 def _archive(source: Path, files: list[str]) -> bytes:
@@ -94,17 +80,6 @@ def _archive(source: Path, files: list[str]) -> bytes:
             with path.open("rb") as handle:
                 tar.addfile(info, handle)
     return gzip.compress(raw.getvalue(), mtime=0)
-
-
-def snapshot_path(store: TrackingStore, snapshot_id: str) -> Path:
-    return store.paths.snapshots / f"{snapshot_id}.tar.gz"
-
-
-def read_snapshot(store: TrackingStore, snapshot_id: str) -> bytes:
-    path = snapshot_path(store, snapshot_id)
-    if not path.is_file():
-        raise NotFound(f"no snapshot {snapshot_id!r}", field="snapshot_id")
-    return path.read_bytes()
 
 
 def extract_snapshot(data: bytes, destination: Path) -> None:

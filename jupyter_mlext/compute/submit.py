@@ -11,17 +11,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInput
-from ..models import Job, JobSpec, RunInfo, TargetKind
-from ..store import TrackingStore
-from ..store.compute import ComputeStore
-from .dispatcher import Dispatcher
+from ..entities import Conflict, InvalidInput, Job, JobSpec, RunInfo, TargetKind
+from ..store import Workspace
+from ..store.compute import ACTIVE_STATUSES
+from .dispatcher import Backends
 from .local import LocalBackend
 from .snapshot import create_snapshot
 
 
 def submit(
-    store: TrackingStore,
+    workspace: Workspace,
     script: str | os.PathLike[str],
     args: Sequence[str] = (),
     *,
@@ -50,20 +49,30 @@ def submit(
         script_path = _inside(script_path, source)
     if not (source / script_path).is_file():
         raise InvalidInput(f"script {str(script)!r} does not exist in {str(source)!r}", field="script")
-    compute_store = ComputeStore(store)
-    spec = compute_store.check_spec(JobSpec(compute, script_path.as_posix(), list(args), timeout_s))
-    snapshot_id = create_snapshot(store, source)
-    return store.create_run(
+    spec = workspace.compute.check_spec(JobSpec(compute, script_path.as_posix(), list(args), timeout_s))
+    snapshot_id = create_snapshot(workspace, source)
+    return workspace.tracking.create_run(
         experiment, name=name, parent_id=parent_id, user=user, source_type=source_type,
         source_name=source_name or spec.entry,
         compute=spec.target, snapshot_id=snapshot_id, params=params, tags=tags, job=spec,
     )
 
 
-def cancel(store: TrackingStore, run_id: str) -> Job:
-    """Cancel a submitted run from any process (SDK, CLI): the job records the request, which the run's supervisor
-    and the dispatcher watch; a local run's supervisor is also signalled at once."""
-    return Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)}).cancel(run_id)
+def cancel(workspace: Workspace, run_id: str, backends: Backends | None = None) -> Job:
+    """Cancel a queued or running submitted run, from any process (SDK, CLI, REST): the job records the request,
+    which the run's supervisor and the dispatcher watch, and the run's backend (`backends`: the daemon's; by
+    default this machine's local one) is signalled at once. A run that has ended is refused (Conflict)."""
+    run = workspace.tracking.get_run(run_id)
+    if run.status.is_terminal:
+        raise Conflict(f"run {run.id} has already ended ({run.status.value}); there is nothing to cancel",
+                       field="run_id")
+    job = workspace.compute.request_cancel(run.id)
+    if workspace.tracking.get_run(run.id).status.value in ACTIVE_STATUSES:
+        kind = workspace.compute.get_target(job.target).kind
+        backend = (backends or {TargetKind.LOCAL: LocalBackend(workspace)}).get(kind)
+        if backend is not None:
+            backend.cancel(job)
+    return workspace.compute.get_job(run.id)
 
 
 def _inside(script: Path, source: Path) -> Path:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..models import RunStatus
+from ..entities import RunStatus
 from .channel import LocalChannel, RunChannel
 from .snapshot import extract_snapshot
 
@@ -183,7 +183,7 @@ class Execution:
 def main(argv: list[str] | None = None) -> int:
     workspace, run_id, attempt = (argv if argv is not None else sys.argv[1:])
     channel = LocalChannel(Path(workspace), run_id, attempt)
-    execution = Execution(channel, channel.store.paths.runs / run_id / "wd")
+    execution = Execution(channel, channel.workspace.paths.runs / run_id / "wd")
     signal.signal(signal.SIGTERM, lambda *_: execution.stop("canceled"))
     try:
         return execution.run()

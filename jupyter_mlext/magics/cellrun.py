@@ -21,14 +21,13 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.display import display
 
-from ..errors import MLExtError
-from ..models import RunStatus
-from ..sdk import DEFAULT_EXPERIMENT, EXPERIMENT_ENV
-from ..store import TrackingStore
-from ..store.logs import log_path
+from ..entities import MLExtError
+from ..entities import RunStatus
+from ..sdk.run import DEFAULT_EXPERIMENT, EXPERIMENT_ENV
+from ..store import Workspace
 from .options import CellOptions
 from .record import SESSION_VARIABLES, KernelRecorder
-from .runstart import CellRun, start_cell_run, workspace_store
+from .runstart import CellRun, start_cell_run, workspace_of_process
 from .snapshot import store_record
 from .tee import LogTee
 
@@ -48,13 +47,13 @@ class CellRunner:
         code, last, filename = _compile(self.shell, body)
         chart = _CellChart(options.chart)
         try:
-            store = workspace_store()
-            run = self._start(store, options, body, default_experiment, chart)
+            workspace = workspace_of_process()
+            run = self._start(workspace, options, body, default_experiment, chart)
         except MLExtError as error:
             raise UsageError(f"%%mlrun: {error.message}") from None
         chart.root = run
         self.shell.user_ns.update(options.params)
-        tee = LogTee(log_path(store, run.id))
+        tee = LogTee(workspace.tracking.log_file(run.id))
         status, error = RunStatus.COMPLETED, None
         try:
             with tee:
@@ -74,7 +73,7 @@ class CellRunner:
             finally:
                 chart.finish()
 
-    def _start(self, store: TrackingStore, options: CellOptions, body: str, default_experiment: str | None,
+    def _start(self, workspace: Workspace, options: CellOptions, body: str, default_experiment: str | None,
                chart: _CellChart) -> CellRun:
         """Store the kernel's record as a snapshot, then create the run on it (bad names raise MLExtError)."""
         experiment = (options.experiment or default_experiment or os.environ.get(EXPERIMENT_ENV)
@@ -83,9 +82,9 @@ class CellRunner:
         count = _cell_number(self.shell)
         record = self.recorder.capture(_executed_cells(self.shell), body, notebook)
         return start_cell_run(
-            store, experiment, name=options.name, params=options.params, tags=options.tags,
+            workspace, experiment, name=options.name, params=options.params, tags=options.tags,
             source_name=f"{notebook} In[{count}]" if notebook else f"In[{count}]",
-            snapshot_id=store_record(store, record), on_first_metric=chart.show,
+            snapshot_id=store_record(workspace, record), on_first_metric=chart.show,
         )
 
 

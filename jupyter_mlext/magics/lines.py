@@ -9,8 +9,8 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from .. import sdk
-from ..errors import MLExtError
+from ..sdk import run as sdk
+from ..entities import MLExtError
 from ..store.validation import check_name
 from .options import parse_run_ids, parse_submit, split_words
 

@@ -2,7 +2,7 @@
 
 A folder snapshot of a notebook's directory says little about a kernel's state (cells run out of order, edited
 and re-run, helpers imported from elsewhere), and copying folders with a venv in them is what users of other
-trackers complain about (DESIGN §8). So a `%%mlrun` run records instead:
+trackers complain about. So a `%%mlrun` run records instead:
 
 - `cells.py`: the source of every cell executed so far in this kernel, in execution order (`# In[n]` headers);
 - `cell.py`: the body of the `%%mlrun` cell itself;

@@ -1,9 +1,9 @@
 """Starting the run of a `%%mlrun` cell: a run of the SDK whose source is the cell and whose snapshot is the
 kernel's record, and which tells the cell when its first metric is logged (so the live chart appears then).
 
-`sdk.start_run` cannot yet take a snapshot id or a source name, so this module creates the run through the
-store that the SDK itself holds for the workspace and registers it as the SDK's active run; `mlx.active_run()`
-and `mlx.log()` then reach it like any other run.
+The run is created in the workspace the SDK holds for this process (sdk/context.py) with the cell's snapshot
+and source, and registered as an active run of this process, so `mlx.active_run()` and `mlx.log()` reach it
+like any other run.
 """
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import sdk
-from ..errors import MLExtError
-from ..store import TrackingStore
+from ..sdk import context
+from ..sdk.run import Run
+from ..store import Workspace
 
 FirstMetricHook = Callable[["CellRun"], None]
 
 
-class CellRun(sdk.Run):
+class CellRun(Run):
     """A run started by a `%%mlrun` cell, or a child of one.
 
     The first `log`/`log_batch` call calls the hook, then replaces itself on the instance by the plain SDK
@@ -26,21 +26,21 @@ class CellRun(sdk.Run):
     """
 
     def __init__(self, run_id: str, workspace: str | os.PathLike[str], on_first_metric: FirstMetricHook) -> None:
-        super().__init__(run_id, workspace, _owned=True)
+        super().__init__(run_id, workspace, owned=True)
         self._on_first_metric: FirstMetricHook | None = on_first_metric
 
     def log(self, key: str, value: float, step: int | None = None, timestamp: float | None = None) -> None:
-        sdk.Run.log(self, key, value, step, timestamp)
+        Run.log(self, key, value, step, timestamp)
         self._first_metric()
 
     def log_batch(self, points: Any) -> None:
-        sdk.Run.log_batch(self, points)
+        Run.log_batch(self, points)
         self._first_metric()
 
     def child(self, name: str | None = None, *, params: Mapping[str, Any] | None = None,
               tags: Mapping[str, Any] | None = None) -> CellRun:
         """A child run whose metrics show in the cell's chart too."""
-        return start_cell_run(self._store, self.info.experiment, name=name, params=params, tags=tags,
+        return start_cell_run(workspace_of_process(), self.info.experiment, name=name, params=params, tags=tags,
                               parent_id=self.id, on_first_metric=self._hook)
 
     def _hook(self, run: CellRun) -> None:
@@ -54,16 +54,13 @@ class CellRun(sdk.Run):
         self._hook(self)
 
 
-def workspace_store() -> TrackingStore:
-    """The store the SDK uses for this process's workspace (MLEXT_WORKSPACE or ./.mlext)."""
-    store, _ = sdk._open(None)
-    if not isinstance(store, TrackingStore):
-        raise MLExtError("%%mlrun needs the workspace folder; MLEXT_TRACKING_URI points at a tracking server")
-    return store
+def workspace_of_process() -> Workspace:
+    """The workspace the SDK uses for this process (MLEXT_WORKSPACE or ./.mlext)."""
+    return context.local_workspace(None, "%%mlrun needs")
 
 
 def start_cell_run(
-    store: TrackingStore,
+    workspace: Workspace,
     experiment: str,
     *,
     name: str | None = None,
@@ -75,11 +72,11 @@ def start_cell_run(
     on_first_metric: FirstMetricHook,
 ) -> CellRun:
     """Create the run (Running) and make it the SDK's active run until it ends."""
-    source = sdk._source()
-    info = store.create_run(
+    source = context.source()
+    info = workspace.tracking.create_run(
         experiment, name=name, parent_id=parent_id, params=params, tags=tags, user=source["user"],
         source_type="notebook", source_name=source_name, git_commit=source["git_commit"], snapshot_id=snapshot_id,
     )
-    run = CellRun(info.id, store.paths.root, on_first_metric)
-    sdk._active.append(run)
+    run = CellRun(info.id, str(workspace.root), on_first_metric)
+    context.active.append(run)
     return run

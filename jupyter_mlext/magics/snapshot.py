@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..compute.snapshot import create_snapshot
-from ..store import TrackingStore
+from ..store import Workspace
 
 
-def store_record(store: TrackingStore, files: Mapping[str, str]) -> str:
+def store_record(workspace: Workspace, files: Mapping[str, str]) -> str:
     """Archive `files` ({relative path: text}) into the workspace; returns the snapshot id (its sha256)."""
     with tempfile.TemporaryDirectory(prefix="mlext-record-") as folder:
         root = Path(folder)
@@ -18,4 +18,4 @@ def store_record(store: TrackingStore, files: Mapping[str, str]) -> str:
             target = root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        return create_snapshot(store, root)
+        return create_snapshot(workspace, root)

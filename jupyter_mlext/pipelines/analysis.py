@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from ..errors import InvalidInput
+from ..entities import InvalidInput
 
 _DECLARATION = re.compile(r"^\s*#\s*mlext:\s*(inputs|outputs)\s*=\s*(.*)$", re.MULTILINE)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InvalidInput
+from ..entities import InvalidInput
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,99}$")
 PIPELINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInput
+from ..entities import InvalidInput
 from .analysis import StepCode, StepPlan, plan_steps
 from .definition import NAME, Pipeline, Step
 

@@ -18,19 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from ..compute.snapshot import snapshot_files
-from ..store import TrackingStore
+from ..store import Workspace
 from ..store.artifacts import read_chunks
 from .definition import DEFINITION_FILES, Pipeline, Step
 
 RUN_FOLDERS = ("inputs", "outputs")
 
 
-def code_files(store: TrackingStore, pipeline: Pipeline, step: Step) -> list[str]:
+def code_files(workspace: Workspace, pipeline: Pipeline, step: Step) -> list[str]:
     """The files of the pipeline's folder that make up this step's code (relative POSIX paths). Top-level
     `inputs/` and `outputs/` are what a step gets and makes (left there by running a script by hand), not code."""
     others = {s.entry for s in pipeline.steps if s.name != step.name and s.entry is not None}
     skipped = others.union(DEFINITION_FILES) - {step.entry}
-    return [f for f in snapshot_files(pipeline.source_dir, exclude=store.paths.root)
+    return [f for f in snapshot_files(pipeline.source_dir, exclude=workspace.paths.root)
             if f not in skipped and f.split("/", 1)[0] not in RUN_FOLDERS]
 
 

@@ -9,13 +9,13 @@ it drives; a lease that lapses (its holder died) lets the dispatcher take over, 
 Step outcomes, as the store and the panels show them:
 - submitted steps are child runs (source_type "pipeline_step") with the usual statuses;
 - a step whose reuse key (keys.py) matches an earlier finished step is not run: its child run is created
-  Completed with the tag `mlext.reused_from=<run id>` (the run whose outputs it stands for), step state "reused";
+  Completed with the tag `mlext.reused_from=<run id>` (the run whose outputs it stands for), step state Reused;
 - when a step fails, no further step starts; once running steps end, the steps that never started get a child
-  run with status Canceled and the tag `mlext.step_state=NotStarted` (step state "not_started"), and the
+  run with status Canceled and the tag `mlext.step_state=NotStarted` (step state NotStarted), and the
   pipeline run fails. Running the pipeline again reuses every step that had succeeded;
-- a cancel (`cancel_pipeline_run`, any process) is recorded in the store (state "canceling") and carried out by
-  whoever holds the lease: submitted steps get their jobs canceled (step state "canceled"), steps not started yet
-  become NotStarted as above, and the pipeline run ends Canceled (state "canceled"), its parent run too.
+- a cancel (`cancel_pipeline_run`, any process) is recorded in the store (state Canceling) and carried out by
+  whoever holds the lease: submitted steps get their jobs canceled (step state Canceled), steps not started yet
+  become NotStarted as above, and the pipeline run ends Canceled (state Canceled), its parent run too.
 """
 from __future__ import annotations
 
@@ -30,28 +30,21 @@ from typing import Any
 from ..compute.dispatcher import Dispatcher
 from ..compute.local import LocalBackend
 from ..compute.submit import cancel as cancel_job
-from ..errors import Conflict, InvalidInput, MLExtError, NotFound
-from ..models import RunInfo, RunStatus, TargetKind
-from ..store import TrackingStore
-from ..store.compute import ComputeStore
-from ..store.pipelines import (
-    CANCELED,
-    CANCELING,
-    COMPLETED,
-    DONE_STATES,
-    FAILED,
-    LIVE_STATES,
-    NOT_STARTED,
-    PENDING,
-    QUEUED,
-    REUSED,
-    RUN_CANCELED,
-    RUN_FAILED,
-    SUCCEEDED,
-    PipelineRunRecord,
-    PipelineStore,
+from ..entities import (
+    Conflict,
+    InvalidInput,
+    MLExtError,
+    NotFound,
+    PipelineRun,
+    PipelineState,
+    PipelineStep,
+    RunInfo,
+    RunStatus,
     StepState,
+    TargetKind,
 )
+from ..store import Workspace
+from ..store.pipelines import PipelineRepository
 from .definition import Pipeline, Step
 from .keys import code_digest, code_files, environment_digest, files_digest, path_digest, reuse_key
 from .staging import SOURCE_TYPE, InputSource, loggable, submit_step
@@ -64,21 +57,22 @@ CHANGE_POLL_S = 0.01
 REUSED_FROM_TAG = "mlext.reused_from"
 STEP_STATE_TAG = "mlext.step_state"
 # The parent run's status for each way a pipeline run ends.
-_END_STATUS = {SUCCEEDED: RunStatus.COMPLETED, RUN_FAILED: RunStatus.FAILED, RUN_CANCELED: RunStatus.CANCELED}
+_END_STATUS = {PipelineState.COMPLETED: RunStatus.COMPLETED, PipelineState.FAILED: RunStatus.FAILED,
+               PipelineState.CANCELED: RunStatus.CANCELED}
 
 
 def lease_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def start_pipeline_run(store: TrackingStore, pipeline: Pipeline, params: Mapping[str, Any] | None = None, *,
+def start_pipeline_run(workspace: Workspace, pipeline: Pipeline, params: Mapping[str, Any] | None = None, *,
                        version: int | None = None, force: bool = False, trigger: str = "manual",
                        experiment: str | None = None, user: str | None = None,
-                       tags: Mapping[str, Any] | None = None) -> PipelineRunRecord:
+                       tags: Mapping[str, Any] | None = None) -> PipelineRun:
     """Check the pipeline and create its run (parent run + step states); nothing executes yet."""
     order = pipeline.validate()
     values = pipeline.run_params(params)
-    compute = ComputeStore(store)
+    compute = workspace.compute
     for step in pipeline.steps:
         try:
             compute.get_target(step.compute)
@@ -88,160 +82,160 @@ def start_pipeline_run(store: TrackingStore, pipeline: Pipeline, params: Mapping
     run_tags = {"mlext.pipeline": pipeline.name, "mlext.trigger": trigger, **(tags or {})}
     if version is not None:
         run_tags["mlext.pipeline_version"] = version
-    parent = store.create_run(experiment or pipeline.name, name=pipeline.name, status=RunStatus.RUNNING,
+    parent = workspace.tracking.create_run(experiment or pipeline.name, name=pipeline.name, status=RunStatus.RUNNING,
                               user=user, source_type="pipeline", source_name=pipeline.name,
                               params=loggable(values), tags=run_tags)
-    return PipelineStore(store).create_run(parent.id, pipeline.name, version, pipeline.to_dict(),
+    return workspace.pipelines.create_run(parent.id, pipeline.name, version, pipeline.to_dict(),
                                            str(pipeline.source_dir), values, force, trigger,
                                            [step.name for step in order])
 
 
-def run_pipeline(store: TrackingStore, pipeline: Pipeline, params: Mapping[str, Any] | None = None,
+def run_pipeline(workspace: Workspace, pipeline: Pipeline, params: Mapping[str, Any] | None = None,
                  wait: bool = True, *, force: bool = False, experiment: str | None = None,
-                 user: str | None = None, dispatch: bool = True, timeout: float | None = None) -> PipelineRunRecord:
+                 user: str | None = None, dispatch: bool = True, timeout: float | None = None) -> PipelineRun:
     """Run `pipeline` with `params` (overriding its defaults). With `wait`, drive it here until it ends (with
     `dispatch`, this process also starts the steps' local jobs, so no server is needed); without, return at once
     and leave it to a server's or `mlext agent`'s dispatcher. `force` re-runs every step instead of reusing."""
-    record = start_pipeline_run(store, pipeline, params, force=force, experiment=experiment, user=user)
+    record = start_pipeline_run(workspace, pipeline, params, force=force, experiment=experiment, user=user)
     if not wait:
         return record
-    return drive(store, record.run_id, dispatch=dispatch, timeout=timeout)
+    return drive(workspace, record.run_id, dispatch=dispatch, timeout=timeout)
 
 
-def drive(store: TrackingStore, run_id: str, *, dispatch: bool = True,
-          timeout: float | None = None) -> PipelineRunRecord:
+def drive(workspace: Workspace, run_id: str, *, dispatch: bool = True,
+          timeout: float | None = None) -> PipelineRun:
     """Advance the pipeline run until it ends (or `timeout` passes; it then carries on without us)."""
-    pipelines = PipelineStore(store)
+    pipelines = workspace.pipelines
     owner = lease_owner()
-    dispatcher = Dispatcher(store, {TargetKind.LOCAL: LocalBackend(store)}) if dispatch else None
+    dispatcher = Dispatcher(workspace, {TargetKind.LOCAL: LocalBackend(workspace)}) if dispatch else None
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
         while True:
-            seen = store.data_version()
+            seen = workspace.data_version()
             if pipelines.acquire_lease(run_id, owner, LEASE_TTL_S):
-                advance(store, run_id)
+                advance(workspace, run_id)
             record = pipelines.get_run(run_id)
-            if record.state not in LIVE_STATES or (deadline is not None and time.monotonic() > deadline):
+            if not record.state.is_live or (deadline is not None and time.monotonic() > deadline):
                 return record
             if dispatcher is not None:
                 dispatcher.tick()
-            _wait_for_others(store, seen, POLL_S)
+            _wait_for_others(workspace, seen, POLL_S)
     finally:
         pipelines.release_lease(run_id, owner)
         if dispatcher is not None:
             dispatcher.close()
 
 
-def settle(store: TrackingStore, run_id: str, wait_s: float) -> PipelineRunRecord:
+def settle(workspace: Workspace, run_id: str, wait_s: float) -> PipelineRun:
     """Advance the run once here if nobody drives it (a cancel is then carried out at once); else give its
     driver up to `wait_s` to move it on, and answer the run as it then is."""
-    pipelines = PipelineStore(store)
+    pipelines = workspace.pipelines
     owner = lease_owner()
     deadline = time.monotonic() + wait_s
     while True:
-        seen = store.data_version()
+        seen = workspace.data_version()
         if pipelines.acquire_lease(run_id, owner, LEASE_TTL_S):
             try:
-                return advance(store, run_id)
+                return advance(workspace, run_id)
             finally:
                 pipelines.release_lease(run_id, owner)
         record = pipelines.get_run(run_id)
-        if record.state not in LIVE_STATES or time.monotonic() > deadline:
+        if not record.state.is_live or time.monotonic() > deadline:
             return record
-        _wait_for_others(store, seen, POLL_S)
+        _wait_for_others(workspace, seen, POLL_S)
 
 
-def _wait_for_others(store: TrackingStore, seen: int, timeout: float) -> None:
+def _wait_for_others(workspace: Workspace, seen: int, timeout: float) -> None:
     """Return as soon as another process commits to the workspace (a step's supervisor reporting), or after
     `timeout`: a finished step's successor starts within CHANGE_POLL_S instead of a whole polling interval."""
     deadline = time.monotonic() + timeout
-    while store.data_version() == seen and time.monotonic() < deadline:
+    while workspace.data_version() == seen and time.monotonic() < deadline:
         time.sleep(CHANGE_POLL_S)
 
 
-def advance(store: TrackingStore, run_id: str) -> PipelineRunRecord:
+def advance(workspace: Workspace, run_id: str) -> PipelineRun:
     """Move the run on as far as it goes without waiting: record finished steps, reuse or submit ready ones,
     and end the run when nothing is left. The caller holds the run's lease."""
-    pipelines = PipelineStore(store)
+    pipelines = workspace.pipelines
     record = pipelines.get_run(run_id)
-    while record.state in LIVE_STATES and _step_once(store, pipelines, record):
+    while record.state.is_live and _step_once(workspace, pipelines, record):
         record = pipelines.get_run(run_id)
     return record
 
 
-def _step_once(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord) -> bool:
+def _step_once(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun) -> bool:
     """One pass over the steps; True if anything changed (another pass may then do more)."""
     pipeline = Pipeline.from_dict(record.definition, record.source_dir)
-    if record.state == CANCELING:
-        _cancel(store, pipelines, record, pipeline)
+    if record.state is PipelineState.CANCELING:
+        _cancel(workspace, pipelines, record, pipeline)
         return False
-    if any(_collect(store, pipelines, record, pipeline.step(s.step), s) for s in record.steps if s.state == QUEUED):
+    if any(_collect(workspace, pipelines, record, pipeline.step(s.step), s) for s in record.steps if s.state == StepState.QUEUED):
         return True
-    if any(s.state == FAILED for s in record.steps):
-        if not any(s.state == QUEUED for s in record.steps):
-            _fail_run(store, pipelines, record)
+    if any(s.state == StepState.FAILED for s in record.steps):
+        if not any(s.state == StepState.QUEUED for s in record.steps):
+            _fail_run(workspace, pipelines, record)
         return False
-    if all(s.state in DONE_STATES for s in record.steps):
-        _end_parent(store, pipelines, record.run_id, SUCCEEDED)
+    if all(s.state.is_done for s in record.steps):
+        _end_parent(workspace, pipelines, record.run_id, PipelineState.COMPLETED)
         return False
     states = {s.step: s for s in record.steps}
     names = set(states)
     changed = False
     for state in record.steps:
         step = pipeline.step(state.step)
-        if state.state != PENDING or any(states[p].state not in DONE_STATES for p, _ in step.upstream(names).values()):
+        if state.state != StepState.PENDING or any(not states[p].state.is_done for p, _ in step.upstream(names).values()):
             continue
-        _start(store, pipelines, record, pipeline, step, states)
+        _start(workspace, pipelines, record, pipeline, step, states)
         changed = True
     return changed
 
 
-def _collect(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord, step: Step,
-             state: StepState) -> bool:
+def _collect(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun, step: Step,
+             state: PipelineStep) -> bool:
     """Record the outcome of a submitted step whose child run has ended."""
-    child = store.get_run(state.child_run_id)
+    child = workspace.tracking.get_run(state.child_run_id)
     if not child.status.is_terminal:
         return False
     if child.status is RunStatus.COMPLETED:
-        missing = [o for o in step.outputs if not store.list_artifacts(child.id, f"outputs/{o}")]
+        missing = [o for o in step.outputs if not workspace.tracking.list_artifacts(child.id, f"outputs/{o}")]
         if missing:
-            return pipelines.update_step(record.run_id, step.name, [QUEUED], state=FAILED,
+            return pipelines.update_step(record.run_id, step.name, [StepState.QUEUED], state=StepState.FAILED,
                                          error=f"step {step.name!r} wrote no files to its declared output(s) "
                                                f"{', '.join(f'outputs/{o}/' for o in missing)}")
-        return pipelines.update_step(record.run_id, step.name, [QUEUED], state=COMPLETED, produced_by=child.id)
+        return pipelines.update_step(record.run_id, step.name, [StepState.QUEUED], state=StepState.COMPLETED, produced_by=child.id)
     reason = child.error or child.status.value
-    return pipelines.update_step(record.run_id, step.name, [QUEUED], state=FAILED,
+    return pipelines.update_step(record.run_id, step.name, [StepState.QUEUED], state=StepState.FAILED,
                                  error=f"step {step.name!r} {child.status.value.lower()}: {reason}")
 
 
-def _start(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord, pipeline: Pipeline,
-           step: Step, states: dict[str, StepState]) -> None:
+def _start(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun, pipeline: Pipeline,
+           step: Step, states: dict[str, PipelineStep]) -> None:
     """Reuse an earlier result of the step if its key matches one, else submit it."""
-    parent = store.get_run(record.run_id)
+    parent = workspace.tracking.get_run(record.run_id)
     params = step.resolved_params(record.params)
     try:
-        inputs, digests = _inputs(store, pipeline, step, states)
-        files = code_files(store, pipeline, step)
+        inputs, digests = _inputs(workspace, pipeline, step, states)
+        files = code_files(workspace, pipeline, step)
         key = reuse_key(code_digest(pipeline, step, files), params, digests, environment_digest())
         tags = {"mlext.step": step.name, "mlext.reuse_key": key}
         prior = None if record.force else pipelines.find_reusable(key)
         if prior is not None:
-            child = _reused_child(store, parent, step, params, prior, tags)
-            pipelines.update_step(record.run_id, step.name, [PENDING], state=REUSED, child_run_id=child.id,
+            child = _reused_child(workspace, parent, step, params, prior, tags)
+            pipelines.update_step(record.run_id, step.name, [StepState.PENDING], state=StepState.REUSED, child_run_id=child.id,
                                   reuse_key=key, produced_by=prior)
             return
-        child = submit_step(store, pipeline, step, files, params, inputs, parent_id=parent.id,
+        child = submit_step(workspace, pipeline, step, files, params, inputs, parent_id=parent.id,
                             experiment=parent.experiment, tags=tags, user=parent.user)
     except (MLExtError, OSError) as error:
         message = error.message if isinstance(error, MLExtError) else str(error)
-        pipelines.update_step(record.run_id, step.name, [PENDING], state=FAILED,
+        pipelines.update_step(record.run_id, step.name, [StepState.PENDING], state=StepState.FAILED,
                               error=f"step {step.name!r} could not be submitted: {message}")
         return
-    pipelines.update_step(record.run_id, step.name, [PENDING], state=QUEUED, child_run_id=child.id, reuse_key=key)
+    pipelines.update_step(record.run_id, step.name, [StepState.PENDING], state=StepState.QUEUED, child_run_id=child.id, reuse_key=key)
 
 
-def _inputs(store: TrackingStore, pipeline: Pipeline, step: Step,
-            states: dict[str, StepState]) -> tuple[dict[str, InputSource], dict[str, str]]:
+def _inputs(workspace: Workspace, pipeline: Pipeline, step: Step,
+            states: dict[str, PipelineStep]) -> tuple[dict[str, InputSource], dict[str, str]]:
     """Where each input comes from, and a digest of its content."""
     upstream = step.upstream(set(states))
     sources: dict[str, InputSource] = {}
@@ -251,7 +245,7 @@ def _inputs(store: TrackingStore, pipeline: Pipeline, step: Step,
             producer, output = upstream[name]
             run_id = states[producer].produced_by
             prefix = f"outputs/{output}/"
-            artifacts = store.list_artifacts(run_id, f"outputs/{output}")
+            artifacts = workspace.tracking.list_artifacts(run_id, f"outputs/{output}")
             sources[name] = ("run", run_id, output)
             digests[name] = files_digest([(a.path[len(prefix):], a.sha256) for a in artifacts])
         else:
@@ -264,60 +258,60 @@ def _inputs(store: TrackingStore, pipeline: Pipeline, step: Step,
     return sources, digests
 
 
-def _reused_child(store: TrackingStore, parent: RunInfo, step: Step, params: Mapping[str, Any], prior: str,
+def _reused_child(workspace: Workspace, parent: RunInfo, step: Step, params: Mapping[str, Any], prior: str,
                   tags: Mapping[str, Any]) -> RunInfo:
-    return store.create_run(
+    return workspace.tracking.create_run(
         parent.experiment, name=step.name, parent_id=parent.id, status=RunStatus.COMPLETED, user=parent.user,
         source_type=SOURCE_TYPE, source_name=f"{parent.source_name}.{step.name}", compute=step.compute,
-        snapshot_id=store.get_run(prior).snapshot_id, params=loggable(params),
+        snapshot_id=workspace.tracking.get_run(prior).snapshot_id, params=loggable(params),
         tags={**tags, REUSED_FROM_TAG: prior})
 
 
-def _fail_run(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord) -> None:
-    failed = [s for s in record.steps if s.state == FAILED]
-    _not_started(store, pipelines, record, {"mlext.blocked_by": ",".join(s.step for s in failed)})
+def _fail_run(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun) -> None:
+    failed = [s for s in record.steps if s.state == StepState.FAILED]
+    _not_started(workspace, pipelines, record, {"mlext.blocked_by": ",".join(s.step for s in failed)})
     error = "; ".join(s.error or f"step {s.step!r} failed" for s in failed)
-    _end_parent(store, pipelines, record.run_id, RUN_FAILED, error)
+    _end_parent(workspace, pipelines, record.run_id, PipelineState.FAILED, error)
 
 
-def _cancel(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord, pipeline: Pipeline) -> None:
+def _cancel(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun, pipeline: Pipeline) -> None:
     """Carry out a requested cancel. A submitted step that ended meanwhile keeps its outcome (a completed one is
     reused by the next run); the others' jobs are canceled, which stops their processes."""
     for state in record.steps:
-        if state.state != QUEUED or _collect(store, pipelines, record, pipeline.step(state.step), state):
+        if state.state != StepState.QUEUED or _collect(workspace, pipelines, record, pipeline.step(state.step), state):
             continue
         try:
-            cancel_job(store, str(state.child_run_id))
+            cancel_job(workspace, str(state.child_run_id))
         except (Conflict, NotFound):  # the job ended or is gone: nothing left to stop
             pass
-        pipelines.update_step(record.run_id, state.step, [QUEUED], state=CANCELED,
+        pipelines.update_step(record.run_id, state.step, [StepState.QUEUED], state=StepState.CANCELED,
                               error=f"step {state.step!r} canceled with the pipeline run")
-    _not_started(store, pipelines, record, {})
-    _end_parent(store, pipelines, record.run_id, RUN_CANCELED, record.error)
+    _not_started(workspace, pipelines, record, {})
+    _end_parent(workspace, pipelines, record.run_id, PipelineState.CANCELED, record.error)
 
 
-def _not_started(store: TrackingStore, pipelines: PipelineStore, record: PipelineRunRecord,
+def _not_started(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun,
                  tags: Mapping[str, Any]) -> None:
     """Give each step that never started a Canceled child run tagged NotStarted, so every view lists it."""
-    parent = store.get_run(record.run_id)
+    parent = workspace.tracking.get_run(record.run_id)
     for state in record.steps:
-        if state.state == PENDING:
-            child = store.create_run(
+        if state.state == StepState.PENDING:
+            child = workspace.tracking.create_run(
                 parent.experiment, name=state.step, parent_id=parent.id, status=RunStatus.CANCELED,
                 user=parent.user, source_type=SOURCE_TYPE, source_name=f"{parent.source_name}.{state.step}",
-                tags={"mlext.step": state.step, STEP_STATE_TAG: "NotStarted", **tags})
-            pipelines.update_step(record.run_id, state.step, [PENDING], state=NOT_STARTED, child_run_id=child.id)
+                tags={"mlext.step": state.step, STEP_STATE_TAG: StepState.NOT_STARTED.value, **tags})
+            pipelines.update_step(record.run_id, state.step, [StepState.PENDING], state=StepState.NOT_STARTED, child_run_id=child.id)
 
 
-def _end_parent(store: TrackingStore, pipelines: PipelineStore, run_id: str, state: str,
+def _end_parent(workspace: Workspace, pipelines: PipelineRepository, run_id: str, state: PipelineState,
                 error: str | None = None) -> None:
     """The parent run's status first: should we die in between, the next driver finds the run still to end.
     A parent that ended already (a previous driver got this far, or it completed just as a cancel came in)
     decides: the pipeline run ends as it did."""
     try:
-        store.set_status(run_id, _END_STATUS[state], error=error)
+        workspace.tracking.set_status(run_id, _END_STATUS[state], error=error)
     except Conflict:
-        parent = store.get_run(run_id)
+        parent = workspace.tracking.get_run(run_id)
         state = next(end for end, status in _END_STATUS.items() if status is parent.status)
         error = parent.error
     pipelines.finish_run(run_id, state, error)

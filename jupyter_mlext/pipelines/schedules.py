@@ -12,8 +12,7 @@ import datetime
 
 from croniter import croniter
 
-from ..errors import InvalidInput
-from ..store.pipelines import Schedule
+from ..entities import InvalidInput, Schedule
 
 
 def check_cron(cron: object) -> str:

@@ -17,8 +17,8 @@ from typing import Any
 
 from ..compute.snapshot import IGNORE_FILES
 from ..compute.submit import submit
-from ..models import RunInfo
-from ..store import TrackingStore
+from ..entities import RunInfo
+from ..store import Workspace
 from .definition import Pipeline, Step
 
 GENERATED_ENTRY = "_mlext_step.py"
@@ -39,7 +39,7 @@ papermill.execute_notebook(
 '''
 
 
-def submit_step(store: TrackingStore, pipeline: Pipeline, step: Step, files: list[str], params: Mapping[str, Any],
+def submit_step(workspace: Workspace, pipeline: Pipeline, step: Step, files: list[str], params: Mapping[str, Any],
                 inputs: Mapping[str, InputSource], *, parent_id: str, experiment: str,
                 tags: Mapping[str, Any], user: str | None = None) -> RunInfo:
     """Stage the step's folder (`files`: its `code_files`) and submit it as a child run of the pipeline run."""
@@ -51,8 +51,8 @@ def submit_step(store: TrackingStore, pipeline: Pipeline, step: Step, files: lis
                 _copy(pipeline.source_dir / relative, stage / relative)
         _write_entry(step, params, stage)
         for name, source in inputs.items():
-            _materialise(store, source, stage / "inputs" / name)
-        return submit(store, entry, args, source_dir=stage, compute=step.compute, experiment=experiment,
+            _materialise(workspace, source, stage / "inputs" / name)
+        return submit(workspace, entry, args, source_dir=stage, compute=step.compute, experiment=experiment,
                       name=step.name, params=loggable(params), tags=tags, timeout_s=step.timeout_s,
                       parent_id=parent_id, user=user, source_type=SOURCE_TYPE,
                       source_name=f"{pipeline.name}.{step.name}")
@@ -84,7 +84,7 @@ def _write_entry(step: Step, params: Mapping[str, Any], stage: Path) -> None:
     (stage / GENERATED_ENTRY).write_text(text, encoding="utf-8")
 
 
-def _materialise(store: TrackingStore, source: InputSource, destination: Path) -> None:
+def _materialise(workspace: Workspace, source: InputSource, destination: Path) -> None:
     destination.mkdir(parents=True, exist_ok=True)
     if source[0] == "path":
         path = Path(source[1])
@@ -95,8 +95,8 @@ def _materialise(store: TrackingStore, source: InputSource, destination: Path) -
         return
     _, run_id, output = source
     prefix = f"outputs/{output}/"
-    root = store.paths.run_artifacts(run_id)
-    for artifact in store.list_artifacts(run_id, f"outputs/{output}"):
+    root = workspace.paths.run_artifacts(run_id)
+    for artifact in workspace.tracking.list_artifacts(run_id, f"outputs/{output}"):
         _copy(root / artifact.path, destination / artifact.path[len(prefix):])
 
 

@@ -1,27 +1,25 @@
-"""The server extension application: configuration, the services it puts in settings, and its route table.
+"""The server extension application, and the composition root of the server: it opens the workspace, builds the
+compute backends and the daemon (daemon.py), the event hub, and puts them in tornado settings for the handlers.
 
-The same app serves JupyterLab (`jupyter lab` loads it as an extension), runs headless (`mlext server`), or runs
-only the dispatcher (`mlext agent`, see compute/agent.py). Services live in tornado settings under `mlext_*`:
-the store, the compute store, the event hub and the dispatcher.
+The same app serves JupyterLab (`jupyter lab` loads it as an extension) and runs headless (`mlext server`);
+`mlext agent` runs the daemon alone (cli/compute.py).
 """
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
+from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Dict, Float, Int, Unicode
 
 from ..compute.dask import DaskBackend
-from ..compute.dispatcher import Dispatcher
+from ..compute.dispatcher import Backends
 from ..compute.local import LocalBackend
-from ..models import TargetKind
-from ..serving.supervisor import keep_endpoints_running
-from ..store import TrackingStore, resolve_workspace
-from ..store.compute import ComputeStore
-from .events import STOP_WAIT_S, EventHub, wait_flag
-from .events_handler import EventsHandler
+from ..daemon import EVENTS_KEPT, Daemon
+from ..entities import TargetKind
+from ..store import Workspace, resolve_workspace
+from .events import EventHub
 from .routes import api_routes
 
 API_PREFIX = "/mlext/api"
@@ -43,7 +41,7 @@ class MLExtApp(ExtensionApp):
     dispatch_interval = Float(
         0.5, config=True, help="Longest wait (s) between dispatcher passes; changes to the workspace wake it sooner."
     )
-    events_kept = Int(100_000, config=True, help="How many change-feed events the workspace keeps for resuming.")
+    events_kept = Int(EVENTS_KEPT, config=True, help="How many change-feed events the workspace keeps for resuming.")
     compute_targets = Dict(
         value_trait=Dict(),
         config=True,
@@ -61,23 +59,24 @@ class MLExtApp(ExtensionApp):
         root = self.workspace or os.environ.get("MLEXT_WORKSPACE") or os.path.join(
             os.path.expanduser(self.serverapp.root_dir), ".mlext"
         )
-        store = TrackingStore(resolve_workspace(root))
-        compute = ComputeStore(store)
+        workspace = Workspace(resolve_workspace(root))
         if self.local_concurrency:
-            compute.set_concurrency("local", self.local_concurrency)
+            workspace.compute.set_concurrency("local", self.local_concurrency)
         for name, spec in self.compute_targets.items():
-            compute.declare_target(name, spec.get("kind", "local"), spec.get("address"), spec.get("concurrency", 1))
-        self.dispatcher = Dispatcher(store, {
-            TargetKind.LOCAL: LocalBackend(store),
-            TargetKind.DASK: DaskBackend(store, self.tracking_endpoint),
-        }, pipelines=True)
-        self.hub = EventHub(store)
+            workspace.compute.declare_target(name, spec.get("kind", "local"), spec.get("address"),
+                                             spec.get("concurrency", 1))
+        backends: Backends = {
+            TargetKind.LOCAL: LocalBackend(workspace),
+            TargetKind.DASK: DaskBackend(workspace, self.tracking_endpoint),
+        }
+        self.daemon = Daemon(workspace, backends, kind="server", dispatch=self.dispatch,
+                             interval=self.dispatch_interval, events_kept=self.events_kept)
+        self.hub = EventHub(workspace)
         self.settings.update(
-            mlext_store=store, mlext_compute=compute, mlext_dispatcher=self.dispatcher, mlext_events=self.hub,
+            mlext_workspace=workspace, mlext_backends=backends, mlext_events=self.hub,
             mlext_root_dir=os.path.expanduser(self.serverapp.root_dir),
         )
-        self.log.info("jupyter-mlext workspace: %s", store.paths.root)
-        self._tasks: list[asyncio.Task] = []
+        self.log.info("jupyter-mlext workspace: %s", workspace.root)
 
     def tracking_endpoint(self) -> tuple[str, str | None]:
         """Where runs on Dask workers report, and the token they send: asked when a run starts, because the
@@ -85,37 +84,14 @@ class MLExtApp(ExtensionApp):
         return self.tracking_url or self.serverapp.connection_url, self.serverapp.identity_provider.token or None
 
     def initialize_handlers(self) -> None:
-        self.handlers.extend([(rf"{API_PREFIX}/events", EventsHandler), *api_routes(API_PREFIX)])
+        self.handlers.extend(api_routes(API_PREFIX))
 
-    async def _start_jupyter_server_extension(self, serverapp) -> None:
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         await self.hub.start()
-        if self.dispatch:
-            self._tasks.append(asyncio.create_task(self._dispatch_loop()))
-        self._tasks.append(asyncio.create_task(self._prune_loop()))
-        self._tasks.append(asyncio.create_task(keep_endpoints_running(self.settings["mlext_store"], self.log)))
-
-    async def _dispatch_loop(self) -> None:
-        changed = self.hub.listen()
-        while True:
-            try:
-                await asyncio.to_thread(self.dispatcher.tick)
-            except Exception:  # logged; the next pass retries
-                self.log.exception("jupyter-mlext dispatcher pass failed")
-            await wait_flag(changed, self.dispatch_interval)
-            changed.clear()
-
-    async def _prune_loop(self) -> None:
-        store: TrackingStore = self.settings["mlext_store"]
-        while True:
-            with contextlib.suppress(Exception):
-                await asyncio.to_thread(store.prune_events, self.events_kept)
-            await asyncio.sleep(600)
+        self.hub.listen(self.daemon.wake)
+        self.daemon.start(watch=False)
 
     async def stop_extension(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=STOP_WAIT_S)
         await self.hub.stop()
-        await asyncio.to_thread(self.dispatcher.close)
-        await asyncio.to_thread(self.settings["mlext_store"].close)
+        await asyncio.to_thread(self.daemon.stop)
+        await asyncio.to_thread(self.settings["mlext_workspace"].close)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
+
 from watchdog.observers import Observer
 
-from ..models import Event
-from ..store import TrackingStore
+from ..entities import Event
+from ..store import Workspace
 from ..store.watch import stop_observer, watch_database
 
 log = logging.getLogger(__name__)
@@ -24,21 +26,21 @@ STOP_WAIT_S = 5.0
 
 
 class EventHub:
-    """Fans the change feed out to subscribers; also wakes other loops (the dispatcher) on every change."""
+    """Fans the change feed out to subscribers; also wakes others (the daemon) on every change."""
 
-    def __init__(self, store: TrackingStore) -> None:
-        self.store = store
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
         self.cursor = 0
         self._subscribers: set[asyncio.Queue[Event]] = set()
         self._changed = asyncio.Event()
-        self._listeners: list[asyncio.Event] = []
+        self._listeners: list[Callable[[], None]] = []
         self._observer: Observer | None = None
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self.cursor = await asyncio.to_thread(self.store.latest_event)
-        self._observer = watch_database(self.store.paths, lambda: loop.call_soon_threadsafe(self._changed.set))
+        self.cursor = await asyncio.to_thread(self.workspace.events.latest)
+        self._observer = watch_database(self.workspace.paths, lambda: loop.call_soon_threadsafe(self._changed.set))
         self._task = asyncio.create_task(self._pump())
 
     async def stop(self) -> None:
@@ -48,11 +50,9 @@ class EventHub:
         if self._observer is not None:
             await asyncio.to_thread(stop_observer, self._observer)
 
-    def listen(self) -> asyncio.Event:
-        """An event set on every database change (callers clear it themselves)."""
-        flag = asyncio.Event()
-        self._listeners.append(flag)
-        return flag
+    def listen(self, notify: Callable[[], None]) -> None:
+        """Call `notify()` (from the event loop; it must not block) on every database change."""
+        self._listeners.append(notify)
 
     def subscribe(self) -> asyncio.Queue[Event]:
         queue: asyncio.Queue[Event] = asyncio.Queue()
@@ -66,8 +66,8 @@ class EventHub:
         while True:
             await wait_flag(self._changed, FALLBACK_WAKEUP_S)
             self._changed.clear()
-            for flag in self._listeners:
-                flag.set()
+            for notify in self._listeners:
+                notify()
             try:
                 await self._deliver_new()
             except Exception:  # a failed read is retried at the next wake-up
@@ -75,7 +75,7 @@ class EventHub:
 
     async def _deliver_new(self) -> None:
         while True:
-            batch = await asyncio.to_thread(self.store.events_since, self.cursor, BATCH)
+            batch = await asyncio.to_thread(self.workspace.events.since, self.cursor, BATCH)
             for event in batch:
                 for queue in list(self._subscribers):
                     queue.put_nowait(event)

@@ -1,4 +1,4 @@
-"""The REST route table under /mlext/api (the WebSocket of live events is added by the app).
+"""The REST route table under /mlext/api, and the WebSocket of live events.
 
 Routes are written as the OpenAPI document writes its paths (`/runs/{run_id}`), so the table and the document
 can be compared one to one; `{path}` spans several segments, every other parameter one.
@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import re
 
-from .handlers import ExperimentsHandler, HealthHandler, UnknownRouteHandler
-from .handlers_compute import ComputeTargetHandler, ComputeTargetsHandler
-from .handlers_files import ArtifactHandler, ArtifactsHandler, SnapshotHandler
-from .handlers_jobs import CancelHandler, JobExitHandler, JobHandler, JobProcessHandler
-from .handlers_logs import LogsHandler
-from .handlers_models import MODEL_ROUTES
-from .handlers_pipelines import PIPELINE_ROUTES
-from .handlers_serving import SERVING_ROUTES
-from .handlers_runs import (
+from .handlers.compute import ComputeTargetHandler, ComputeTargetsHandler
+from .handlers.events import EventsHandler
+from .handlers.files import ArtifactHandler, ArtifactsHandler, SnapshotHandler
+from .handlers.jobs import CancelHandler, JobExitHandler, JobHandler, JobProcessHandler
+from .handlers.logs import LogsHandler
+from .handlers.models import MODEL_ROUTES
+from .handlers.pipelines import PIPELINE_ROUTES
+from .handlers.runs import (
     ExperimentRunsHandler,
     MetricHistoryHandler,
     RunHandler,
@@ -24,6 +23,8 @@ from .handlers_runs import (
     RunsHandler,
     RunTagsHandler,
 )
+from .handlers.serving import SERVING_ROUTES
+from .handlers.workspace import ExperimentsHandler, HealthHandler, UnknownRouteHandler
 
 ROUTES: list[tuple[str, type]] = [
     ("/health", HealthHandler),
@@ -58,7 +59,9 @@ def pattern(template: str) -> str:
     return _PARAMETER.sub(lambda m: "(.+)" if m.group(1) == "path" else "([^/]+)", template)
 
 
-def api_routes(prefix: str) -> list[tuple[str, type]]:
-    """The API's routes, then a JSON 404 for anything else under the prefix."""
-    return [*((prefix + pattern(template), handler) for template, handler in ROUTES),
-            (rf"{prefix}/.*", UnknownRouteHandler)]
+def api_routes(prefix: str) -> list[tuple[str, type, dict[str, str]]]:
+    """The events WebSocket, the API's routes (each handler told its route's template, whose contract it
+    checks requests against), then a JSON 404 for anything else under the prefix."""
+    return [(f"{prefix}/events", EventsHandler, {}),
+            *((prefix + pattern(template), handler, {"route": template}) for template, handler in ROUTES),
+            (rf"{prefix}/.*", UnknownRouteHandler, {})]

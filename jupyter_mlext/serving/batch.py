@@ -13,10 +13,9 @@ from pathlib import Path
 
 from ..compute.snapshot import snapshot_files
 from ..compute.submit import submit
-from ..errors import InvalidInput
-from ..models import RunInfo
-from ..store import TrackingStore
-from ..store.registry import ModelRegistry
+from ..entities import InvalidInput
+from ..entities import RunInfo
+from ..store import Workspace
 from . import batch_runner, scoring
 from .service import resolve_script
 
@@ -24,12 +23,12 @@ ENTRY = "mlext_batch_score.py"
 DEFAULT_EXPERIMENT = "batch-scoring"
 
 
-def batch_score(store: TrackingStore, model: str, scoring_script: str | os.PathLike[str],
+def batch_score(workspace: Workspace, model: str, scoring_script: str | os.PathLike[str],
                 inputs: str | os.PathLike[str], *, source_dir: str | os.PathLike[str] | None = None,
                 compute: str = "local", experiment: str = DEFAULT_EXPERIMENT, name: str | None = None,
                 timeout_s: float | None = None, user: str | None = None) -> RunInfo:
     """Queue a run that scores every file under `inputs` with `model` ("name:3", "name@alias") and the script."""
-    registry = ModelRegistry(store)
+    registry = workspace.registry
     version = registry.get(model)
     model_files = registry.existing_files(version)
     script, source = resolve_script(scoring_script, source_dir)
@@ -42,7 +41,7 @@ def batch_score(store: TrackingStore, model: str, scoring_script: str | os.PathL
     with tempfile.TemporaryDirectory(prefix="mlext-batch-") as staging:
         stage = Path(staging)
         shutil.copyfile(batch_runner.__file__, stage / ENTRY)
-        for relative in snapshot_files(source, exclude=store.paths.root):
+        for relative in snapshot_files(source, exclude=workspace.root):
             (stage / "code" / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source / relative, stage / "code" / relative)
         if model_files.is_dir():
@@ -51,7 +50,7 @@ def batch_score(store: TrackingStore, model: str, scoring_script: str | os.PathL
             (stage / "model").mkdir()
             shutil.copyfile(model_files, stage / "model" / model_files.name)
         shutil.copytree(folder, stage / "inputs")
-        return submit(store, stage / ENTRY, ["--script", f"code/{script}", "--model", "model", "--inputs", "inputs"],
+        return submit(workspace, stage / ENTRY, ["--script", f"code/{script}", "--model", "model", "--inputs", "inputs"],
                       source_dir=stage, compute=compute, experiment=experiment, name=name, timeout_s=timeout_s,
                       params={"model": f"{version.name}:{version.version}", "scoring_script": script,
                               "inputs": str(folder)},

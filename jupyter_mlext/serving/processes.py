@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 
 from ..compute.local import process_alive
-from ..store import TrackingStore
+from ..store import Workspace
 
 STOP_GRACE_S = 5.0
 _children: list[subprocess.Popen] = []
@@ -31,29 +31,29 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def endpoint_folder(store: TrackingStore, endpoint: str) -> Path:
-    return store.paths.root / "serving" / endpoint
+def endpoint_folder(workspace: Workspace, endpoint: str) -> Path:
+    return workspace.paths.root / "serving" / endpoint
 
 
-def deployment_folder(store: TrackingStore, endpoint: str, deployment: str) -> Path:
-    return endpoint_folder(store, endpoint) / deployment
+def deployment_folder(workspace: Workspace, endpoint: str, deployment: str) -> Path:
+    return endpoint_folder(workspace, endpoint) / deployment
 
 
-def worker_log(store: TrackingStore, endpoint: str, deployment: str) -> Path:
-    return deployment_folder(store, endpoint, deployment) / "worker.log"
+def worker_log(workspace: Workspace, endpoint: str, deployment: str) -> Path:
+    return deployment_folder(workspace, endpoint, deployment) / "worker.log"
 
 
-def router_log(store: TrackingStore, endpoint: str) -> Path:
-    return endpoint_folder(store, endpoint) / "router.log"
+def router_log(workspace: Workspace, endpoint: str) -> Path:
+    return endpoint_folder(workspace, endpoint) / "router.log"
 
 
-def start_worker(store: TrackingStore, endpoint: str, deployment: str) -> subprocess.Popen:
-    return _spawn("jupyter_mlext.serving.worker", [str(store.paths.root), endpoint, deployment],
-                  worker_log(store, endpoint, deployment))
+def start_worker(workspace: Workspace, endpoint: str, deployment: str) -> subprocess.Popen:
+    return _spawn("jupyter_mlext.serving.worker", [str(workspace.paths.root), endpoint, deployment],
+                  worker_log(workspace, endpoint, deployment))
 
 
-def start_router(store: TrackingStore, endpoint: str) -> subprocess.Popen:
-    return _spawn("jupyter_mlext.serving.router", [str(store.paths.root), endpoint], router_log(store, endpoint))
+def start_router(workspace: Workspace, endpoint: str) -> subprocess.Popen:
+    return _spawn("jupyter_mlext.serving.router", [str(workspace.paths.root), endpoint], router_log(workspace, endpoint))
 
 
 def _spawn(module: str, args: list[str], log: Path) -> subprocess.Popen:
@@ -105,11 +105,11 @@ def stop(pid: int | None, started_at: float | None) -> None:
         time.sleep(0.02)
 
 
-def workspace_intact(store: TrackingStore, inode: int) -> bool:
+def workspace_intact(workspace: Workspace, inode: int) -> bool:
     """Whether the workspace database at its path is still the file this process opened (inode `inode`): a
     process whose workspace was deleted or replaced can no longer be reached or stopped through it, so it exits."""
     try:
-        return os.stat(store.paths.database).st_ino == inode
+        return os.stat(workspace.paths.database).st_ino == inode
     except OSError:
         return False
 

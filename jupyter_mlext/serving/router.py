@@ -26,9 +26,9 @@ from collections.abc import Collection
 
 import psutil
 
-from ..errors import NotFound
-from ..store import TrackingStore
-from ..store.serving import READY, RoutingConfig, ServingStore
+from ..entities import NotFound
+from ..entities import DeploymentStatus, RoutingConfig
+from ..store import Workspace
 from . import http
 from .client import ConnectionPool, Unreachable
 from .meter import Meter
@@ -68,8 +68,8 @@ class Table:
 
 
 class Router:
-    def __init__(self, serving: ServingStore, endpoint: str, key: str, pid: int) -> None:
-        self.serving = serving
+    def __init__(self, workspace: Workspace, endpoint: str, key: str, pid: int) -> None:
+        self.workspace = workspace
         self.endpoint = endpoint
         self.key = key
         self.pid = pid
@@ -131,16 +131,16 @@ class Router:
         for name in table.names:
             try:
                 answer = await self.pool.request(LOCALHOST, table.ports[name], "GET", "/health")
-                states[name] = READY if answer.status == 200 and table.statuses.get(name) == READY else \
+                states[name] = DeploymentStatus.READY if answer.status == 200 and table.statuses.get(name) == DeploymentStatus.READY else \
                     table.statuses.get(name, "unknown")
             except (Unreachable, asyncio.TimeoutError):
                 states[name] = "unreachable"
-        ready = bool(states) and all(state == READY for state in states.values())
+        ready = bool(states) and all(state == DeploymentStatus.READY for state in states.values())
         return http.reply(200 if ready else 503, {"ready": ready, "deployments": states})
 
     async def refresh(self) -> None:
         """Apply the workspace's current split; stop if the endpoint is gone or another router took it over."""
-        config = await asyncio.to_thread(self.serving.routing, self.endpoint)
+        config = await asyncio.to_thread(self.workspace.serving.routing, self.endpoint)
         if config is None or config.pid != self.pid:
             self.stopping.set()
             return
@@ -149,14 +149,14 @@ class Router:
         self.version = config.version
 
     async def watch(self) -> None:
-        inode = os.stat(self.serving.store.paths.database).st_ino
+        inode = os.stat(self.workspace.paths.database).st_ino
         while not self.stopping.is_set():
             try:
-                version = await asyncio.to_thread(self.serving.config_version, self.endpoint)
+                version = await asyncio.to_thread(self.workspace.serving.config_version, self.endpoint)
                 if version != self.version:
                     await self.refresh()
-                if not workspace_intact(self.serving.store, inode):
-                    raise FileNotFoundError(self.serving.store.paths.database)
+                if not workspace_intact(self.workspace, inode):
+                    raise FileNotFoundError(self.workspace.paths.database)
             except Exception as failure:  # the workspace is gone or unreadable: nobody can manage this process
                 log(f"stopping: the workspace cannot be read ({type(failure).__name__}: {failure})")
                 self.stopping.set()
@@ -175,15 +175,15 @@ class Router:
             points = self.meter.drain()
             if points and run_id is not None:
                 try:
-                    await asyncio.to_thread(self.serving.store.log_metrics, run_id, points)
+                    await asyncio.to_thread(self.workspace.tracking.log_metrics, run_id, points)
                 except Exception as failure:
                     log(f"could not log metrics: {failure}")
             if self.stopping.is_set():
                 return
 
 
-async def run(serving: ServingStore, endpoint: str, key: str, run_id: str | None, pid: int, sockets: list) -> None:
-    router = Router(serving, endpoint, key, pid)
+async def run(workspace: Workspace, endpoint: str, key: str, run_id: str | None, pid: int, sockets: list) -> None:
+    router = Router(workspace, endpoint, key, pid)
     await router.refresh()
     server = http.serve(router, sockets)
     loop = asyncio.get_running_loop()
@@ -198,8 +198,9 @@ async def run(serving: ServingStore, endpoint: str, key: str, run_id: str | None
 
 
 def main(argv: list[str] | None = None) -> int:
-    workspace, endpoint = argv if argv is not None else sys.argv[1:]
-    serving = ServingStore(TrackingStore(workspace))
+    root, endpoint = argv if argv is not None else sys.argv[1:]
+    workspace = Workspace(root)
+    serving = workspace.serving
     me = psutil.Process()
     try:
         previous = serving.get_endpoint(endpoint)
@@ -211,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     if not serving.record_router(endpoint, me.pid, me.create_time(), port):
         log(f"endpoint {endpoint} is routed by another process; exiting")
         return 0
-    asyncio.run(run(serving, endpoint, previous.key, previous.run_id, me.pid, sockets))
+    asyncio.run(run(workspace, endpoint, previous.key, previous.run_id, me.pid, sockets))
     log("stopped")
     return 0
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..errors import InvalidInput
+from ..entities import InvalidInput
 
 MODEL_DIR_ENV = "MLEXT_MODEL_DIR"
 AZUREML_MODEL_DIR_ENV = "AZUREML_MODEL_DIR"

@@ -9,39 +9,27 @@ process and raised here, and the failed deployment is removed again.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..compute.snapshot import create_snapshot
-from ..errors import Conflict, InvalidInput, MLExtError, NotFound
-from ..models import RunStatus
-from ..store import TrackingStore
-from ..store.registry import ModelRegistry
-from ..store.serving import (
-    FAILED,
-    READY,
-    STARTING,
-    Endpoint,
-    ServingStore,
-    check_serving_name,
-)
+from ..entities import Conflict, DeploymentStatus, Endpoint, InvalidInput, MLExtError, NotFound, RunStatus
+from ..store import Workspace
+from ..store.serving import ServingRepository, check_serving_name
+from ..wire import HttpClient
 from . import processes, scoring
 
 DEPLOY_TIMEOUT_S = 120.0
 ROUTER_TIMEOUT_S = 30.0
 START_GRACE_S = 60.0
-DOWN = "Down"
 _POLL_S = 0.05
 
 
-def deploy(store: TrackingStore, model: str, scoring_script: str | os.PathLike[str], *, endpoint: str,
+def deploy(workspace: Workspace, model: str, scoring_script: str | os.PathLike[str], *, endpoint: str,
            deployment: str = "default", traffic: int | None = None, source_dir: str | os.PathLike[str] | None = None,
            user: str | None = None, timeout: float = DEPLOY_TIMEOUT_S) -> Endpoint:
     """Serve `model` ("name:3", "name@production", "name") with `scoring_script` as `deployment` of `endpoint`
@@ -54,12 +42,12 @@ def deploy(store: TrackingStore, model: str, scoring_script: str | os.PathLike[s
     check_serving_name(deployment, "deployment")
     if traffic is not None and (isinstance(traffic, bool) or not isinstance(traffic, int) or not 0 <= traffic <= 100):
         raise InvalidInput(f"traffic must be a whole percentage 0-100, got {traffic!r}", field="traffic")
-    registry = ModelRegistry(store)
+    registry = workspace.registry
     version = registry.get(model)
     registry.existing_files(version)
     script, source = resolve_script(scoring_script, source_dir)
     scoring.check_source(source / script)
-    serving = ServingStore(store)
+    serving = workspace.serving
     try:
         existing = serving.get_endpoint(endpoint)
     except NotFound:
@@ -69,106 +57,105 @@ def deploy(store: TrackingStore, model: str, scoring_script: str | os.PathLike[s
             raise Conflict(f"endpoint {endpoint!r} already has a deployment {deployment!r}; delete it first or "
                            "choose another name", field="deployment")
         _new_split(existing.traffic, deployment, traffic)
-    snapshot_id = create_snapshot(store, source)
+    snapshot_id = create_snapshot(workspace, source)
     _, created = serving.ensure_endpoint(endpoint, user)
     serving.add_deployment(endpoint, deployment, version.name, version.version, script, snapshot_id, user)
-    child = processes.start_worker(store, endpoint, deployment)
+    child = processes.start_worker(workspace, endpoint, deployment)
     try:
-        _wait_ready(serving, endpoint, deployment, child, timeout)
+        _wait_ready(workspace, endpoint, deployment, child, timeout)
         serving.set_traffic(endpoint, _new_split(serving.get_endpoint(endpoint).traffic, deployment, traffic))
     except BaseException:
-        _undo(store, serving, endpoint, deployment, child, created)
+        _undo(workspace, serving, endpoint, deployment, child, created)
         raise
-    _ensure_router(store, serving, endpoint)
+    _ensure_router(workspace, serving, endpoint)
     return _notify(serving.get_endpoint(endpoint))
 
 
-def set_traffic(store: TrackingStore, endpoint: str, traffic: Mapping[str, Any]) -> Endpoint:
+def set_traffic(workspace: Workspace, endpoint: str, traffic: Mapping[str, Any]) -> Endpoint:
     """Replace the split (deployments not named get 0%); the router applies it before this returns."""
-    return _notify(_live(ServingStore(store).set_traffic(endpoint, traffic)))
+    return _notify(_live(workspace.serving.set_traffic(endpoint, traffic)))
 
 
-def get_endpoint(store: TrackingStore, name: str) -> Endpoint:
-    return _live(ServingStore(store).get_endpoint(name))
+def get_endpoint(workspace: Workspace, name: str) -> Endpoint:
+    return _live(workspace.serving.get_endpoint(name))
 
 
-def list_endpoints(store: TrackingStore) -> list[Endpoint]:
-    return [_live(endpoint) for endpoint in ServingStore(store).list_endpoints()]
+def list_endpoints(workspace: Workspace) -> list[Endpoint]:
+    return [_live(endpoint) for endpoint in workspace.serving.list_endpoints()]
 
 
-def endpoint_key(store: TrackingStore, endpoint: str) -> str:
+def endpoint_key(workspace: Workspace, endpoint: str) -> str:
     """The key a client sends as `Authorization: Bearer <key>`."""
-    return ServingStore(store).key(endpoint)
+    return workspace.serving.key(endpoint)
 
 
-def regenerate_key(store: TrackingStore, endpoint: str) -> str:
+def regenerate_key(workspace: Workspace, endpoint: str) -> str:
     """Replace the endpoint's key and return the new one. The router applies it before this returns (the old key
     is refused from then on, the new one accepted), without a restart; scoring processes follow."""
-    serving = ServingStore(store)
+    serving = workspace.serving
     old = serving.regenerate_key(endpoint)
     _notify(serving.get_endpoint(endpoint), key=old)  # the router still holds the old key until it reloads
     return serving.key(endpoint)
 
 
-def delete_deployment(store: TrackingStore, endpoint: str, deployment: str) -> None:
+def delete_deployment(workspace: Workspace, endpoint: str, deployment: str) -> None:
     """Refused while the deployment takes traffic (unless it is the endpoint's last); the router stops sending
     it requests before its process is stopped."""
-    serving = ServingStore(store)
+    serving = workspace.serving
     removed = serving.delete_deployment(endpoint, deployment)
     _notify(serving.get_endpoint(endpoint))
     processes.stop(removed.pid, removed.pid_started_at)
 
 
-def delete_endpoint(store: TrackingStore, name: str) -> None:
-    endpoint, deployments = ServingStore(store).delete_endpoint(name)
+def delete_endpoint(workspace: Workspace, name: str) -> None:
+    endpoint, deployments = workspace.serving.delete_endpoint(name)
     processes.stop(endpoint.pid, endpoint.pid_started_at)
     for deployment in deployments:
         processes.stop(deployment.pid, deployment.pid_started_at)
-    _finish_run(store, endpoint.run_id, RunStatus.COMPLETED)
+    _finish_run(workspace, endpoint.run_id, RunStatus.COMPLETED)
 
 
-def deployment_log(store: TrackingStore, endpoint: str, deployment: str, lines: int = 200) -> str:
+def deployment_log(workspace: Workspace, endpoint: str, deployment: str, lines: int = 200) -> str:
     """The last `lines` of a deployment's log: its start, readiness, and each scoring error with its id."""
     if isinstance(lines, bool) or not isinstance(lines, int) or lines < 1:
         raise InvalidInput("lines must be a positive integer", field="lines")
-    ServingStore(store).get_deployment(endpoint, deployment)
-    return processes.tail(processes.worker_log(store, endpoint, deployment), lines)
+    workspace.serving.get_deployment(endpoint, deployment)
+    return processes.tail(processes.worker_log(workspace, endpoint, deployment), lines)
 
 
-def invoke(store: TrackingStore, endpoint: str, data: Any, deployment: str | None = None,
+def invoke(workspace: Workspace, endpoint: str, data: Any, deployment: str | None = None,
            timeout: float = 60.0) -> Any:
     """Score `data` (sent as JSON) through the endpoint's URL, as any client would; returns the decoded answer."""
-    found = ServingStore(store).get_endpoint(endpoint)
+    found = workspace.serving.get_endpoint(endpoint)
     if found.url is None:
         raise MLExtError(f"endpoint {endpoint!r} has no router yet")
-    headers = {"Authorization": f"Bearer {found.key}", "Content-Type": "application/json"}
-    if deployment is not None:
-        headers["azureml-model-deployment"] = deployment
-    request = urllib.request.Request(f"{found.url}/score", data=json.dumps(data).encode(), headers=headers)
+    headers = {} if deployment is None else {"azureml-model-deployment": deployment}
+    client = HttpClient(found.url, token=found.key, scheme="Bearer", timeout=timeout)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read())
-    except urllib.error.HTTPError as failure:
-        body = failure.read().decode("utf-8", "replace")
-        raise MLExtError(f"endpoint {endpoint!r} answered {failure.code}: {body}") from None
+        answer = client.request("POST", "/score", json_body=data, headers=headers, check=False)
+    finally:
+        client.close()
+    if answer.status >= 400:
+        raise MLExtError(f"endpoint {endpoint!r} answered {answer.status}: {answer.body.decode('utf-8', 'replace')}")
+    return answer.json()
 
 
-def reconcile(store: TrackingStore) -> list[str]:
+def reconcile(workspace: Workspace) -> list[str]:
     """Restart every router and scoring process that should run but does not (after a reboot, a crash, a kill);
     live ones are left alone. Safe to run from several processes at once: each restart is first claimed on the
     dead pid it replaces. Returns what was restarted, as "endpoint" and "endpoint/deployment"."""
     restarted = []
-    serving = ServingStore(store)
+    serving = workspace.serving
     stale_before = time.time() - START_GRACE_S
     for endpoint in serving.list_endpoints():
         for d in endpoint.deployments:
-            if d.status in (READY, STARTING) and not processes.alive(d.pid, d.pid_started_at) and \
+            if d.status in (DeploymentStatus.READY, DeploymentStatus.STARTING) and not processes.alive(d.pid, d.pid_started_at) and \
                     serving.claim_deployment_restart(endpoint.name, d.name, d.pid, stale_before):
-                processes.start_worker(store, endpoint.name, d.name)
+                processes.start_worker(workspace, endpoint.name, d.name)
                 restarted.append(f"{endpoint.name}/{d.name}")
         if not processes.alive(endpoint.pid, endpoint.pid_started_at) and \
                 serving.claim_router_restart(endpoint.name, endpoint.pid, stale_before):
-            processes.start_router(store, endpoint.name)
+            processes.start_router(workspace, endpoint.name)
             restarted.append(endpoint.name)
     return restarted
 
@@ -211,15 +198,16 @@ def _new_split(current: dict[str, int], deployment: str, share: int | None) -> d
     return {name: value for name, value in split.items() if value}
 
 
-def _wait_ready(serving: ServingStore, endpoint: str, deployment: str, child: subprocess.Popen,
+def _wait_ready(workspace: Workspace, endpoint: str, deployment: str, child: subprocess.Popen[bytes],
                 timeout: float) -> None:
+    serving = workspace.serving
     deadline = time.monotonic() + timeout
-    log = processes.worker_log(serving.store, endpoint, deployment)
+    log = processes.worker_log(workspace, endpoint, deployment)
     while True:
         found = serving.get_deployment(endpoint, deployment)
-        if found.pid == child.pid and found.status == READY:
+        if found.pid == child.pid and found.status == DeploymentStatus.READY:
             return
-        if found.pid == child.pid and found.status == FAILED:
+        if found.pid == child.pid and found.status == DeploymentStatus.FAILED:
             raise InvalidInput(f"deployment {deployment!r} did not start: {found.error}", field="scoring_script")
         if child.poll() is not None:
             raise MLExtError(f"the scoring process of {deployment!r} exited (code {child.returncode}) before it "
@@ -229,7 +217,7 @@ def _wait_ready(serving: ServingStore, endpoint: str, deployment: str, child: su
         time.sleep(_POLL_S)
 
 
-def _undo(store: TrackingStore, serving: ServingStore, endpoint: str, deployment: str, child: subprocess.Popen,
+def _undo(workspace: Workspace, serving: ServingRepository, endpoint: str, deployment: str, child: subprocess.Popen,
           created: bool) -> None:
     """Remove a deployment that did not start (and its endpoint, if this deploy created it)."""
     processes.stop_child(child)
@@ -240,18 +228,18 @@ def _undo(store: TrackingStore, serving: ServingStore, endpoint: str, deployment
     if created and not serving.get_endpoint(endpoint).deployments:
         removed, _ = serving.delete_endpoint(endpoint)
         processes.stop(removed.pid, removed.pid_started_at)
-        _finish_run(store, removed.run_id, RunStatus.FAILED, "its first deployment did not start")
+        _finish_run(workspace, removed.run_id, RunStatus.FAILED, "its first deployment did not start")
 
 
-def _ensure_router(store: TrackingStore, serving: ServingStore, name: str) -> None:
+def _ensure_router(workspace: Workspace, serving: ServingRepository, name: str) -> None:
     """Start the endpoint's router unless one lives (or another process is starting one), and wait until it
     answers."""
     endpoint = serving.get_endpoint(name)
     if not processes.alive(endpoint.pid, endpoint.pid_started_at) and (
             endpoint.pid is None or serving.claim_router_restart(name, endpoint.pid, time.time())):
-        processes.start_router(store, name)
+        processes.start_router(workspace, name)
     deadline = time.monotonic() + ROUTER_TIMEOUT_S
-    log = processes.router_log(store, name)
+    log = processes.router_log(workspace, name)
     while True:
         endpoint = serving.get_endpoint(name)
         if processes.alive(endpoint.pid, endpoint.pid_started_at) and _answers(endpoint):
@@ -263,33 +251,35 @@ def _ensure_router(store: TrackingStore, serving: ServingStore, name: str) -> No
 
 
 def _answers(endpoint: Endpoint) -> bool:
-    try:
-        with urllib.request.urlopen(f"{endpoint.url}/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
+    return endpoint.url is not None and _call(endpoint.url, "GET", "/health", None, timeout=2) == 200
 
 
 def _notify(endpoint: Endpoint, key: str | None = None) -> Endpoint:
     """Make the router apply the workspace's configuration now (it would within a poll interval anyway). `key` is
     the one the router holds, when it differs from the endpoint's (a 401 then means it already reloaded)."""
     if endpoint.url is not None and processes.alive(endpoint.pid, endpoint.pid_started_at):
-        request = urllib.request.Request(f"{endpoint.url}/-/reload", data=b"", method="POST",
-                                         headers={"Authorization": f"Bearer {key or endpoint.key}"})
-        try:
-            urllib.request.urlopen(request, timeout=5).close()
-        except OSError:
-            pass
+        _call(endpoint.url, "POST", "/-/reload", key or endpoint.key, timeout=5)
     return endpoint
+
+
+def _call(url: str, method: str, path: str, key: str | None, timeout: float) -> int | None:
+    """The status of one request to a router, or None when nothing answers."""
+    client = HttpClient(url, token=key, scheme="Bearer", timeout=timeout)
+    try:
+        return client.request(method, path, body=b"" if method == "POST" else None, check=False).status
+    except MLExtError:
+        return None
+    finally:
+        client.close()
 
 
 def _live(endpoint: Endpoint) -> Endpoint:
     """The endpoint with deployments whose recorded process is gone shown as Down."""
-    deployments = [dataclasses.replace(d, status=DOWN) if d.status == READY and not processes.alive(
+    deployments = [dataclasses.replace(d, status=DeploymentStatus.DOWN) if d.status == DeploymentStatus.READY and not processes.alive(
         d.pid, d.pid_started_at) else d for d in endpoint.deployments]
     return dataclasses.replace(endpoint, deployments=deployments)
 
 
-def _finish_run(store: TrackingStore, run_id: str | None, status: RunStatus, error: str | None = None) -> None:
-    if run_id is not None and not store.get_run(run_id).status.is_terminal:
-        store.set_status(run_id, status, error=error)
+def _finish_run(workspace: Workspace, run_id: str | None, status: RunStatus, error: str | None = None) -> None:
+    if run_id is not None and not workspace.tracking.get_run(run_id).status.is_terminal:
+        workspace.tracking.set_status(run_id, status, error=error)

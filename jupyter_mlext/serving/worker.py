@@ -27,10 +27,9 @@ from typing import Any
 
 import psutil
 
-from ..compute.snapshot import extract_snapshot, read_snapshot
-from ..store import TrackingStore
-from ..store.registry import ModelRegistry
-from ..store.serving import FAILED, READY, Deployment, ServingStore
+from ..compute.snapshot import extract_snapshot
+from ..entities import Deployment, DeploymentStatus
+from ..store import Workspace
 from . import http, scoring
 from .processes import deployment_folder, log, workspace_intact
 
@@ -128,21 +127,21 @@ class Scorer:
                                    "deployment log", error_id=error_id)
 
 
-def prepare(store: TrackingStore, deployment: Deployment) -> tuple[Path, Path, Path]:
+def prepare(workspace: Workspace, deployment: Deployment) -> tuple[Path, Path, Path]:
     """The unpacked code folder (re-unpacked when the deployment's snapshot changed), the scoring script in it and
     the model folder."""
-    code = deployment_folder(store, deployment.endpoint, deployment.name) / "code"
+    code = deployment_folder(workspace, deployment.endpoint, deployment.name) / "code"
     mark = code / _SNAPSHOT_MARK
     if deployment.snapshot_id and (not mark.is_file() or mark.read_text() != deployment.snapshot_id):
-        extract_snapshot(read_snapshot(store, deployment.snapshot_id), code)
+        extract_snapshot(workspace.snapshots.read(deployment.snapshot_id), code)
         mark.write_text(deployment.snapshot_id)
-    registry = ModelRegistry(store)
+    registry = workspace.registry
     files = registry.existing_files(registry.get_version(deployment.model_name, deployment.model_version))
     return code, code / deployment.script, scoring.model_folder(files)
 
 
-async def serve(serving: ServingStore, deployment: Deployment, scorer: Scorer, pid: int) -> None:
-    inode = os.stat(serving.store.paths.database).st_ino
+async def serve(workspace: Workspace, deployment: Deployment, scorer: Scorer, pid: int) -> None:
+    inode = os.stat(workspace.paths.database).st_ino
     sockets = http.bind(deployment.port)
     server = http.serve(scorer, sockets)
     port = sockets[0].getsockname()[1]
@@ -150,13 +149,14 @@ async def serve(serving: ServingStore, deployment: Deployment, scorer: Scorer, p
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stopping.set)
     loop.add_signal_handler(signal.SIGINT, stopping.set)
-    if await asyncio.to_thread(serving.report_deployment, deployment.endpoint, deployment.name, pid, READY, port):
+    if await asyncio.to_thread(workspace.serving.report_deployment, deployment.endpoint, deployment.name, pid,
+                               DeploymentStatus.READY, port):
         log(f"ready on 127.0.0.1:{port}")
         while not stopping.is_set():
             try:
                 await asyncio.wait_for(stopping.wait(), WATCH_INTERVAL_S)
             except asyncio.TimeoutError:
-                if not await _still_mine(serving, deployment, pid, inode):
+                if not await _still_mine(workspace, deployment, pid, inode):
                     log("this process no longer serves the deployment (deleted or replaced); stopping")
                     break
                 await scorer.key.refresh()
@@ -164,18 +164,18 @@ async def serve(serving: ServingStore, deployment: Deployment, scorer: Scorer, p
     await server.close_all_connections()
 
 
-async def _still_mine(serving: ServingStore, deployment: Deployment, pid: int, inode: int) -> bool:
+async def _still_mine(workspace: Workspace, deployment: Deployment, pid: int, inode: int) -> bool:
     try:
-        return workspace_intact(serving.store, inode) and \
-            await asyncio.to_thread(serving.owns, deployment.endpoint, deployment.name, pid)
+        return workspace_intact(workspace, inode) and \
+            await asyncio.to_thread(workspace.serving.owns, deployment.endpoint, deployment.name, pid)
     except Exception:  # the workspace is unreadable: nobody can reach or manage this process
         return False
 
 
 def main(argv: list[str] | None = None) -> int:
-    workspace, endpoint, name = argv if argv is not None else sys.argv[1:]
-    store = TrackingStore(workspace)
-    serving = ServingStore(store)
+    root, endpoint, name = argv if argv is not None else sys.argv[1:]
+    workspace = Workspace(root)
+    serving = workspace.serving
     me = psutil.Process()
     if not serving.claim_deployment(endpoint, name, me.pid, me.create_time()):
         log(f"deployment {endpoint}/{name} is served by another process or was deleted; exiting")
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"starting deployment {endpoint}/{name} (pid {me.pid})")
     try:
         deployment = serving.get_deployment(endpoint, name)
-        code, script, model_dir = prepare(store, deployment)
+        code, script, model_dir = prepare(workspace, deployment)
         os.chdir(code)
         init, run = scoring.load(script, model_dir)
         init()
@@ -191,9 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException as failure:
         traceback.print_exc()
         reason = "".join(traceback.format_exception_only(type(failure), failure)).strip()
-        serving.report_deployment(endpoint, name, me.pid, FAILED, error=reason)
+        serving.report_deployment(endpoint, name, me.pid, DeploymentStatus.FAILED, error=reason)
         return 1
-    asyncio.run(serve(serving, deployment, Scorer(run, key), me.pid))
+    asyncio.run(serve(workspace, deployment, Scorer(run, key), me.pid))
     log("stopped")
     return 0
 

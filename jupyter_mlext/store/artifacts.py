@@ -7,11 +7,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from ..errors import InvalidInput, NotFound
+from ..entities import InvalidInput, NotFound
 from .validation import check_relative_path
 
-_CHUNK = 1024 * 1024
+CHUNK = 1024 * 1024
 
 
 def write_file(run_root: Path, name: str, chunks: Iterator[bytes]) -> tuple[int, str]:
@@ -36,7 +37,7 @@ def write_file(run_root: Path, name: str, chunks: Iterator[bytes]) -> tuple[int,
 
 def read_chunks(path: Path) -> Iterator[bytes]:
     with open(path, "rb") as source:
-        while chunk := source.read(_CHUNK):
+        while chunk := source.read(CHUNK):
             yield chunk
 
 
@@ -69,8 +70,6 @@ def contained_path(run_root: Path, name: str) -> Path:
     return candidate
 
 
-def copy_tree_out(files: list[tuple[Path, str]], destination: Path) -> None:
-    for source, relative in files:
-        target = destination / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+def copy_file(source: Path, target: BinaryIO) -> None:
+    with open(source, "rb") as handle:
+        shutil.copyfileobj(handle, target, CHUNK)

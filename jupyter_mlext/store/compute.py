@@ -13,9 +13,9 @@ import sqlite3
 import time
 from typing import Any
 
-from ..errors import Conflict, InvalidInput, NotFound
-from ..models import ComputeTarget, Job, JobSpec, RunStatus, TargetKind
-from .tracking import TrackingStore
+from ..entities import Conflict, ComputeTarget, InvalidInput, Job, JobSpec, NotFound, RunStatus, TargetKind
+from .database import Database
+from .tracking import SqliteTracking
 from .validation import check_name, check_relative_path
 
 ACTIVE_STATUSES = (RunStatus.PREPARING.value, RunStatus.RUNNING.value, RunStatus.FINALIZING.value)
@@ -25,14 +25,12 @@ _JOB_COLUMNS = ("run_id, target, entry, args, timeout_s, queued_at, attempt, hos
                 "cancel_requested")
 
 
-class ComputeStore:
-    """Targets and jobs of one workspace, on the TrackingStore's connection and write lock."""
+class ComputeRepository:
+    """Targets and jobs of one workspace."""
 
-    def __init__(self, store: TrackingStore) -> None:
-        self.store = store
-
-    def _conn(self) -> sqlite3.Connection:
-        return self.store.db.conn
+    def __init__(self, db: Database, tracking: SqliteTracking) -> None:
+        self._db = db
+        self._tracking = tracking
 
     # -- targets -----------------------------------------------------------------------------------------------
 
@@ -47,8 +45,8 @@ class ComputeStore:
 
     def _targets(self, where: str, params: list[Any]) -> list[ComputeTarget]:
         placeholders = ",".join("?" * len(ACTIVE_STATUSES))
-        with self.store._lock:
-            rows = self._conn().execute(
+        with self._db.read() as conn:
+            rows = conn.execute(
                 "SELECT t.name, t.kind, t.address, t.concurrency, t.created_at, "
                 f"(SELECT count(*) FROM jobs j JOIN runs r ON r.id = j.run_id WHERE j.target = t.name "
                 f" AND r.status IN ({placeholders})), "
@@ -62,9 +60,9 @@ class ComputeStore:
 
     def create_target(self, name: str, kind: str, address: str | None = None, concurrency: int = 1) -> ComputeTarget:
         kind = self._check_target(name, kind, address, concurrency)
-        with self.store._lock, self.store._write():
+        with self._db.write() as conn:
             try:
-                self._conn().execute(
+                conn.execute(
                     "INSERT INTO compute_targets (name, kind, address, concurrency, created_at) VALUES (?, ?, ?, ?, ?)",
                     (name, kind.value, address, concurrency, time.time()),
                 )
@@ -91,20 +89,20 @@ class ComputeStore:
     def declare_target(self, name: str, kind: str, address: str | None = None, concurrency: int = 1) -> ComputeTarget:
         """Create the target, or bring an existing one to this kind, address and concurrency: targets named in
         the server's configuration are declared there, so the configuration wins over earlier edits."""
-        with self.store._lock:
-            exists = self._conn().execute("SELECT 1 FROM compute_targets WHERE name = ?", (name,)).fetchone()
+        with self._db.read() as conn:
+            exists = conn.execute("SELECT 1 FROM compute_targets WHERE name = ?", (name,)).fetchone()
         if exists is None:
             return self.create_target(name, kind, address, concurrency)
         checked = self._check_target(name, kind, address, concurrency)
-        with self.store._lock, self.store._write():
-            self._conn().execute("UPDATE compute_targets SET kind = ?, address = ?, concurrency = ? WHERE name = ?",
+        with self._db.write() as conn:
+            conn.execute("UPDATE compute_targets SET kind = ?, address = ?, concurrency = ? WHERE name = ?",
                                  (checked.value, address, concurrency, name))
         return self.get_target(name)
 
     def set_concurrency(self, name: str, concurrency: int) -> ComputeTarget:
         _check_concurrency(concurrency)
-        with self.store._lock, self.store._write():
-            if not self._conn().execute("UPDATE compute_targets SET concurrency = ? WHERE name = ?",
+        with self._db.write() as conn:
+            if not conn.execute("UPDATE compute_targets SET concurrency = ? WHERE name = ?",
                                         (concurrency, name)).rowcount:
                 raise NotFound(f"no compute target named {name!r}", field="compute")
         return self.get_target(name)
@@ -115,8 +113,8 @@ class ComputeStore:
         if target.busy or target.queued:
             raise Conflict(f"compute target {name!r} has {target.busy} active and {target.queued} queued runs",
                            field="name")
-        with self.store._lock, self.store._write():
-            self._conn().execute("DELETE FROM compute_targets WHERE name = ?", (name,))
+        with self._db.write() as conn:
+            conn.execute("DELETE FROM compute_targets WHERE name = ?", (name,))
 
     # -- jobs --------------------------------------------------------------------------------------------------
 
@@ -151,23 +149,22 @@ class ComputeStore:
         return self._jobs(where + " ORDER BY queued_at", params)
 
     def _jobs(self, where: str, params: list[Any]) -> list[Job]:
-        with self.store._lock:
-            rows = self._conn().execute(f"SELECT {_JOB_COLUMNS} FROM jobs {where}", params).fetchall()
+        with self._db.read() as conn:
+            rows = conn.execute(f"SELECT {_JOB_COLUMNS} FROM jobs {where}", params).fetchall()
         return [Job(run_id, target, entry, json.loads(args), timeout, queued, attempt, host, pid, started, code,
                     bool(cancel))
                 for run_id, target, entry, args, timeout, queued, attempt, host, pid, started, code, cancel in rows]
 
     def claim(self, run_id: str, attempt: str) -> bool:
         """Take a queued job for one execution attempt: True for the first claimant, False for any other."""
-        with self.store._lock, self.store._write():
-            conn = self._conn()
+        with self._db.write() as conn:
             claimed = conn.execute(
                 "UPDATE jobs SET attempt = ? WHERE run_id = ? AND attempt IS NULL AND cancel_requested = 0 "
                 "AND (SELECT status FROM runs WHERE id = ?) = 'Queued'",
                 (attempt, run_id, run_id),
             ).rowcount
-        if claimed:
-            self.store.set_status(run_id, RunStatus.PREPARING)
+            if claimed:
+                self._tracking.set_status(run_id, RunStatus.PREPARING)
         return bool(claimed)
 
     def record_process(self, run_id: str, attempt: str, host: str, pid: int, pid_started_at: float) -> None:
@@ -180,8 +177,8 @@ class ComputeStore:
         self._update_job(run_id, attempt, "exit_code = ?", [exit_code])
 
     def _update_job(self, run_id: str, attempt: str, assignments: str, values: list[Any], condition: str = "") -> None:
-        with self.store._lock, self.store._write():
-            if not self._conn().execute(f"UPDATE jobs SET {assignments} WHERE run_id = ? AND attempt = ? {condition}",
+        with self._db.write() as conn:
+            if not conn.execute(f"UPDATE jobs SET {assignments} WHERE run_id = ? AND attempt = ? {condition}",
                                         [*values, run_id, attempt]).rowcount:
                 raise Conflict(f"run {run_id} is not held by attempt {attempt!r} (or it started already)",
                                field="attempt")
@@ -189,14 +186,10 @@ class ComputeStore:
     def request_cancel(self, run_id: str) -> Job:
         """Mark the job canceled; a queued run becomes Canceled at once, a started one is stopped by its runner."""
         self.get_job(run_id)
-        with self.store._lock, self.store._write():
-            self._conn().execute("UPDATE jobs SET cancel_requested = 1 WHERE run_id = ?", (run_id,))
-        status = self.store.get_run(run_id).status
-        if status is RunStatus.QUEUED:
-            try:
-                self.store.set_status(run_id, RunStatus.CANCELED, error="canceled before it started")
-            except Conflict:  # claimed in between: its runner sees cancel_requested
-                pass
+        with self._db.write() as conn:
+            conn.execute("UPDATE jobs SET cancel_requested = 1 WHERE run_id = ?", (run_id,))
+            if self._tracking.get_run(run_id).status is RunStatus.QUEUED:  # not claimed: it never starts
+                self._tracking.set_status(run_id, RunStatus.CANCELED, error="canceled before it started")
         return self.get_job(run_id)
 
 

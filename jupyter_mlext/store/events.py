@@ -11,7 +11,8 @@ import sqlite3
 import time
 from typing import Any
 
-from ..models import Event, jsonable
+from ..entities import Event, jsonable
+from .database import Database
 
 RUN_CREATED = "run_created"
 STATUS = "status"
@@ -32,20 +33,30 @@ def emit(conn: sqlite3.Connection, kind: str, run_id: str | None, data: dict[str
                  (time.time(), kind, run_id, json.dumps(jsonable(data), separators=(",", ":"))))
 
 
-def read_since(conn: sqlite3.Connection, cursor: int, limit: int = 1000) -> list[Event]:
-    rows = conn.execute("SELECT seq, at, kind, run_id, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-                        (cursor, limit)).fetchall()
-    return [Event(seq, at, kind, run_id, json.loads(data)) for seq, at, kind, run_id, data in rows]
+class EventFeed:
+    """Reading the change feed, and pruning it."""
 
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
-def latest_seq(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+    def since(self, cursor: int, limit: int = 1000) -> list[Event]:
+        """Changes committed after event `cursor`, oldest first."""
+        with self._db.read() as conn:
+            rows = conn.execute("SELECT seq, at, kind, run_id, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                                (cursor, limit)).fetchall()
+        return [Event(seq, at, kind, run_id, json.loads(data)) for seq, at, kind, run_id, data in rows]
 
+    def latest(self) -> int:
+        with self._db.read() as conn:
+            return int(conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
 
-def oldest_seq(conn: sqlite3.Connection) -> int | None:
-    return conn.execute("SELECT min(seq) FROM events").fetchone()[0]
+    def oldest(self) -> int | None:
+        """The oldest event still kept (older ones were pruned), or None if there are none."""
+        with self._db.read() as conn:
+            value = conn.execute("SELECT min(seq) FROM events").fetchone()[0]
+        return None if value is None else int(value)
 
-
-def prune(conn: sqlite3.Connection, keep: int) -> int:
-    """Drop all but the newest `keep` events; a client whose cursor is older reloads instead of resuming."""
-    return conn.execute("DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - ?", (keep,)).rowcount
+    def prune(self, keep: int) -> int:
+        """Drop all but the newest `keep` events; a client whose cursor is older reloads instead of resuming."""
+        with self._db.write() as conn:
+            return conn.execute("DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - ?", (keep,)).rowcount

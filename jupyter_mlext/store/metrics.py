@@ -1,7 +1,7 @@
 """Metric series: the write path (points, per-run summary, rollup blocks) and history reads with downsampling.
 
 Three tables serve three readers. `metric_points` holds every point. `metric_series` holds one row per
-(run, key) with last/min/max, so run lists and searches never touch the points (DESIGN §8). `metric_blocks` rolls
+(run, key) with last/min/max, so run lists and searches never touch the points. `metric_blocks` rolls
 up every BLOCK_SIZE consecutive points into min/max/last, so a chart of a million points is answered from ~16k
 block rows instead of a million point rows; both downsampling paths are one GROUP BY in SQL.
 
@@ -10,18 +10,15 @@ SQLite stores NaN as NULL: a NULL value reads back as NaN, and min/max skip it t
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-import sqlite_utils
-
-from ..errors import NotFound
-from ..models import MetricHistory, MetricSummary
+from ..entities import MetricHistory, MetricSummary, NotFound
 from .events import MAX_POINTS_PER_EVENT
+from .validation import Point
 
 BLOCK_SIZE = 64
-
-# One point as the writer hands it over: (key, value, step or None for "next", timestamp).
-Point = tuple[str, float, "int | None", float]
 
 
 def _nan_min(values: Iterable[float]) -> float | None:
@@ -38,7 +35,7 @@ def _as_float(value: float | None) -> float:
     return math.nan if value is None else value
 
 
-def write_points(db: sqlite_utils.Database, run_id: str, points: Sequence[Point]) -> dict[str, dict]:
+def write_points(conn: sqlite3.Connection, run_id: str, points: Sequence[Point]) -> dict[str, dict[str, Any]]:
     """Append points to their series; the caller holds the write transaction.
 
     Returns, per key, what the change feed reports: the count and the newest points with their resolved steps.
@@ -46,11 +43,10 @@ def write_points(db: sqlite_utils.Database, run_id: str, points: Sequence[Point]
     by_key: dict[str, list[Point]] = {}
     for point in points:
         by_key.setdefault(point[0], []).append(point)
-    return {key: _write_series(db, run_id, key, series_points) for key, series_points in by_key.items()}
+    return {key: _write_series(conn, run_id, key, series_points) for key, series_points in by_key.items()}
 
 
-def _write_series(db: sqlite_utils.Database, run_id: str, key: str, points: list[Point]) -> dict:
-    conn = db.conn
+def _write_series(conn: sqlite3.Connection, run_id: str, key: str, points: list[Point]) -> dict[str, Any]:
     row = conn.execute(
         "SELECT id, count, last_step FROM metric_series WHERE run_id = ? AND key = ?", (run_id, key)
     ).fetchone()
@@ -101,7 +97,8 @@ def _write_series(db: sqlite_utils.Database, run_id: str, key: str, points: list
             "timestamps": timestamps[tail], "values": values[tail]}
 
 
-def _write_blocks(conn, series_id: int, first_ordinal: int, steps, timestamps, values) -> None:
+def _write_blocks(conn: sqlite3.Connection, series_id: int, first_ordinal: int, steps: list[int],
+                  timestamps: list[float], values: list[float]) -> None:
     rows = []
     start = 0
     while start < len(steps):
@@ -130,12 +127,12 @@ def _write_blocks(conn, series_id: int, first_ordinal: int, steps, timestamps, v
     )
 
 
-def summaries(db: sqlite_utils.Database, run_ids: Sequence[str]) -> dict[str, dict[str, MetricSummary]]:
+def summaries(conn: sqlite3.Connection, run_ids: Sequence[str]) -> dict[str, dict[str, MetricSummary]]:
     result: dict[str, dict[str, MetricSummary]] = {run_id: {} for run_id in run_ids}
     if not run_ids:
         return result
     marks = ",".join("?" * len(run_ids))
-    for run_id, key, count, last, vmin, vmax, step, ts in db.conn.execute(
+    for run_id, key, count, last, vmin, vmax, step, ts in conn.execute(
         "SELECT run_id, key, count, last, min_value, max_value, last_step, last_timestamp "
         f"FROM metric_series WHERE run_id IN ({marks}) ORDER BY key",
         list(run_ids),
@@ -144,9 +141,8 @@ def summaries(db: sqlite_utils.Database, run_ids: Sequence[str]) -> dict[str, di
     return result
 
 
-def history(db: sqlite_utils.Database, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
+def history(conn: sqlite3.Connection, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
     """The whole series, or at most `max_points` buckets of equal step width (min, max and last of each)."""
-    conn = db.conn
     row = conn.execute("SELECT id, count FROM metric_series WHERE run_id = ? AND key = ?", (run_id, key)).fetchone()
     if row is None:
         raise NotFound(f"run {run_id} has no metric {key!r}", field="key")
@@ -165,7 +161,7 @@ def history(db: sqlite_utils.Database, run_id: str, key: str, max_points: int | 
     return _history(run_id, key, conn.execute(query, bucket_args).fetchall(), count, downsampled=True)
 
 
-def _history(run_id: str, key: str, rows: list[tuple], count: int, downsampled: bool) -> MetricHistory:
+def _history(run_id: str, key: str, rows: list[tuple[Any, ...]], count: int, downsampled: bool) -> MetricHistory:
     steps, timestamps, values, mins, maxs = (list(column) for column in zip(*rows)) if rows else ([], [], [], [], [])
     return MetricHistory(
         run_id=run_id,

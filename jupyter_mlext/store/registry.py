@@ -19,12 +19,22 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import Conflict, InvalidInput, NotFound
-from ..models import ModelLineage, ModelVersion, RegisteredModel, RegistryChange, RunInfo
+from ..entities import (
+    Conflict,
+    InvalidInput,
+    ModelLineage,
+    ModelVersion,
+    NotFound,
+    RegisteredModel,
+    RegistryChange,
+    RunInfo,
+)
 from . import events
 from .artifacts import contained_path
-from .tracking import TrackingStore
-from .validation import check_name, check_value
+from .database import Database
+from .paths import WorkspacePaths
+from .tracking import SqliteTracking
+from .validation import check_name, check_texts, check_value
 
 COPY = "copy"
 REFERENCE = "reference"
@@ -47,14 +57,13 @@ def parse_model_ref(ref: str) -> tuple[str, int | None, str | None]:
 
 
 class ModelRegistry:
-    """Models of one workspace, on the TrackingStore's connection and write lock."""
+    """Models of one workspace."""
 
-    def __init__(self, store: TrackingStore) -> None:
-        self.store = store
-        self.root = store.paths.models
-
-    def _conn(self) -> sqlite3.Connection:
-        return self.store.db.conn
+    def __init__(self, db: Database, paths: WorkspacePaths, tracking: SqliteTracking) -> None:
+        self._db = db
+        self.paths = paths
+        self._tracking = tracking
+        self.root = paths.models
 
     # -- registering -------------------------------------------------------------------------------------------
 
@@ -77,8 +86,8 @@ class ModelRegistry:
         the files must stay where they are).
         """
         check_name(name, "name")
-        tag_rows = _texts(tags, "tags")
-        property_rows = _texts(properties, "properties")
+        tag_rows = check_texts(tags, "tags")
+        property_rows = check_texts(properties, "properties")
         for field, value in (("framework", framework), ("description", description)):
             if value is not None:
                 check_value(value, field)
@@ -86,7 +95,7 @@ class ModelRegistry:
             raise InvalidInput("reference applies to local files; a run's artifacts are always copied",
                                field="reference")
         if run_id is not None:
-            run_id = self.store.resolve_run_id(run_id)
+            run_id = self._tracking.resolve_run_id(run_id)
         source_files, source = self._source(run_id, path)
         staged = None if reference else self._stage(source_files)
         size, count = _measure(source_files)
@@ -105,10 +114,10 @@ class ModelRegistry:
             if not local.exists():
                 raise NotFound(f"path {str(path)!r} does not exist", field="path")
             return local, str(local)
-        files = contained_path(self.store.paths.run_artifacts(run_id), os.fspath(path))
+        files = contained_path(self.paths.run_artifacts(run_id), os.fspath(path))
         if not files.exists():
             raise NotFound(f"run {run_id} has no artifact {os.fspath(path)!r}", field="path")
-        return files, f"runs:/{run_id}/{Path(files).relative_to(self.store.paths.run_artifacts(run_id).resolve())}"
+        return files, f"runs:/{run_id}/{Path(files).relative_to(self.paths.run_artifacts(run_id).resolve())}"
 
     def _stage(self, source: Path) -> Path:
         staging = self.root / ".staging" / uuid.uuid4().hex
@@ -124,8 +133,7 @@ class ModelRegistry:
                 description: str | None, tags: dict[str, str], properties: dict[str, str], user: str | None,
                 size: int, count: int) -> ModelVersion:
         now = time.time()
-        with self.store._lock, self.store._write():
-            conn = self._conn()
+        with self._db.write() as conn:
             conn.execute("INSERT INTO registered_models (name, created_at) VALUES (?, ?) "
                          "ON CONFLICT (name) DO NOTHING", (name, now))
             model_id = conn.execute("SELECT id FROM registered_models WHERE name = ?", (name,)).fetchone()[0]
@@ -155,7 +163,7 @@ class ModelRegistry:
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)
-        return target.relative_to(self.store.paths.root).as_posix()
+        return target.relative_to(self.paths.root).as_posix()
 
     # -- reading -----------------------------------------------------------------------------------------------
 
@@ -167,14 +175,14 @@ class ModelRegistry:
         if version is not None:
             return self.get_version(name, version)
         model_id = self._model_id(name)
-        with self.store._lock:
+        with self._db.read() as conn:
             if alias is not None:
-                row = self._conn().execute("SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?",
+                row = conn.execute("SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?",
                                            (model_id, alias)).fetchone()
                 if row is None:
                     raise NotFound(f"model {name!r} has no alias {alias!r}", field="alias")
             else:
-                row = self._conn().execute("SELECT max(version) FROM model_versions WHERE model_id = ?",
+                row = conn.execute("SELECT max(version) FROM model_versions WHERE model_id = ?",
                                            (model_id,)).fetchone()
                 if row[0] is None:
                     raise NotFound(f"model {name!r} has no versions", field="name")
@@ -201,31 +209,31 @@ class ModelRegistry:
         if name_contains:
             clauses.append("instr(lower(m.name), lower(?)) > 0")
             params.append(name_contains)
-        for key, value in _texts(tags, "tags").items():
+        for key, value in check_texts(tags, "tags").items():
             clauses.append("EXISTS (SELECT 1 FROM model_version_tags t WHERE t.model_id = v.model_id "
                            "AND t.version = v.version AND t.key = ? AND t.value = ?)")
             params += [key, value]
         if run_id is not None:
             clauses.append("v.run_id = ?")
-            params.append(self.store.resolve_run_id(run_id))
+            params.append(self._tracking.resolve_run_id(run_id))
         return self._versions(("WHERE " + " AND ".join(clauses)) if clauses else "", params)
 
     def list_models(self, name_contains: str | None = None) -> list[RegisteredModel]:
         where, params = ("WHERE instr(lower(m.name), lower(?)) > 0", [name_contains]) if name_contains else ("", [])
-        with self.store._lock:
-            rows = self._conn().execute(
+        with self._db.read() as conn:
+            rows = conn.execute(
                 "SELECT m.id, m.name, m.created_at, max(v.version), count(v.version) FROM registered_models m "
                 f"LEFT JOIN model_versions v ON v.model_id = m.id {where} GROUP BY m.id ORDER BY m.name",
                 params).fetchall()
-            aliases = self._aliases([row[0] for row in rows])
+            aliases = _aliases(conn, [row[0] for row in rows])
         return [RegisteredModel(name, created, latest, count,
                                 {alias: version for (_, version), alias in aliases.get(model_id, [])})
                 for model_id, name, created, latest, count in rows]
 
     def history(self, name: str) -> list[RegistryChange]:
         model_id = self._model_id(name)
-        with self.store._lock:
-            rows = self._conn().execute(
+        with self._db.read() as conn:
+            rows = conn.execute(
                 "SELECT seq, at, user, version, action, key, value, previous FROM model_history "
                 "WHERE model_id = ? ORDER BY seq", (model_id,)).fetchall()
         return [RegistryChange(seq, at, user, name, version, action, key, value, previous)
@@ -234,7 +242,7 @@ class ModelRegistry:
     def files(self, version: ModelVersion) -> Path:
         """The file or folder holding a version's files."""
         location = Path(version.location)
-        return location if version.stored == REFERENCE else self.store.paths.root / location
+        return location if version.stored == REFERENCE else self.paths.root / location
 
     def existing_files(self, version: ModelVersion) -> Path:
         """`files(version)`, refused if they are gone (a referenced folder moved, a workspace copied without it)."""
@@ -262,11 +270,11 @@ class ModelRegistry:
         version = self.get(ref)
         if version.run_id is None:
             return ModelLineage(version, None, [])
-        run = self.store.get_run(version.run_id)
+        run = self._tracking.get_run(version.run_id)
         parents: list[RunInfo] = []
         parent_id = run.parent_id
         while parent_id is not None:
-            parent = self.store.get_run(parent_id)
+            parent = self._tracking.get_run(parent_id)
             parents.append(parent)
             parent_id = parent.parent_id
         return ModelLineage(version, run, parents)
@@ -280,8 +288,7 @@ class ModelRegistry:
                                "and '.' (at most 64)", field="alias")
         self.get_version(name, version)
         model_id = self._model_id(name)
-        with self.store._lock, self.store._write():
-            conn = self._conn()
+        with self._db.write() as conn:
             row = conn.execute("SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?",
                                (model_id, alias)).fetchone()
             previous = None if row is None else row[0]
@@ -295,8 +302,7 @@ class ModelRegistry:
 
     def delete_alias(self, name: str, alias: str, user: str | None = None) -> None:
         model_id = self._model_id(name)
-        with self.store._lock, self.store._write():
-            conn = self._conn()
+        with self._db.write() as conn:
             row = conn.execute("SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?",
                                (model_id, alias)).fetchone()
             if row is None:
@@ -314,11 +320,10 @@ class ModelRegistry:
                     user: str | None = None, *, missing_field: str = "delete") -> ModelVersion:
         """Set `tags` and delete the keys in `delete`, in one transaction, each change in the history. A key to
         delete that the version does not have (and that is not being set) refuses the whole change."""
-        rows = _texts(tags or {}, "tags")
+        rows = check_texts(tags or {}, "tags")
         self.get_version(name, version)
         model_id = self._model_id(name)
-        with self.store._lock, self.store._write():
-            conn = self._conn()
+        with self._db.write() as conn:
             current = dict(conn.execute("SELECT key, value FROM model_version_tags WHERE model_id = ? AND version = ?",
                                         (model_id, version)).fetchall())
             missing = [key for key in delete if key not in current and key not in rows]
@@ -342,8 +347,7 @@ class ModelRegistry:
         """Delete a version, its aliases and (if copied in) its files. Refused while a deployment serves it."""
         found = self.get_version(name, version)
         model_id = self._model_id(name)
-        with self.store._lock, self.store._write():
-            conn = self._conn()
+        with self._db.write() as conn:
             users = self._deployments_of(conn, name, version)
             if users:
                 raise Conflict(f"{name}:{version} is used by deployment {users[0]!r}; delete or update the "
@@ -367,21 +371,21 @@ class ModelRegistry:
 
     def _model_id(self, name: str) -> int:
         check_name(name, "name")
-        with self.store._lock:
-            row = self._conn().execute("SELECT id FROM registered_models WHERE name = ?", (name,)).fetchone()
+        with self._db.read() as conn:
+            row = conn.execute("SELECT id FROM registered_models WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise NotFound(f"no registered model named {name!r}", field="name")
         return row[0]
 
     def _versions(self, where: str, params: list[Any]) -> list[ModelVersion]:
-        with self.store._lock:
-            rows = self._conn().execute(
+        with self._db.read() as conn:
+            rows = conn.execute(
                 f"SELECT {_VERSION_COLUMNS} FROM model_versions v JOIN registered_models m ON m.id = v.model_id "
                 f"{where} ORDER BY m.name, v.version DESC", params).fetchall()
             keys = [(row[-1], row[1]) for row in rows]
-            tags = self._key_values("model_version_tags", keys)
-            properties = self._key_values("model_version_properties", keys)
-            aliases = self._aliases(sorted({row[-1] for row in rows}))
+            tags = _key_values(conn, "model_version_tags", keys)
+            properties = _key_values(conn, "model_version_properties", keys)
+            aliases = _aliases(conn, sorted({row[-1] for row in rows}))
         by_version: dict[tuple[int, int], list[str]] = {}
         for model_aliases in aliases.values():
             for key, alias in model_aliases:
@@ -391,30 +395,35 @@ class ModelRegistry:
                              aliases=sorted(by_version.get((row[-1], row[1]), [])))
                 for row in rows]
 
-    def _key_values(self, table: str, keys: list[tuple[int, int]]) -> dict[tuple[int, int], dict[str, str]]:
-        found: dict[tuple[int, int], dict[str, str]] = {}
-        for model_id, version, key, value in self._rows_for(table, "model_id, version, key, value", keys):
-            found.setdefault((model_id, version), {})[key] = value
-        return found
 
-    def _aliases(self, model_ids: list[int]) -> dict[int, list[tuple[tuple[int, int], str]]]:
-        found: dict[int, list[tuple[tuple[int, int], str]]] = {}
-        for chunk in _chunks(model_ids):
-            rows = self._conn().execute(
-                f"SELECT model_id, version, alias FROM model_aliases WHERE model_id IN ({','.join('?' * len(chunk))})"
-                " ORDER BY alias", chunk).fetchall()
-            for model_id, version, alias in rows:
-                found.setdefault(model_id, []).append(((model_id, version), alias))
-        return found
+def _key_values(conn: sqlite3.Connection, table: str,
+                keys: list[tuple[int, int]]) -> dict[tuple[int, int], dict[str, str]]:
+    found: dict[tuple[int, int], dict[str, str]] = {}
+    for model_id, version, key, value in _rows_for(conn, table, "model_id, version, key, value", keys):
+        found.setdefault((model_id, version), {})[key] = value
+    return found
 
-    def _rows_for(self, table: str, columns: str, keys: list[tuple[int, int]]) -> Iterator[tuple]:
-        model_ids = sorted({model_id for model_id, _ in keys})
-        wanted = set(keys)
-        for chunk in _chunks(model_ids):
-            rows = self._conn().execute(
-                f"SELECT {columns} FROM {table} WHERE model_id IN ({','.join('?' * len(chunk))}) ORDER BY key",
-                chunk).fetchall()
-            yield from (row for row in rows if (row[0], row[1]) in wanted)
+
+def _aliases(conn: sqlite3.Connection, model_ids: list[int]) -> dict[int, list[tuple[tuple[int, int], str]]]:
+    found: dict[int, list[tuple[tuple[int, int], str]]] = {}
+    for chunk in _chunks(model_ids):
+        rows = conn.execute(
+            f"SELECT model_id, version, alias FROM model_aliases WHERE model_id IN ({','.join('?' * len(chunk))})"
+            " ORDER BY alias", chunk).fetchall()
+        for model_id, version, alias in rows:
+            found.setdefault(model_id, []).append(((model_id, version), alias))
+    return found
+
+
+def _rows_for(conn: sqlite3.Connection, table: str, columns: str,
+              keys: list[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
+    model_ids = sorted({model_id for model_id, _ in keys})
+    wanted = set(keys)
+    for chunk in _chunks(model_ids):
+        rows = conn.execute(
+            f"SELECT {columns} FROM {table} WHERE model_id IN ({','.join('?' * len(chunk))}) ORDER BY key",
+            chunk).fetchall()
+        yield from (row for row in rows if (row[0], row[1]) in wanted)
 
 
 def _history(conn: sqlite3.Connection, user: str | None, model_id: int, name: str, version: int | None, action: str,
@@ -425,14 +434,6 @@ def _history(conn: sqlite3.Connection, user: str | None, model_id: int, name: st
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (time.time(), user, model_id, version, action, key, value,
                                                      previous))
     events.emit(conn, events.MODEL, None, {"name": name, "version": version, "action": action, "key": key})
-
-
-def _texts(values: Mapping[str, Any] | None, family: str) -> dict[str, str]:
-    if values is None:
-        return {}
-    if not isinstance(values, Mapping):
-        raise InvalidInput(f"{family} must be a mapping of names to values", field=family)
-    return {check_name(key, f"{family} key"): check_value(value, f"{family}.{key}") for key, value in values.items()}
 
 
 def _link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from ..errors import WorkspaceError
-from .db import write_transaction
+from ..entities import WorkspaceError
+from .database import Database
 
 MIGRATION_SET = "jupyter_mlext"
 migrations = Migrations(MIGRATION_SET)
@@ -347,14 +347,41 @@ def m006_pipelines(db: sqlite_utils.Database) -> None:
     )
 
 
-def migrate(db: sqlite_utils.Database) -> None:
+@_migration
+def m007_one_vocabulary_and_daemons(db: sqlite_utils.Database) -> None:
+    """Pipeline run and step states spelt as run statuses are (entities/pipelines.py), and the heartbeats of the
+    processes that run the daemon (daemon.py), so a submission can tell whether anything will start it."""
+    renames = {"pending": "Pending", "queued": "Queued", "running": "Running", "completed": "Completed",
+               "reused": "Reused", "failed": "Failed", "not_started": "NotStarted", "canceling": "Canceling",
+               "canceled": "Canceled"}
+    for old, new in renames.items():
+        db.execute("UPDATE pipeline_runs SET state = ? WHERE state = ?", [new, old])
+        db.execute("UPDATE pipeline_steps SET state = ? WHERE state = ?", [new, old])
+    _execute_all(
+        db,
+        """
+        CREATE TABLE daemons (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            target_kinds TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            beat_at REAL NOT NULL
+        )
+        """,
+    )
+
+
+def migrate(db: Database) -> None:
     """Bring the schema up to date, under the write lock so that racing openers apply each migration once."""
-    with write_transaction(db):
-        unknown = [m.name for m in migrations.applied(db) if m.name not in KNOWN_MIGRATIONS]
+    with db.write() as conn:
+        utils = sqlite_utils.Database(conn, execute_plugins=False)
+        unknown = [m.name for m in migrations.applied(utils) if m.name not in KNOWN_MIGRATIONS]
         if unknown:
             raise WorkspaceError(
                 f"this workspace was written by a newer jupyter-mlext (schema migration {unknown[0]!r} is unknown "
                 "to this version); upgrade jupyter-mlext to open it"
             )
-        if migrations.pending(db):
-            migrations.apply(db)
+        if migrations.pending(utils):
+            migrations.apply(utils)

@@ -16,8 +16,8 @@ import datetime
 import re
 from collections.abc import Sequence
 
-from ..errors import InvalidInput
-from ..models import RunStatus
+from ..entities import InvalidInput
+from ..entities import RunStatus
 
 
 class FilterSyntaxError(InvalidInput):

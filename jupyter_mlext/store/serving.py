@@ -18,75 +18,23 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import Conflict, InvalidInput, NotFound
-from ..models import RunStatus, _Entity
-from .tracking import TrackingStore
+from ..entities import (
+    Conflict,
+    Deployment,
+    DeploymentStatus,
+    Endpoint,
+    InvalidInput,
+    NotFound,
+    RoutingConfig,
+    RunStatus,
+)
+from .database import Database
+from .tracking import SqliteTracking
 
 ENDPOINTS_EXPERIMENT = "endpoints"
-STARTING, READY, FAILED = "Starting", "Ready", "Failed"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 _DEPLOYMENT_COLUMNS = ("endpoint, name, model_name, model_version, script, snapshot_id, port, pid, pid_started_at, "
                        "status, error, user, created_at, updated_at")
-
-
-@dataclasses.dataclass(frozen=True)
-class Deployment(_Entity):
-    """One model version served by its own scoring process behind an endpoint."""
-
-    endpoint: str
-    name: str
-    model_name: str
-    model_version: int
-    script: str
-    snapshot_id: str | None
-    port: int | None
-    pid: int | None
-    pid_started_at: float | None
-    status: str
-    error: str | None
-    user: str | None
-    created_at: float
-    updated_at: float
-    traffic: int = 0
-
-
-@dataclasses.dataclass(frozen=True)
-class Endpoint(_Entity):
-    """A scoring URL with a key, routing each request to one of its deployments by the traffic split."""
-
-    name: str
-    url: str | None
-    scoring_url: str | None
-    key: str
-    port: int | None
-    pid: int | None
-    pid_started_at: float | None
-    traffic: dict[str, int]
-    config_version: int
-    run_id: str | None
-    user: str | None
-    created_at: float
-    updated_at: float
-    deployments: list[Deployment] = dataclasses.field(default_factory=list)
-
-    def public_dict(self) -> dict[str, Any]:
-        """The endpoint without its key: what anyone who may read the workspace sees (the key is asked for on
-        its own, by someone allowed to change the endpoint)."""
-        found = self.to_dict()
-        del found["key"]
-        return found
-
-
-@dataclasses.dataclass(frozen=True)
-class RoutingConfig:
-    """What a router needs: its key, the split and where each deployment listens."""
-
-    version: int
-    key: str
-    pid: int | None
-    traffic: dict[str, int]
-    ports: dict[str, int]
-    statuses: dict[str, str]
 
 
 def check_serving_name(value: Any, field: str) -> str:
@@ -117,14 +65,12 @@ def check_traffic(traffic: Any, deployments: list[str]) -> dict[str, int]:
     return split
 
 
-class ServingStore:
-    """Endpoints and deployments of one workspace, on the TrackingStore's connection and write lock."""
+class ServingRepository:
+    """Endpoints and deployments of one workspace."""
 
-    def __init__(self, store: TrackingStore) -> None:
-        self.store = store
-
-    def _conn(self) -> sqlite3.Connection:
-        return self.store.db.conn
+    def __init__(self, db: Database, tracking: SqliteTracking) -> None:
+        self._db = db
+        self._tracking = tracking
 
     # -- endpoints ---------------------------------------------------------------------------------------------
 
@@ -133,16 +79,16 @@ class ServingStore:
         check_serving_name(name, "endpoint")
         if self._endpoint_row(name) is not None:
             return self.get_endpoint(name), False
-        run = self.store.create_run(ENDPOINTS_EXPERIMENT, name=name, user=user, source_type="endpoint",
+        run = self._tracking.create_run(ENDPOINTS_EXPERIMENT, name=name, user=user, source_type="endpoint",
                                     source_name=name, tags={"endpoint": name})
         now = time.time()
-        with self.store._lock, self.store._write():
-            created = self._conn().execute(
+        with self._db.write() as conn:
+            created = conn.execute(
                 "INSERT INTO endpoints (name, key, run_id, user, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (name) DO NOTHING", (name, secrets.token_urlsafe(32), run.id, user, now, now),
             ).rowcount == 1
         if not created:  # another process created it first; its run is the endpoint's
-            self.store.set_status(run.id, RunStatus.CANCELED, error="endpoint created concurrently")
+            self._tracking.set_status(run.id, RunStatus.CANCELED, error="endpoint created concurrently")
         return self.get_endpoint(name), created
 
     def get_endpoint(self, name: str) -> Endpoint:
@@ -152,17 +98,17 @@ class ServingStore:
         return self._endpoint(row, self._deployments("WHERE endpoint = ?", [name]))
 
     def list_endpoints(self) -> list[Endpoint]:
-        with self.store._lock:
-            rows = self._conn().execute(f"SELECT {_ENDPOINT_COLUMNS} FROM endpoints ORDER BY name").fetchall()
+        with self._db.read() as conn:
+            rows = conn.execute(f"SELECT {_ENDPOINT_COLUMNS} FROM endpoints ORDER BY name").fetchall()
         deployments = self._deployments("", [])
         return [self._endpoint(row, [d for d in deployments if d.endpoint == row[0]]) for row in rows]
 
     def delete_endpoint(self, name: str) -> tuple[Endpoint, list[Deployment]]:
         """Remove the endpoint and its deployments; returns what was removed (the caller stops the processes)."""
         endpoint = self.get_endpoint(name)
-        with self.store._lock, self.store._write():
-            self._conn().execute("DELETE FROM deployments WHERE endpoint = ?", (name,))
-            self._conn().execute("DELETE FROM endpoints WHERE name = ?", (name,))
+        with self._db.write() as conn:
+            conn.execute("DELETE FROM deployments WHERE endpoint = ?", (name,))
+            conn.execute("DELETE FROM endpoints WHERE name = ?", (name,))
         return endpoint, endpoint.deployments
 
     def set_traffic(self, name: str, traffic: Mapping[str, Any]) -> Endpoint:
@@ -170,17 +116,17 @@ class ServingStore:
         split = check_traffic(traffic, [d.name for d in endpoint.deployments])
         by_name = {d.name: d for d in endpoint.deployments}
         for deployment, share in split.items():
-            if share and by_name[deployment].status == FAILED:
+            if share and by_name[deployment].status == DeploymentStatus.FAILED:
                 raise Conflict(f"deployment {deployment!r} failed to start; it cannot take traffic", field="traffic")
-        with self.store._lock, self.store._write():
-            self._conn().execute(
+        with self._db.write() as conn:
+            conn.execute(
                 "UPDATE endpoints SET traffic = ?, config_version = config_version + 1, updated_at = ? "
                 "WHERE name = ?", (json.dumps(split), time.time(), name))
         return self.get_endpoint(name)
 
     def key(self, name: str) -> str:
-        with self.store._lock:
-            row = self._conn().execute("SELECT key FROM endpoints WHERE name = ?", (name,)).fetchone()
+        with self._db.read() as conn:
+            row = conn.execute("SELECT key FROM endpoints WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise NotFound(f"no endpoint named {name!r}", field="endpoint")
         return row[0]
@@ -188,27 +134,27 @@ class ServingStore:
     def regenerate_key(self, name: str) -> str:
         """Give the endpoint a new key and count it as a routing change (the router re-reads it); returns the key
         it replaced."""
-        with self.store._lock, self.store._write():
-            row = self._conn().execute("SELECT key FROM endpoints WHERE name = ?", (name,)).fetchone()
+        with self._db.write() as conn:
+            row = conn.execute("SELECT key FROM endpoints WHERE name = ?", (name,)).fetchone()
             if row is None:
                 raise NotFound(f"no endpoint named {name!r}", field="endpoint")
-            self._conn().execute("UPDATE endpoints SET key = ?, config_version = config_version + 1, updated_at = ? "
+            conn.execute("UPDATE endpoints SET key = ?, config_version = config_version + 1, updated_at = ? "
                                  "WHERE name = ?", (secrets.token_urlsafe(32), time.time(), name))
         return row[0]
 
     def claim_router_restart(self, name: str, dead_pid: int | None, stale_before: float) -> bool:
         """Take the right to start a new router in place of `dead_pid` (or of a start that never completed,
         recorded before `stale_before`); of several reconcilers racing, one wins."""
-        with self.store._lock, self.store._write():
-            return self._conn().execute(
+        with self._db.write() as conn:
+            return conn.execute(
                 "UPDATE endpoints SET pid = NULL, pid_started_at = NULL, updated_at = ? WHERE name = ? AND pid IS ? "
                 "AND (? IS NOT NULL OR updated_at < ?)",
                 (time.time(), name, dead_pid, dead_pid, stale_before)).rowcount == 1
 
     def record_router(self, name: str, pid: int, started_at: float, port: int) -> bool:
         """A starting router claims the endpoint; False if another router holds it."""
-        with self.store._lock, self.store._write():
-            return self._conn().execute(
+        with self._db.write() as conn:
+            return conn.execute(
                 "UPDATE endpoints SET pid = ?, pid_started_at = ?, port = ?, updated_at = ? "
                 "WHERE name = ? AND pid IS NULL", (pid, started_at, port, time.time(), name)).rowcount == 1
 
@@ -223,8 +169,8 @@ class ServingStore:
                              {d.name: d.status for d in deployments})
 
     def config_version(self, name: str) -> int | None:
-        with self.store._lock:
-            row = self._conn().execute("SELECT config_version FROM endpoints WHERE name = ?", (name,)).fetchone()
+        with self._db.read() as conn:
+            row = conn.execute("SELECT config_version FROM endpoints WHERE name = ?", (name,)).fetchone()
         return None if row is None else row[0]
 
     # -- deployments -------------------------------------------------------------------------------------------
@@ -233,12 +179,13 @@ class ServingStore:
                        snapshot_id: str, user: str | None = None) -> Deployment:
         check_serving_name(name, "deployment")
         now = time.time()
-        with self.store._lock, self.store._write():
+        with self._db.write() as conn:
             try:
-                self._conn().execute(
+                conn.execute(
                     f"INSERT INTO deployments ({_DEPLOYMENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL, "
                     "?, NULL, ?, ?, ?)",
-                    (endpoint, name, model_name, model_version, script, snapshot_id, STARTING, user, now, now))
+                    (endpoint, name, model_name, model_version, script, snapshot_id, DeploymentStatus.STARTING.value,
+                     user, now, now))
             except sqlite3.IntegrityError:
                 raise Conflict(f"endpoint {endpoint!r} already has a deployment {name!r}; delete it first or "
                                "choose another name", field="deployment") from None
@@ -254,75 +201,72 @@ class ServingStore:
     def claim_deployment_restart(self, endpoint: str, name: str, dead_pid: int | None, stale_before: float) -> bool:
         """Take the right to start a new scoring process in place of `dead_pid` (or of a start that never
         completed, recorded before `stale_before`); of several reconcilers racing, one wins."""
-        with self.store._lock, self.store._write():
-            return self._conn().execute(
+        with self._db.write() as conn:
+            return conn.execute(
                 "UPDATE deployments SET pid = NULL, pid_started_at = NULL, status = ?, updated_at = ? "
                 "WHERE endpoint = ? AND name = ? AND pid IS ? AND (? IS NOT NULL OR updated_at < ?)",
-                (STARTING, time.time(), endpoint, name, dead_pid, dead_pid, stale_before)).rowcount == 1
+                (DeploymentStatus.STARTING.value, time.time(), endpoint, name, dead_pid, dead_pid,
+                 stale_before)).rowcount == 1
 
     def claim_deployment(self, endpoint: str, name: str, pid: int, started_at: float) -> bool:
         """A starting scoring process claims its deployment; False if another process holds it (or it is gone)."""
-        with self.store._lock, self.store._write():
-            return self._conn().execute(
+        with self._db.write() as conn:
+            return conn.execute(
                 "UPDATE deployments SET pid = ?, pid_started_at = ?, status = ?, error = NULL, updated_at = ? "
                 "WHERE endpoint = ? AND name = ? AND pid IS NULL",
-                (pid, started_at, STARTING, time.time(), endpoint, name)).rowcount == 1
+                (pid, started_at, DeploymentStatus.STARTING.value, time.time(), endpoint, name)).rowcount == 1
 
-    def report_deployment(self, endpoint: str, name: str, pid: int, status: str, port: int | None = None,
+    def report_deployment(self, endpoint: str, name: str, pid: int, status: DeploymentStatus, port: int | None = None,
                           error: str | None = None) -> bool:
         """The scoring process `pid` reports readiness (with its port) or failure; False if it is not the one
         recorded any more (it was replaced or deleted) and should exit."""
-        with self.store._lock, self.store._write():
-            changed = self._conn().execute(
+        with self._db.write() as conn:
+            changed = conn.execute(
                 "UPDATE deployments SET status = ?, port = coalesce(?, port), error = ?, updated_at = ? "
                 "WHERE endpoint = ? AND name = ? AND pid = ?",
-                (status, port, error, time.time(), endpoint, name, pid)).rowcount == 1
+                (DeploymentStatus(status).value, port, error, time.time(), endpoint, name, pid)).rowcount == 1
             if changed:
-                self._bump(endpoint)
+                _bump(conn, endpoint)
         return changed
 
     def owns(self, endpoint: str, name: str, pid: int) -> bool:
-        with self.store._lock:
-            return self._conn().execute("SELECT 1 FROM deployments WHERE endpoint = ? AND name = ? AND pid = ?",
+        with self._db.read() as conn:
+            return conn.execute("SELECT 1 FROM deployments WHERE endpoint = ? AND name = ? AND pid = ?",
                                         (endpoint, name, pid)).fetchone() is not None
 
     def delete_deployment(self, endpoint: str, name: str) -> Deployment:
         """Remove a deployment that takes no traffic (or is the endpoint's last one, whose traffic goes with it)."""
         found = self.get_deployment(endpoint, name)
-        with self.store._lock, self.store._write():
-            row = self._conn().execute("SELECT traffic FROM endpoints WHERE name = ?", (endpoint,)).fetchone()
+        with self._db.write() as conn:
+            row = conn.execute("SELECT traffic FROM endpoints WHERE name = ?", (endpoint,)).fetchone()
             split = json.loads(row[0])
-            others = self._conn().execute("SELECT count(*) FROM deployments WHERE endpoint = ? AND name != ?",
+            others = conn.execute("SELECT count(*) FROM deployments WHERE endpoint = ? AND name != ?",
                                           (endpoint, name)).fetchone()[0]
             if split.get(name) and others:
                 raise Conflict(f"deployment {name!r} takes {split[name]}% of the traffic; move it to other "
                                "deployments first", field="deployment")
             split.pop(name, None)
-            self._conn().execute("DELETE FROM deployments WHERE endpoint = ? AND name = ?", (endpoint, name))
-            self._conn().execute("UPDATE endpoints SET traffic = ?, config_version = config_version + 1, "
+            conn.execute("DELETE FROM deployments WHERE endpoint = ? AND name = ?", (endpoint, name))
+            conn.execute("UPDATE endpoints SET traffic = ?, config_version = config_version + 1, "
                                  "updated_at = ? WHERE name = ?", (json.dumps(split), time.time(), endpoint))
         return found
 
-    def _bump(self, endpoint: str) -> None:
-        self._conn().execute("UPDATE endpoints SET config_version = config_version + 1, updated_at = ? "
-                             "WHERE name = ?", (time.time(), endpoint))
-
     # -- rows → entities ---------------------------------------------------------------------------------------
 
-    def _endpoint_row(self, name: str) -> tuple | None:
-        with self.store._lock:
-            return self._conn().execute(f"SELECT {_ENDPOINT_COLUMNS} FROM endpoints WHERE name = ?",
+    def _endpoint_row(self, name: str) -> tuple[Any, ...] | None:
+        with self._db.read() as conn:
+            return conn.execute(f"SELECT {_ENDPOINT_COLUMNS} FROM endpoints WHERE name = ?",
                                         (name,)).fetchone()
 
     def _deployments(self, where: str, params: list[Any]) -> list[Deployment]:
-        with self.store._lock:
-            rows = self._conn().execute(
+        with self._db.read() as conn:
+            rows = conn.execute(
                 f"SELECT {_DEPLOYMENT_COLUMNS} FROM deployments {where} ORDER BY endpoint, created_at, name",
                 params).fetchall()
-        return [Deployment(*row) for row in rows]
+        return [Deployment(*row[:9], DeploymentStatus(row[9]), *row[10:]) for row in rows]
 
     @staticmethod
-    def _endpoint(row: tuple, deployments: list[Deployment]) -> Endpoint:
+    def _endpoint(row: tuple[Any, ...], deployments: list[Deployment]) -> Endpoint:
         name, key, port, pid, started, traffic_json, version, run_id, user, created, updated = row
         traffic = json.loads(traffic_json)
         deployments = [dataclasses.replace(d, traffic=traffic.get(d.name, 0)) for d in deployments]
@@ -333,3 +277,8 @@ class ServingStore:
 
 _ENDPOINT_COLUMNS = ("name, key, port, pid, pid_started_at, traffic, config_version, run_id, user, created_at, "
                      "updated_at")
+
+
+def _bump(conn: sqlite3.Connection, endpoint: str) -> None:
+    conn.execute("UPDATE endpoints SET config_version = config_version + 1, updated_at = ? WHERE name = ?",
+                 (time.time(), endpoint))

@@ -6,9 +6,10 @@ import numbers
 import posixpath
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
-from ..errors import InvalidInput
+from ..entities import InvalidInput
 
 MAX_NAME_LENGTH = 250
 MAX_VALUE_BYTES = 8 * 1024
@@ -95,3 +96,38 @@ def check_relative_path(value: Any, field: str) -> str:
     if len(normal) > 1024:
         raise InvalidInput(f"{field} is longer than 1024 characters", field=field)
     return normal
+
+
+# One point as the metric writer hands it over: (key, value, step or None for "next", timestamp).
+Point = tuple[str, float, "int | None", float]
+_checked_metric_names: set[str] = set()
+
+
+def validate_point(key: Any, value: Any, step: Any, timestamp: Any, now: float) -> Point:
+    """A checked (key, float value, step or None, timestamp) point.
+
+    It runs once per logged point, so the common case (a known name, a float, an int step) is kept to a few
+    type checks; everything else goes through the full checks, which name the field at fault.
+    """
+    if key not in _checked_metric_names:
+        check_name(key, "metric name")
+        if len(_checked_metric_names) < 10_000:
+            _checked_metric_names.add(key)
+    if type(value) is not float:
+        value = check_metric_value(value, f"metrics.{key}")
+    if step is not None and (type(step) is not int or not -INT64_MAX <= step <= INT64_MAX):
+        step = check_step(step, f"metrics.{key} step")
+    if timestamp is None:
+        timestamp = now
+    elif type(timestamp) is not float or not math.isfinite(timestamp):
+        timestamp = check_timestamp(timestamp, f"metrics.{key} timestamp")
+    return key, value, step, timestamp
+
+
+def check_texts(values: Mapping[str, Any] | None, family: str) -> dict[str, str]:
+    """Params, tags or properties: names checked, values as the text the store keeps."""
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise InvalidInput(f"{family} must be a mapping of names to values", field=family)
+    return {check_name(key, f"{family} key"): check_value(value, f"{family}.{key}") for key, value in values.items()}

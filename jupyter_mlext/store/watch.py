@@ -12,7 +12,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .workspace import WorkspacePaths
+from .paths import WorkspacePaths
 
 
 class _DatabaseChanges(FileSystemEventHandler):

@@ -1,57 +1,76 @@
-"""Where a workspace lives and what its folders are.
+"""`Workspace`: one open workspace folder, the composition of its database and repositories.
 
-A workspace is a self-contained directory (DESIGN §1) so that it can be copied or backed up as a folder.
+Every layer that works on a workspace it can see (the SDK's local transport, the CLI, the server, the daemon,
+supervisors, scoring processes) opens one `Workspace` per process and folder and passes it on; services take it
+as their first argument. The repositories are built once here and share the workspace's `Database`.
 """
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
+from types import TracebackType
 
-WORKSPACE_ENV = "MLEXT_WORKSPACE"
-DEFAULT_DIRNAME = ".mlext"
+from ..entities import WorkspaceError
+from .compute import ComputeRepository
+from .daemons import Daemons
+from .database import Database
+from .events import EventFeed
+from .paths import WorkspacePaths, resolve_workspace
+from .pipelines import PipelineRepository
+from .registry import ModelRegistry
+from .schema import migrate
+from .serving import ServingRepository
+from .snapshots import Snapshots
+from .tracking import SqliteTracking
 
 
-class WorkspacePaths:
-    """The files and folders of one workspace directory."""
+class Workspace:
+    """Safe to share between threads; one per process and workspace is enough."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
-        self.root = Path(root).expanduser().resolve()
+    def __init__(self, root: WorkspacePaths | str | os.PathLike[str] | None = None) -> None:
+        self.paths = root if isinstance(root, WorkspacePaths) else resolve_workspace(root)
+        self.paths.create()
+        try:
+            self.db = Database(self.paths.database)
+            migrate(self.db)
+        except sqlite3.DatabaseError as error:  # e.g. "file is not a database"
+            raise WorkspaceError(f"cannot open the workspace database {self.paths.database}: {error}") from None
+        self.tracking = SqliteTracking(self.db, self.paths)
+        self.events = EventFeed(self.db)
+        self.snapshots = Snapshots(self.db, self.paths)
+        self.compute = ComputeRepository(self.db, self.tracking)
+        self.registry = ModelRegistry(self.db, self.paths, self.tracking)
+        self.serving = ServingRepository(self.db, self.tracking)
+        self.pipelines = PipelineRepository(self.db)
+        self.daemons = Daemons(self.db)
+
+    @classmethod
+    def existing(cls, root: str | os.PathLike[str] | None = None) -> Workspace:
+        """Open a workspace that exists; a folder without a workspace database is refused rather than made into
+        an empty one (a mistyped path)."""
+        paths = resolve_workspace(root)
+        if not paths.database.is_file():
+            raise WorkspaceError(f"no workspace at {paths.root}")
+        return cls(paths)
 
     @property
-    def database(self) -> Path:
-        return self.root / "workspace.db"
+    def root(self) -> Path:
+        return self.paths.root
 
-    @property
-    def artifacts(self) -> Path:
-        return self.root / "artifacts"
+    def data_version(self) -> int:
+        """Changes whenever another process commits to the workspace (see Database.data_version)."""
+        return self.db.data_version()
 
-    @property
-    def snapshots(self) -> Path:
-        return self.root / "snapshots"
+    def close(self) -> None:
+        self.db.close()
 
-    @property
-    def logs(self) -> Path:
-        return self.root / "logs"
+    def __enter__(self) -> Workspace:
+        return self
 
-    @property
-    def runs(self) -> Path:
-        """Working folders of submitted runs (`runs/<id>/wd`), which outlive the process for inspection."""
-        return self.root / "runs"
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
 
-    @property
-    def models(self) -> Path:
-        """Files of registered model versions: `models/<model id>/<version>/`."""
-        return self.root / "models"
-
-    def run_artifacts(self, run_id: str) -> Path:
-        return self.artifacts / run_id
-
-    def create(self) -> None:
-        for folder in (self.root, self.artifacts, self.snapshots, self.logs):
-            folder.mkdir(parents=True, exist_ok=True)
-
-
-def resolve_workspace(path: str | os.PathLike[str] | None = None) -> WorkspacePaths:
-    """An explicit path wins, then MLEXT_WORKSPACE, then `.mlext/` in the current directory."""
-    chosen = path or os.environ.get(WORKSPACE_ENV) or Path.cwd() / DEFAULT_DIRNAME
-    return WorkspacePaths(chosen)
+    def __repr__(self) -> str:
+        return f"<Workspace {self.paths.root}>"

@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .. import sdk
-from ..models import MetricHistory, RunInfo
+from ..sdk import run as sdk
+from ..entities import MetricHistory, RunInfo
 
 CHART_POINTS = 400  # per series: about one point per pixel column of a chart panel
 MAX_PANELS = 6

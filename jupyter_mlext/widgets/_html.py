@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Sequence
 
-from ..models import RunInfo, RunStatus
+from ..entities import RunInfo, RunStatus
 
 STATUS_COLORS = {
     RunStatus.QUEUED: "#6c757d", RunStatus.PREPARING: "#6c757d", RunStatus.RUNNING: "#0d6efd",

@@ -5,8 +5,9 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from .. import cli_format, sdk
-from ..models import RunInfo
+from .. import readable
+from ..sdk import run as sdk
+from ..entities import RunInfo
 from ._data import as_keys, as_runs, chart_keys, read_panels
 from ._draw import render_png
 from ._html import note, run_title, table
@@ -61,7 +62,7 @@ def _params_table(infos: Sequence[RunInfo]) -> str:
     same = [key for key in keys if key not in differing]
     rows = [[key, *(info.params.get(key, "–") for info in infos)] for key in differing + same]
     metric_keys = sorted({key for info in infos for key in info.metrics})
-    rows += [[f"metrics.{key}", *(cli_format.number(info.metrics[key].last) if key in info.metrics else "–"
+    rows += [[f"metrics.{key}", *(readable.number(info.metrics[key].last) if key in info.metrics else "–"
                                   for info in infos)] for key in metric_keys]
     caption = note(f"{len(differing)} of {len(keys)} params differ" if keys else "no params")
     if not rows:

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from .. import sdk
-from ..models import RunInfo
+from ..sdk import run as sdk
+from ..entities import RunInfo
 from ._data import CHART_POINTS, as_keys, as_runs, chart_keys, read_panels, series_signature
 from ._draw import ChartRenderer
 from ._follow import Follower

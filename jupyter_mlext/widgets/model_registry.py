@@ -15,9 +15,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import cli_format, sdk_models
-from ..errors import MLExtError, NotFound
-from ..models import ModelLineage, ModelVersion, RegisteredModel, RegistryChange, RunInfo
+from .. import readable
+from ..sdk import models as sdk_models
+from ..entities import MLExtError, NotFound
+from ..entities import ModelLineage, ModelVersion, RegisteredModel, RegistryChange, RunInfo
 from ._html import escape, note, run_title, table
 
 TABS = ("Version", "Lineage", "History", "Register")
@@ -194,16 +195,16 @@ class ModelRegistry(widgets.VBox):
 
 def _version_label(version: ModelVersion) -> str:
     aliases = f" @{', @'.join(version.aliases)}" if version.aliases else ""
-    return f"v{version.version}{aliases} · {cli_format.time(version.created_at)}"
+    return f"v{version.version}{aliases} · {readable.time(version.created_at)}"
 
 
 def _version_html(version: ModelVersion) -> str:
     facts = [
         ["version", f"{version.name}:{version.version}"],
         ["aliases", ", ".join(version.aliases) or "–"],
-        ["registered", f"{cli_format.time(version.created_at)} by {version.user or 'unknown'}"],
+        ["registered", f"{readable.time(version.created_at)} by {version.user or 'unknown'}"],
         ["source", version.source],
-        ["files", f"{version.file_count} ({cli_format.size(version.size)}), {version.stored}: {version.location}"],
+        ["files", f"{version.file_count} ({readable.size(version.size)}), {version.stored}: {version.location}"],
         ["framework", version.framework or "–"],
         ["description", version.description or "–"],
     ]
@@ -227,7 +228,7 @@ def _lineage_html(lineage: ModelLineage) -> str:
 def _run_tables(run: RunInfo) -> str:
     params = table(["PARAM", "VALUE"], sorted(run.params.items())) if run.params else note("no params")
     metrics = (table(["METRIC", "LAST", "MIN", "MAX"],
-                     [[m.key, cli_format.number(m.last), cli_format.number(m.min), cli_format.number(m.max)]
+                     [[m.key, readable.number(m.last), readable.number(m.min), readable.number(m.max)]
                       for m in sorted(run.metrics.values(), key=lambda m: m.key)], right={1, 2, 3})
                if run.metrics else note("no metrics"))
     return (f'<div style="display:flex;gap:2em;align-items:flex-start"><div>{params}</div><div>{metrics}</div>'
@@ -237,7 +238,7 @@ def _run_tables(run: RunInfo) -> str:
 def _history_html(changes: list[RegistryChange]) -> str:
     if not changes:
         return note("no history")
-    rows = [[cli_format.time(c.at), c.user or "unknown", ACTIONS.get(c.action, c.action),
+    rows = [[readable.time(c.at), c.user or "unknown", ACTIONS.get(c.action, c.action),
              "" if c.version is None else str(c.version), c.key or "", _change_text(c)]
             for c in reversed(changes)]
     return table(["WHEN", "WHO", "WHAT", "VERSION", "TAG/ALIAS", "CHANGE"], rows)

@@ -11,9 +11,10 @@ import threading
 
 import ipywidgets as widgets
 
-from .. import cli_format, sdk
-from ..errors import MLExtError
-from ..models import Artifact, RunInfo
+from .. import readable
+from ..sdk import run as sdk
+from ..entities import MLExtError
+from ..entities import Artifact, RunInfo
 from ._data import chart_keys, read_panels, series_signature
 from ._draw import ChartRenderer
 from ._follow import Follower
@@ -102,9 +103,9 @@ class RunDetails(widgets.VBox):
 def _header(info: RunInfo) -> str:
     facts = [f"experiment <b>{escape(info.experiment)}</b>"]
     if info.started_at is not None:
-        facts.append(f"started {escape(cli_format.time(info.started_at))}")
+        facts.append(f"started {escape(readable.time(info.started_at))}")
     if info.ended_at is not None:
-        facts.append(f"took {escape(cli_format.duration(info.duration))}")
+        facts.append(f"took {escape(readable.duration(info.duration))}")
     source = " ".join(filter(None, [info.source_type, info.source_name]))
     if source:
         facts.append(escape(source))
@@ -116,14 +117,14 @@ def _header(info: RunInfo) -> str:
 def _outputs(artifacts: list[Artifact]) -> str:
     if not artifacts:
         return note("no output files")
-    return table(["PATH", "SIZE", "SHA256"], [[a.path, cli_format.size(a.size), a.sha256[:12]] for a in artifacts],
+    return table(["PATH", "SIZE", "SHA256"], [[a.path, readable.size(a.size), a.sha256[:12]] for a in artifacts],
                  right={1})
 
 
 def _overview(info: RunInfo) -> str:
     params = (table(["PARAM", "VALUE"], sorted(info.params.items())) if info.params else note("no params"))
     metrics = (table(["METRIC", "LAST", "MIN", "MAX", "STEP"],
-                     [[m.key, cli_format.number(m.last), cli_format.number(m.min), cli_format.number(m.max),
+                     [[m.key, readable.number(m.last), readable.number(m.min), readable.number(m.max),
                        str(m.last_step)] for m in sorted(info.metrics.values(), key=lambda m: m.key)],
                      right={1, 2, 3, 4}) if info.metrics else note("no metrics"))
     tags = "".join(f"<code>{escape(k)}={escape(v)}</code> " for k, v in sorted(info.tags.items()))

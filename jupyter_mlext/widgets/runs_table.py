@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from .. import cli_format, sdk
-from ..errors import MLExtError, NotFound
-from ..models import RunInfo
+from .. import readable
+from ..sdk import run as sdk
+from ..entities import MLExtError, NotFound
+from ..entities import RunInfo
 from ._html import note, status_badge, table
 from .compare import RunComparison
 
@@ -147,8 +148,8 @@ def _runs_html(runs: Sequence[RunInfo]) -> str:
     param_keys = sorted({key for run in runs for key in run.params})[:METRIC_COLUMNS]
     headers = ["ID", "NAME", "EXPERIMENT", "STATUS", "STARTED", "DURATION",
                *(f"params.{key}" for key in param_keys), *(f"metrics.{key}" for key in keys)]
-    rows = [[run.id[:8], run.name, run.experiment, status_badge(run.status), cli_format.time(run.started_at),
-             cli_format.duration(run.duration), *(run.params.get(key, "–") for key in param_keys),
-             *(cli_format.number(run.metrics[key].last) if key in run.metrics else "–" for key in keys)]
+    rows = [[run.id[:8], run.name, run.experiment, status_badge(run.status), readable.time(run.started_at),
+             readable.duration(run.duration), *(run.params.get(key, "–") for key in param_keys),
+             *(readable.number(run.metrics[key].last) if key in run.metrics else "–" for key in keys)]
             for run in runs]
     return table(headers, rows, right=range(5, len(headers)), raw_columns={3})

@@ -1,0 +1,38 @@
+"""Shared by the `mlext` commands: what a command returns, aligned tables, KEY=VALUE options."""
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any, NamedTuple
+
+from ..entities import InvalidInput
+from ..readable import duration, number, size, time
+
+__all__ = ["Output", "duration", "key_values", "number", "size", "table", "time"]
+
+
+class Output(NamedTuple):
+    data: Any  # what --json prints
+    text: str  # what a person reads
+
+
+def table(rows: list[list[str]], right: Collection[int] = ()) -> str:
+    """Rows as columns two spaces apart, left-aligned except the column indexes in `right` (numbers)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.rjust(width) if i in right else cell.ljust(width)
+                  for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
+        for row in rows
+    )
+
+
+
+
+def key_values(items: list[str], option: str) -> dict[str, str]:
+    """Repeated `--OPTION KEY=VALUE` arguments as a mapping."""
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InvalidInput(f"--{option} takes KEY=VALUE, got {item!r}", field=option)
+        pairs[key] = value
+    return pairs

@@ -1,0 +1,146 @@
+"""What one process shares between its SDK calls: the open tracking stores (one per workspace or server, each
+with its background metric writer), the runs it started and has not ended, who the user is and where the code
+comes from.
+
+The magics build on these too (a `%%mlrun` cell's run is an active run of this process), which is why they are
+public here rather than private to run.py.
+"""
+from __future__ import annotations
+
+import atexit
+import getpass
+import os
+import subprocess
+import sys
+import threading
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ..entities import MLExtError, RunStatus
+from ..store import TrackingStore, Workspace, open_tracking, tracking_location
+from .writer import MetricWriter
+
+if TYPE_CHECKING:
+    from .run import Run
+
+WorkspaceArg = str | os.PathLike[str] | None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A tracking store of this process, its writer, and its Workspace when it is a folder this machine sees."""
+
+    store: TrackingStore
+    writer: MetricWriter
+    workspace: Workspace | None
+
+
+_lock = threading.Lock()
+_opened: dict[str, Opened] = {}
+active: list[Run] = []
+_context_run: list[Run] = []
+_uncaught: list[BaseException] = []
+
+
+def opened(workspace: WorkspaceArg = None) -> Opened:
+    """The store and writer for `workspace` (else MLEXT_TRACKING_URI, else MLEXT_WORKSPACE, else ./.mlext), opened
+    once per process: an http(s):// URL is a server reached over its REST API, anything else a folder."""
+    location = tracking_location(workspace)
+    with _lock:
+        found = _opened.get(location)
+        if found is None:
+            if not _opened:
+                _install_exit_hooks()
+            store, folder = open_tracking(location)
+            found = _opened[location] = Opened(store, MetricWriter(store), folder)
+        return found
+
+
+def local_workspace(workspace: WorkspaceArg, who_needs: str) -> Workspace:
+    """The workspace folder for what needs it (submitting, the registry, endpoints, pipelines), with everything
+    this process logged committed first; `who_needs` starts the refusal ("pipelines need")."""
+    found = opened(workspace)
+    if found.workspace is None:
+        raise MLExtError(f"{who_needs} the workspace folder, not a tracking server URL ({found.store.location})")
+    found.writer.flush()
+    return found.workspace
+
+
+def flush_all() -> None:
+    """Commit everything this process has logged, in every workspace."""
+    for found in list(_opened.values()):
+        found.writer.flush()
+
+
+def context_run() -> Run | None:
+    return _context_run[0] if _context_run else None
+
+
+def set_context_run(run: Run) -> Run:
+    """Record the run of `Run.get_context()` (the first one set wins) and return it."""
+    with _lock:
+        if not _context_run:
+            _context_run.append(run)
+        return _context_run[0]
+
+
+def user() -> str | None:
+    """Who runs this process, as runs and registry changes record it."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+_source_cache: dict[str, str | None] = {}
+
+
+def source() -> dict[str, Any]:
+    """What started this code: user, source type ("notebook" inside a running kernel, else "script"), the
+    script's name and the git commit of the current folder."""
+    if not _source_cache:
+        kernel_app = sys.modules.get("ipykernel.kernelapp")  # imported is not enough: a test runner may import it
+        in_kernel = kernel_app is not None and kernel_app.IPKernelApp.initialized()
+        _source_cache.update(
+            user=user(),
+            source_type="notebook" if in_kernel else "script",
+            source_name=None if in_kernel else (Path(sys.argv[0]).name if sys.argv and sys.argv[0] else None),
+            git_commit=_git_commit(),
+        )
+    return dict(_source_cache)
+
+
+def _git_commit() -> str | None:
+    try:
+        result = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def _install_exit_hooks() -> None:
+    """At exit, commit what is buffered and end the runs this process still owns."""
+    previous_hook = sys.excepthook
+
+    def remember_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        _uncaught.append(exc)
+        previous_hook(exc_type, exc, tb)
+
+    sys.excepthook = remember_uncaught
+    atexit.register(_end_at_exit)
+
+
+def _end_at_exit() -> None:
+    owned = [run for run in reversed(active) if run.owned]
+    context = context_run()
+    if context is not None and context.owned and context not in owned:
+        owned.append(context)
+    error = "".join(traceback.format_exception(_uncaught[-1])) if _uncaught else None
+    for run in owned:
+        if run.status.is_terminal:
+            continue
+        run.end(RunStatus.FAILED if error else RunStatus.COMPLETED, error=error)
+    flush_all()

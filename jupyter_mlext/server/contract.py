@@ -1,0 +1,129 @@
+"""The API contract, api/openapi.yaml, as the server enforces it: each operation's request body is validated against
+the schema the document gives it, before a handler reads it, so no handler accepts what the document refuses and a
+refusal names the field at fault.
+
+The document is the only hand-written description of the wire shapes: the frontend's types are generated from it
+(src/api/schema.d.ts) and the tests check every answer against it.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from ..entities import InvalidInput
+
+SPEC_URI = "urn:jupyter-mlext:openapi"
+_JSON_TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "array": "a list",
+               "object": "an object", "boolean": "true or false", "null": "null"}
+
+
+def spec_path() -> Path:
+    """The document: inside the installed package (the wheel build puts it there, see pyproject.toml), else in the
+    source tree this package is imported from."""
+    packaged = Path(__file__).resolve().parent.parent / "openapi.yaml"
+    return packaged if packaged.is_file() else Path(__file__).resolve().parents[2] / "api" / "openapi.yaml"
+
+
+@functools.cache
+def spec() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(spec_path().read_text(encoding="utf-8"))
+    return loaded
+
+
+@functools.cache
+def _registry() -> Registry:
+    return Registry().with_resource(SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT202012))
+
+
+@functools.cache
+def body_validator(template: str, method: str) -> Draft202012Validator | None:
+    """The validator of an operation's JSON request body, or None when the operation takes none."""
+    operation = spec()["paths"].get(template, {}).get(method.lower(), {})
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    pointer = f"{SPEC_URI}#/paths/{_escape(template)}/{method.lower()}/requestBody/content/application~1json/schema"
+    return Draft202012Validator({"$ref": pointer}, registry=_registry())
+
+
+def _escape(segment: str) -> str:
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a value's type, for messages about what was sent instead."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def parse_body(raw: bytes) -> Any:
+    """The JSON of a request body; an empty body reads as an empty object."""
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        raise InvalidInput(f"request body is not valid JSON: {error}", field="body") from None
+
+
+def check_body(validator: Draft202012Validator, data: Any) -> dict[str, Any]:
+    """`data` if the schema accepts it, else InvalidInput for the first fault, naming its field."""
+    if not isinstance(data, dict):
+        raise InvalidInput(f"request body must be a JSON object, got {json_type(data)}", field="body")
+    errors = list(validator.iter_errors(data))
+    # A misspelt field is also a missing one: name the misspelling, which says what to fix.
+    unknown = [e for e in errors if e.validator == "additionalProperties"]
+    error = min(unknown, key=lambda e: len(e.absolute_path)) if unknown else best_match(errors)
+    if error is not None:
+        raise _refusal(error)
+    return data
+
+
+def _field(path: list[Any]) -> str:
+    """`params.alpha` for an object's member, `points` for anything inside a list."""
+    names: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            break
+        names.append(str(part))
+    return ".".join(names) or "body"
+
+
+def _refusal(error: ValidationError) -> InvalidInput:
+    path = list(error.absolute_path)
+    field = _field(path)
+    where = field + "".join(f"[{part}]" for part in path if isinstance(part, int))
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(known))
+        name = _field([*path, unknown[0]]) if unknown else field
+        return InvalidInput(f"unknown field {name!r}; this request takes {known}", field=name)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = next((n for n in error.validator_value if n not in error.instance), "")
+        name = _field([*path, missing])
+        return InvalidInput(f"{name} is required", field=name)
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected = " or ".join(_JSON_TYPES.get(kind, kind) for kind in wanted if kind != "null")
+        return InvalidInput(f"{where} must be {expected}, got {json_type(error.instance)}", field=field)
+    if error.validator in ("anyOf", "oneOf"):
+        return InvalidInput(f"{where} is not a valid value here: {json_type(error.instance)} "
+                            f"{json.dumps(error.instance)[:60]}", field=field)
+    if error.validator == "enum":
+        return InvalidInput(f"{where} must be one of {error.validator_value}, got {error.instance!r}", field=field)
+    return InvalidInput(f"{where}: {error.message}", field=field)
