@@ -3,7 +3,7 @@
  */
 import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 
-import { errorMessage } from './api';
+import { errorMessage } from '../api/errors';
 
 /**
  * Show a form; resolves to its value, or null when the user gave up or the

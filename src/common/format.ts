@@ -1,7 +1,7 @@
 /**
  * Turning the API's values into text for people, and back (arguments).
  */
-import { IRunInfo, JSONFloat } from './types';
+import { JSONFloat, RunInfo } from '../api/types';
 
 /**
  * A float from the API, where NaN and infinities travel as strings.
@@ -81,7 +81,7 @@ export function formatSeconds(seconds: number): string {
 /**
  * How long a run ran, or has been running until `now` (seconds).
  */
-export function runDuration(run: IRunInfo, now: number): number | null {
+export function runDuration(run: RunInfo, now: number): number | null {
   if (run.started_at === null) {
     return null;
   }
@@ -152,4 +152,3 @@ export function splitArgs(line: string): string[] {
   }
   return args;
 }
-

@@ -1,8 +1,8 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { errorMessage } from './api';
-import { IMLExt } from './tokens';
+import { errorMessage } from '../api/errors';
+import { IMLExt } from '../tokens';
 
 /**
  * Reloads triggered by the change feed are spaced at least this far apart.

@@ -2,9 +2,9 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { PromiseDelegate } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { MLExtClient } from './api';
-import { EventStream } from './events';
-import { DEFAULT_SETTINGS, IMLExt, IMLExtSettings } from './tokens';
+import { MLExtClient } from '../api/client';
+import { EventStream } from '../api/events';
+import { DEFAULT_SETTINGS, IMLExt, IMLExtSettings } from '../tokens';
 
 /**
  * The shared service behind the `IMLExt` token. Settings start at their
@@ -53,12 +53,9 @@ export class MLExtService implements IMLExt {
     this._ready.resolve();
   }
 
-  async saveSetting<K extends keyof IMLExtSettings>(
-    key: K,
-    value: IMLExtSettings[K]
-  ): Promise<void> {
+  async saveSetting<K extends keyof IMLExtSettings>(key: K, value: IMLExtSettings[K]): Promise<void> {
     if (this._registrySettings) {
-      await this._registrySettings.set(key, value as any);
+      await this._registrySettings.set(key, value);
     } else {
       this._settings = { ...this._settings, [key]: value };
       this._settingsChanged.emit(this._settings);

@@ -2,9 +2,9 @@
  * Small tables shared by the run detail and the Models panel: a run's
  * key/value pairs (params, tags) and its latest metrics.
  */
+import { RunInfo } from '../api/types';
 import { h } from './dom';
 import { formatNumber } from './format';
-import { IRunInfo } from './types';
 
 export interface IKeyValueTableOptions {
   /**
@@ -33,9 +33,7 @@ export function keyValueTable(values: { [key: string]: string }, options: IKeyVa
   return h(
     'table',
     { class: 'jp-mlext-table', 'aria-label': options.label },
-    columns
-      ? h('thead', {}, h('tr', {}, ...columns.map(column => h('th', { scope: 'col' }, column))))
-      : null,
+    columns ? h('thead', {}, h('tr', {}, ...columns.map(column => h('th', { scope: 'col' }, column)))) : null,
     h('tbody', {}, ...keys.map(key => h('tr', {}, h('th', { scope: 'row' }, key), h('td', {}, values[key]))))
   );
 }
@@ -59,7 +57,7 @@ export interface IMetricsTableOptions {
  * A run's metrics sorted by key: last, min and max (and, with `steps`, the
  * last step and the number of points).
  */
-export function metricsTable(run: IRunInfo, options: IMetricsTableOptions): HTMLElement {
+export function metricsTable(run: RunInfo, options: IMetricsTableOptions): HTMLElement {
   const keys = Object.keys(run.metrics).sort();
   if (keys.length === 0) {
     return h('p', { class: 'jp-mlext-muted' }, options.empty);

@@ -1,8 +1,16 @@
+/**
+ * "Submit as run": a dialog asking for a script's experiment, compute target, run name and arguments, then
+ * the submission. Every refusal of the server is shown to the user.
+ */
+import { Dialog, Notification, showErrorMessage } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { h } from './dom';
-import { splitArgs } from './format';
-import { IComputeTarget, IExperiment, ISubmitRequest } from './types';
+import { errorMessage } from '../api/errors';
+import { ComputeTarget, Experiment, RunInfo, SubmitRun } from '../api/types';
+import { ask } from '../common/dialogs';
+import { h } from '../common/dom';
+import { splitArgs } from '../common/format';
+import { IMLExt } from '../tokens';
 
 let forms = 0;
 
@@ -66,7 +74,7 @@ export class SubmitForm extends Widget {
   /**
    * The request to send; throws an Error naming the field that is wrong.
    */
-  getValue(): ISubmitRequest {
+  getValue(): SubmitRun {
     const script = this._script.value.trim().replace(/^\/+/, '');
     if (!script) {
       throw new Error('Script: give the path of a Python file.');
@@ -82,9 +90,9 @@ export class SubmitForm extends Widget {
     try {
       args = splitArgs(this._args.value);
     } catch (error) {
-      throw new Error(`Arguments: ${(error as Error).message}.`);
+      throw new Error(`Arguments: ${(error as Error).message}.`, { cause: error });
     }
-    const request: ISubmitRequest = { script, args, compute: this._target.value, experiment };
+    const request: SubmitRun = { script, args, compute: this._target.value, experiment };
     const name = this._name.value.trim();
     if (name) {
       request.name = name;
@@ -103,7 +111,49 @@ export namespace SubmitForm {
   export interface IOptions {
     script: string;
     experiment: string;
-    experiments: IExperiment[];
-    targets: IComputeTarget[];
+    experiments: Experiment[];
+    targets: ComputeTarget[];
+  }
+}
+
+/**
+ * Ask for experiment, target and arguments, then submit `script` (a path
+ * relative to the Jupyter root). Resolves to the new run, or null when the
+ * user gave up or the submission failed (after saying why).
+ */
+export async function submitScript(service: IMLExt, script: string): Promise<RunInfo | null> {
+  const client = service.client;
+  let experiments, targets;
+  try {
+    [experiments, targets] = await Promise.all([client.experiments(), client.computeTargets()]);
+  } catch (reason) {
+    await showErrorMessage('Cannot submit a run', errorMessage(reason));
+    return null;
+  }
+  const form = new SubmitForm({
+    script,
+    experiment: service.settings.defaultExperiment || 'Default',
+    experiments,
+    targets
+  });
+  const request: SubmitRun | null = await ask(
+    {
+      title: 'Submit as run',
+      body: form,
+      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Submit' })],
+      focusNodeSelector: script ? 'input[name="args"]' : 'input[name="script"]'
+    },
+    'Cannot submit a run'
+  );
+  if (request === null) {
+    return null;
+  }
+  try {
+    const run = await client.submit(request);
+    Notification.success(`Submitted ${run.name} to ${run.compute ?? request.compute}`, { autoClose: 4000 });
+    return run;
+  } catch (reason) {
+    await showErrorMessage('Submitting the run failed', errorMessage(reason));
+    return null;
   }
 }

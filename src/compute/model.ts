@@ -1,7 +1,8 @@
-import { errorMessage } from './api';
-import { PanelModel } from './panelModel';
-import { IMLExt } from './tokens';
-import { ACTIVE_STATUSES, IChangeEvent, IComputeTarget, IRunInfo } from './types';
+import { errorMessage } from '../api/errors';
+import { ChangeEvent, ComputeTarget, RunInfo } from '../api/types';
+import { PanelModel } from '../common/panelModel';
+import { ACTIVE_STATUSES } from '../common/status';
+import { IMLExt } from '../tokens';
 
 const QUEUE_LENGTH = 500;
 
@@ -22,11 +23,11 @@ export class ComputeModel extends PanelModel {
     service.events.received.connect(this._onEvent, this);
   }
 
-  get targets(): ReadonlyArray<IComputeTarget> {
+  get targets(): ReadonlyArray<ComputeTarget> {
     return this._targets;
   }
 
-  get queue(): ReadonlyArray<IRunInfo> {
+  get queue(): ReadonlyArray<RunInfo> {
     return this._queue;
   }
 
@@ -36,7 +37,7 @@ export class ComputeModel extends PanelModel {
     const client = this._service.client;
     const [targets, queue] = await Promise.allSettled([
       client.computeTargets(),
-      client.searchRuns({ filter: ACTIVE_FILTER, orderBy: 'created_at ASC', maxResults: QUEUE_LENGTH })
+      client.searchRuns({ filter: ACTIVE_FILTER, order_by: ['created_at ASC'], max_results: QUEUE_LENGTH })
     ]);
     if (request !== this._requests || this.isDisposed) {
       return;
@@ -58,14 +59,14 @@ export class ComputeModel extends PanelModel {
   /**
    * Once shown, the model follows the change feed (not before: nobody looks).
    */
-  private _onEvent(_: unknown, event: IChangeEvent): void {
+  private _onEvent(_: unknown, event: ChangeEvent): void {
     if (this.following && (event.kind === 'run_created' || event.kind === 'status')) {
       this.scheduleReload(() => void this.refresh());
     }
   }
 
   private _service: IMLExt;
-  private _targets: IComputeTarget[] = [];
-  private _queue: IRunInfo[] = [];
+  private _targets: ComputeTarget[] = [];
+  private _queue: RunInfo[] = [];
   private _requests = 0;
 }

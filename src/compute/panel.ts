@@ -1,11 +1,9 @@
 import { Widget } from '@lumino/widgets';
 
-import { ComputeModel } from './computeModel';
-import { h, keepingFocus, replaceChildren } from './dom';
-import { formatTime } from './format';
-import { statusBadge } from './status';
-import { IMLExt } from './tokens';
-import { IComputeTarget, IRunInfo } from './types';
+import { h, keepingFocus, replaceChildren } from '../common/dom';
+import { IMLExt } from '../tokens';
+import { ComputeModel } from './model';
+import { queueTable, targetsTable } from './views';
 
 /**
  * The Compute sidebar panel: compute targets (kind, address, concurrency,
@@ -30,11 +28,7 @@ export class ComputePanel extends Widget {
         { class: 'jp-mlext-toolbar' },
         h('h2', { class: 'jp-mlext-title' }, 'Compute'),
         h('button', { class: 'jp-mlext-button', onclick: () => void this.model.refresh() }, 'Refresh'),
-        h(
-          'button',
-          { class: 'jp-mlext-button jp-mlext-accept', onclick: () => options.submit() },
-          'Submit script…'
-        )
+        h('button', { class: 'jp-mlext-button jp-mlext-accept', onclick: () => options.submit() }, 'Submit script…')
       ),
       this._error,
       h('h3', { class: 'jp-mlext-section-title' }, 'Targets'),
@@ -69,64 +63,7 @@ export class ComputePanel extends Widget {
   private _render(): void {
     this._error.textContent = this.model.error ?? '';
     replaceChildren(this._targets, targetsTable(this.model.targets));
-    keepingFocus(this._queue, () => replaceChildren(this._queue, this._queueTable(this.model.queue)));
-  }
-
-  private _queueTable(runs: ReadonlyArray<IRunInfo>): HTMLElement {
-    if (runs.length === 0) {
-      return h('p', { class: 'jp-mlext-muted' }, 'No queued or running runs.');
-    }
-    return h(
-      'table',
-      { class: 'jp-mlext-table jp-mlext-queue', 'aria-label': 'Queued and running runs' },
-      h(
-        'thead',
-        {},
-        h('tr', {}, ...['Status', 'Run', 'Target', 'Since', ''].map(label => h('th', { scope: 'col' }, label)))
-      ),
-      h(
-        'tbody',
-        {},
-        ...runs.map(run =>
-          h(
-            'tr',
-            { 'data-run-id': run.id, 'data-status': run.status },
-            h('td', {}, statusBadge(run.status, true)),
-            h(
-              'td',
-              {},
-              h(
-                'button',
-                {
-                  class: 'jp-mlext-link',
-                  title: `${run.experiment} / ${run.id}`,
-                  'data-focus-key': `open:${run.id}`,
-                  onclick: () => this._options.openRun(run.id)
-                },
-                run.name
-              )
-            ),
-            h('td', {}, run.compute ?? 'notebook'),
-            h('td', {}, formatTime(run.started_at ?? run.created_at)),
-            h(
-              'td',
-              {},
-              run.compute
-                ? h(
-                    'button',
-                    {
-                      class: 'jp-mlext-button jp-mlext-danger',
-                      'aria-label': `Cancel run ${run.name}`,
-                      onclick: () => void this._options.cancelRun(run.id)
-                    },
-                    'Cancel'
-                  )
-                : null
-            )
-          )
-        )
-      )
-    );
+    keepingFocus(this._queue, () => replaceChildren(this._queue, queueTable(this.model.queue, this._options)));
   }
 
   private _options: ComputePanel.IOptions;
@@ -143,39 +80,4 @@ export namespace ComputePanel {
     openRun: (id: string) => void;
     cancelRun: (id: string) => Promise<void>;
   }
-}
-
-function targetsTable(targets: ReadonlyArray<IComputeTarget>): HTMLElement {
-  if (targets.length === 0) {
-    return h('p', { class: 'jp-mlext-muted' }, 'No compute targets.');
-  }
-  return h(
-    'table',
-    { class: 'jp-mlext-table jp-mlext-targets', 'aria-label': 'Compute targets' },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ...['Name', 'Kind', 'Address', 'Slots', 'Busy', 'Queued'].map(label => h('th', { scope: 'col' }, label))
-      )
-    ),
-    h(
-      'tbody',
-      {},
-      ...targets.map(target =>
-        h(
-          'tr',
-          { 'data-target': target.name },
-          h('th', { scope: 'row' }, target.name),
-          h('td', {}, target.kind),
-          h('td', {}, target.address ?? '—'),
-          h('td', { class: 'jp-mlext-number' }, String(target.concurrency)),
-          h('td', { class: 'jp-mlext-number', 'data-busy': target.busy }, String(target.busy)),
-          h('td', { class: 'jp-mlext-number', 'data-queued': target.queued }, String(target.queued))
-        )
-      )
-    )
-  );
 }

@@ -6,11 +6,11 @@
 import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { errorMessage } from './api';
-import { ask } from './dialogs';
-import { h } from './dom';
-import { ModelsModel } from './modelsModel';
-import { IModelVersion, ITagsUpdate } from './types';
+import { errorMessage } from '../api/errors';
+import { ModelVersion, TagsUpdate } from '../api/types';
+import { ask } from '../common/dialogs';
+import { h } from '../common/dom';
+import { ModelsModel } from './model';
 
 let forms = 0;
 
@@ -20,7 +20,7 @@ const DEFAULT_ALIAS = 'production';
  * Alias name (with the model's aliases offered) and the version it points at.
  */
 export class AliasForm extends Widget {
-  constructor(versions: ReadonlyArray<IModelVersion>, version: number) {
+  constructor(versions: ReadonlyArray<ModelVersion>, version: number) {
     super();
     this.addClass('jp-mlext-submit-form');
     const id = `jp-mlext-alias-${++forms}`;
@@ -37,9 +37,7 @@ export class AliasForm extends Widget {
     this._version = h(
       'select',
       { name: 'version', id: `${id}-version` },
-      ...versions.map(v =>
-        h('option', { value: v.version, selected: v.version === version }, `v${v.version}`)
-      )
+      ...versions.map(v => h('option', { value: v.version, selected: v.version === version }, `v${v.version}`))
     );
     this.node.append(
       h('div', { class: 'jp-mlext-form-row' }, h('label', { for: this._alias.id }, 'Alias'), this._alias),
@@ -65,7 +63,7 @@ export class AliasForm extends Widget {
  * A version's tags as `key=value` lines; what changed is sent.
  */
 export class TagsForm extends Widget {
-  constructor(version: IModelVersion) {
+  constructor(version: ModelVersion) {
     super();
     this.addClass('jp-mlext-submit-form');
     this._current = version.tags;
@@ -87,7 +85,7 @@ export class TagsForm extends Widget {
     );
   }
 
-  getValue(): ITagsUpdate {
+  getValue(): TagsUpdate {
     const wanted: { [key: string]: string } = {};
     this._text.value.split('\n').forEach((line, index) => {
       if (!line.trim()) {
@@ -134,7 +132,7 @@ export async function setAliasDialog(model: ModelsModel, version: number): Promi
   }
 }
 
-export async function editTagsDialog(model: ModelsModel, version: IModelVersion): Promise<void> {
+export async function editTagsDialog(model: ModelsModel, version: ModelVersion): Promise<void> {
   const failure = 'Saving the tags failed';
   const value = await ask(
     {

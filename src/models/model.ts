@@ -1,6 +1,6 @@
-import { PanelModel } from './panelModel';
-import { IMLExt } from './tokens';
-import { IChangeEvent, IModelLineage, IModelVersion, IRegisteredModel, IRegistryChange, ITagsUpdate } from './types';
+import { ChangeEvent, ModelLineage, ModelVersion, RegisteredModel, RegistryChange, TagsUpdate } from '../api/types';
+import { PanelModel } from '../common/panelModel';
+import { IMLExt } from '../tokens';
 
 /**
  * The Models panel's state: the models matching the search, the versions and
@@ -20,7 +20,7 @@ export class ModelsModel extends PanelModel {
     service.events.received.connect(this._onEvent, this);
   }
 
-  get models(): ReadonlyArray<IRegisteredModel> {
+  get models(): ReadonlyArray<RegisteredModel> {
     return this._models;
   }
 
@@ -32,19 +32,19 @@ export class ModelsModel extends PanelModel {
     return this._selectedModel;
   }
 
-  get versions(): ReadonlyArray<IModelVersion> {
+  get versions(): ReadonlyArray<ModelVersion> {
     return this._versions;
   }
 
-  get history(): ReadonlyArray<IRegistryChange> {
+  get history(): ReadonlyArray<RegistryChange> {
     return this._history;
   }
 
-  get selectedVersion(): IModelVersion | null {
+  get selectedVersion(): ModelVersion | null {
     return this._versions.find(version => version.version === this._selectedVersion) ?? null;
   }
 
-  get lineage(): IModelLineage | null {
+  get lineage(): ModelLineage | null {
     return this._lineage;
   }
 
@@ -102,13 +102,13 @@ export class ModelsModel extends PanelModel {
     await this.refresh();
   }
 
-  async updateTags(version: number, update: ITagsUpdate): Promise<void> {
+  async updateTags(version: number, update: TagsUpdate): Promise<void> {
     const name = this._requireModel();
     await this._service.client.updateModelTags(name, version, update);
     await this.refresh();
   }
 
-  private async _matching(search: string): Promise<IRegisteredModel[]> {
+  private async _matching(search: string): Promise<RegisteredModel[]> {
     const client = this._service.client;
     const words = search.split(/\s+/).filter(Boolean);
     const tags = words.filter(word => word.includes('='));
@@ -160,7 +160,7 @@ export class ModelsModel extends PanelModel {
     }
   }
 
-  private _onEvent(_: unknown, event: IChangeEvent): void {
+  private _onEvent(_: unknown, event: ChangeEvent): void {
     if (!this.following || event.kind !== 'model') {
       return;
     }
@@ -204,12 +204,12 @@ export class ModelsModel extends PanelModel {
   }
 
   private _service: IMLExt;
-  private _models: IRegisteredModel[] = [];
+  private _models: RegisteredModel[] = [];
   private _search = '';
   private _selectedModel: string | null = null;
-  private _versions: IModelVersion[] = [];
-  private _history: IRegistryChange[] = [];
+  private _versions: ModelVersion[] = [];
+  private _history: RegistryChange[] = [];
   private _selectedVersion: number | null = null;
-  private _lineage: IModelLineage | null = null;
+  private _lineage: ModelLineage | null = null;
   private _modelTouched = false;
 }

@@ -1,10 +1,10 @@
 import { Widget } from '@lumino/widgets';
 
-import { h, keepingFocus, replaceChildren } from './dom';
-import { editTagsDialog, removeAliasDialog, setAliasDialog } from './modelsDialogs';
-import { ModelsModel } from './modelsModel';
-import { historyTable, IVersionActions, lineageView, versionsTable, versionToolbar } from './modelsViews';
-import { IMLExt } from './tokens';
+import { h, keepingFocus, replaceChildren } from '../common/dom';
+import { IMLExt } from '../tokens';
+import { editTagsDialog, removeAliasDialog, setAliasDialog } from './dialogs';
+import { ModelsModel } from './model';
+import { historyTable, IVersionActions, lineageView, versionsTable, versionToolbar } from './views';
 
 const SEARCH_EXAMPLE = 'name, or tag such as area=health';
 
@@ -46,7 +46,11 @@ export class ModelsPanel extends Widget {
       void this.model.setSearch(this._searchInput.value);
     });
     this._error = h('div', { class: 'jp-mlext-error', role: 'alert' });
-    this._modelList = h('div', { class: 'jp-mlext-experiments jp-mlext-model-list', role: 'group', 'aria-label': 'Models' });
+    this._modelList = h('div', {
+      class: 'jp-mlext-experiments jp-mlext-model-list',
+      role: 'group',
+      'aria-label': 'Models'
+    });
     this._versionsTitle = h('h3', { class: 'jp-mlext-section-title' }, 'Versions');
     this._versions = h('div', { class: 'jp-mlext-table-scroll' });
     this._lineageTitle = h('h3', { class: 'jp-mlext-section-title' }, 'Lineage');

@@ -2,26 +2,26 @@
  * The parts of the Models panel that only show data: the versions table, a
  * version's lineage and the model's history. Actions come in as callbacks.
  */
-import { h } from './dom';
-import { formatBytes, formatTime } from './format';
-import { statusBadge } from './status';
-import { keyValueTable, metricsTable } from './tables';
-import { IModelLineage, IModelVersion, IRegistryChange, IRunInfo } from './types';
+import { ModelLineage, ModelVersion, RegistryAction, RegistryChange, RunInfo } from '../api/types';
+import { h } from '../common/dom';
+import { formatBytes, formatTime } from '../common/format';
+import { statusBadge } from '../common/status';
+import { keyValueTable, metricsTable } from '../common/tables';
 
 export interface IVersionActions {
   select: (version: number) => void;
   openRun: (id: string) => void;
   setAlias: (version: number) => void;
   removeAlias: (alias: string) => void;
-  editTags: (version: IModelVersion) => void;
-  downloadUrl: (version: IModelVersion) => string;
+  editTags: (version: ModelVersion) => void;
+  downloadUrl: (version: ModelVersion) => string;
 }
 
 /**
  * What can be done to the selected version: download it, set an alias on
  * it, edit its tags.
  */
-export function versionToolbar(version: IModelVersion, actions: IVersionActions): HTMLElement {
+export function versionToolbar(version: ModelVersion, actions: IVersionActions): HTMLElement {
   const ref = `${version.name}:${version.version}`;
   return h(
     'div',
@@ -41,7 +41,11 @@ export function versionToolbar(version: IModelVersion, actions: IVersionActions)
       : h('span', { class: 'jp-mlext-muted', title: version.location }, 'files outside the workspace'),
     h(
       'button',
-      { class: 'jp-mlext-button', 'aria-label': `Set an alias on ${ref}`, onclick: () => actions.setAlias(version.version) },
+      {
+        class: 'jp-mlext-button',
+        'aria-label': `Set an alias on ${ref}`,
+        onclick: () => actions.setAlias(version.version)
+      },
       'Set alias…'
     ),
     h(
@@ -52,7 +56,7 @@ export function versionToolbar(version: IModelVersion, actions: IVersionActions)
   );
 }
 
-const ACTION_LABELS: { [action: string]: string } = {
+const ACTION_LABELS: { readonly [action in RegistryAction]: string } = {
   registered: 'registered',
   deleted: 'deleted',
   tag_set: 'set tag',
@@ -63,7 +67,7 @@ const ACTION_LABELS: { [action: string]: string } = {
 
 export function versionsTable(
   name: string,
-  versions: ReadonlyArray<IModelVersion>,
+  versions: ReadonlyArray<ModelVersion>,
   selected: number | null,
   actions: IVersionActions
 ): HTMLElement {
@@ -140,11 +144,7 @@ export function versionsTable(
               )
             )
           ),
-          h(
-            'td',
-            { class: 'jp-mlext-number', title: `${version.file_count} files` },
-            formatBytes(version.size)
-          )
+          h('td', { class: 'jp-mlext-number', title: `${version.file_count} files` }, formatBytes(version.size))
         );
       })
     )
@@ -157,13 +157,17 @@ function chips(values: { [key: string]: string }): HTMLElement[] {
     .map(key => h('span', { class: 'jp-mlext-chip', 'data-tag': key }, `${key}=${values[key]}`));
 }
 
-export function lineageView(lineage: IModelLineage | null, openRun: (id: string) => void): HTMLElement {
+export function lineageView(lineage: ModelLineage | null, openRun: (id: string) => void): HTMLElement {
   if (lineage === null) {
     return h('p', { class: 'jp-mlext-muted' }, 'Loading the lineage…');
   }
   const run = lineage.run;
   if (run === null) {
-    return h('p', { class: 'jp-mlext-muted' }, `Registered from local files (${lineage.version.source}), not from a run.`);
+    return h(
+      'p',
+      { class: 'jp-mlext-muted' },
+      `Registered from local files (${lineage.version.source}), not from a run.`
+    );
   }
   const parents = lineage.parents;
   return h(
@@ -176,11 +180,7 @@ export function lineageView(lineage: IModelLineage | null, openRun: (id: string)
       h(
         'dd',
         {},
-        h(
-          'button',
-          { class: 'jp-mlext-link', title: run.id, onclick: () => openRun(run.id) },
-          run.name
-        ),
+        h('button', { class: 'jp-mlext-link', title: run.id, onclick: () => openRun(run.id) }, run.name),
         ' ',
         statusBadge(run.status, true)
       ),
@@ -200,13 +200,15 @@ export function lineageView(lineage: IModelLineage | null, openRun: (id: string)
   );
 }
 
-function parentLinks(parents: IRunInfo[], openRun: (id: string) => void): Array<Node | string> {
+function parentLinks(parents: RunInfo[], openRun: (id: string) => void): Array<Node | string> {
   const links: Array<Node | string> = [];
   parents.forEach((parent, index) => {
     if (index > 0) {
       links.push(' ← ');
     }
-    links.push(h('button', { class: 'jp-mlext-link', title: parent.id, onclick: () => openRun(parent.id) }, parent.name));
+    links.push(
+      h('button', { class: 'jp-mlext-link', title: parent.id, onclick: () => openRun(parent.id) }, parent.name)
+    );
   });
   return links;
 }
@@ -214,7 +216,7 @@ function parentLinks(parents: IRunInfo[], openRun: (id: string) => void): Array<
 /**
  * The model's history, newest first.
  */
-export function historyTable(changes: ReadonlyArray<IRegistryChange>): HTMLElement {
+export function historyTable(changes: ReadonlyArray<RegistryChange>): HTMLElement {
   if (changes.length === 0) {
     return h('p', { class: 'jp-mlext-muted' }, 'No history.');
   }
@@ -229,22 +231,24 @@ export function historyTable(changes: ReadonlyArray<IRegistryChange>): HTMLEleme
     h(
       'tbody',
       {},
-      ...[...changes].reverse().map(change =>
-        h(
-          'tr',
-          { 'data-action': change.action, 'data-seq': change.seq },
-          h('td', {}, formatTime(change.at)),
-          h('td', { class: 'jp-mlext-history-user', title: change.user ?? '' }, change.user ?? 'unknown'),
-          h('td', {}, `${ACTION_LABELS[change.action] ?? change.action}${change.key ? ` ${change.key}` : ''}`),
-          h('td', { class: 'jp-mlext-number' }, change.version === null ? '' : `v${change.version}`),
-          h('td', {}, changeText(change))
+      ...[...changes]
+        .reverse()
+        .map(change =>
+          h(
+            'tr',
+            { 'data-action': change.action, 'data-seq': change.seq },
+            h('td', {}, formatTime(change.at)),
+            h('td', { class: 'jp-mlext-history-user', title: change.user ?? '' }, change.user ?? 'unknown'),
+            h('td', {}, `${ACTION_LABELS[change.action] ?? change.action}${change.key ? ` ${change.key}` : ''}`),
+            h('td', { class: 'jp-mlext-number' }, change.version === null ? '' : `v${change.version}`),
+            h('td', {}, changeText(change))
+          )
         )
-      )
     )
   );
 }
 
-function changeText(change: IRegistryChange): string {
+function changeText(change: RegistryChange): string {
   switch (change.action) {
     case 'alias_set':
       return change.previous ? `v${change.previous} → v${change.value}` : `→ v${change.value}`;

@@ -6,11 +6,11 @@
 import { Dialog, Notification, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { errorMessage } from './api';
-import { ask } from './dialogs';
-import { h, replaceChildren } from './dom';
-import { PipelinesModel } from './pipelinesModel';
-import { IPipelineParams, IPublishedPipeline, ITriggerPipeline, PipelineParamValue } from './types';
+import { errorMessage } from '../api/errors';
+import { PipelineParams, PipelineParamValue, PublishedPipeline, TriggerPipeline } from '../api/types';
+import { ask } from '../common/dialogs';
+import { h, replaceChildren } from '../common/dom';
+import { PipelinesModel } from './model';
 
 let forms = 0;
 
@@ -21,7 +21,7 @@ let forms = 0;
  * sends null.
  */
 export class TriggerPipelineForm extends Widget {
-  constructor(versions: ReadonlyArray<IPublishedPipeline>) {
+  constructor(versions: ReadonlyArray<PublishedPipeline>) {
     super();
     this.addClass('jp-mlext-submit-form');
     this.addClass('jp-mlext-trigger-form');
@@ -46,12 +46,12 @@ export class TriggerPipelineForm extends Widget {
   /**
    * The request to send; throws an Error naming the param that is wrong.
    */
-  getValue(): ITriggerPipeline {
-    const params: IPipelineParams = {};
+  getValue(): TriggerPipeline {
+    const params: PipelineParams = {};
     for (const [name, field] of this._fields) {
       params[name] = field.read();
     }
-    return { params, version: Number(this._version.value) };
+    return { params: triggerParams(params), version: Number(this._version.value) };
   }
 
   private _renderParams(): void {
@@ -68,10 +68,19 @@ export class TriggerPipelineForm extends Widget {
   }
 
   private _id: string;
-  private _versions: IPublishedPipeline[];
+  private _versions: PublishedPipeline[];
   private _version: HTMLSelectElement;
   private _params: HTMLElement;
   private _fields = new Map<string, IParamField>();
+}
+
+/**
+ * The params as read, booleans and null included, although the trigger's handler
+ * (jupyter_mlext/server/handlers_pipelines.py, through `Body.scalars`) and so api/openapi.yaml take only strings
+ * and numbers there, while the pipeline itself (jupyter_mlext/pipelines/definition.py) accepts all four.
+ */
+function triggerParams(params: PipelineParams): TriggerPipeline['params'] {
+  return params as TriggerPipeline['params'];
 }
 
 interface IParamField {
@@ -154,7 +163,7 @@ export async function triggerPipelineDialog(model: PipelinesModel): Promise<stri
     await showErrorMessage('Cannot run the pipeline', 'Select a published pipeline first.');
     return null;
   }
-  const request: ITriggerPipeline | null = await ask(
+  const request: TriggerPipeline | null = await ask(
     {
       title: `Run pipeline ${description.name}`,
       body: new TriggerPipelineForm(description.versions),

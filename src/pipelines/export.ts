@@ -10,11 +10,11 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ToolbarButton } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { errorMessage } from './api';
-import { PALETTE_CATEGORY } from './commands';
-import { h } from './dom';
-import { pipelinesIcon } from './icons';
-import { CommandIDs, IMLExt } from './tokens';
+import { errorMessage } from '../api/errors';
+import { h } from '../common/dom';
+import { pipelinesIcon } from '../common/icons';
+import { addToPalette } from '../common/palette';
+import { CommandIDs, IMLExt } from '../tokens';
 
 const STEP_TAG = 'step:';
 const TOOLBAR_ITEM = 'mlextExportPipeline';
@@ -123,5 +123,5 @@ export function addExportPipeline(
       return button;
     }
   });
-  palette?.addItem({ command: CommandIDs.exportPipeline, category: PALETTE_CATEGORY });
+  addToPalette(palette, [CommandIDs.exportPipeline]);
 }

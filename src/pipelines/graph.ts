@@ -8,9 +8,9 @@
  * barycentre pass (a step sits near the steps it depends on) is enough; no
  * graph library is needed.
  */
-import { h } from './dom';
-import { STATUS_GLYPHS } from './status';
-import { IPipelineRunStep, RunStatus } from './types';
+import { PipelineRunStep } from '../api/types';
+import { h } from '../common/dom';
+import { stepLook } from '../common/status';
 
 const NODE_WIDTH = 150;
 const NODE_HEIGHT = 46;
@@ -20,49 +20,10 @@ const PADDING = 8;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
- * How a step's status looks: `key` names its colour (style/base.css).
- */
-export interface IStepLook {
-  key: string;
-  label: string;
-  glyph: string;
-}
-
-/**
- * A child run's status looks as in the runs table: its glyph (status.ts),
- * its word, and its colour key.
- */
-const RUN_LOOKS: { [status: string]: IStepLook } = Object.fromEntries(
-  (Object.keys(STATUS_GLYPHS) as RunStatus[]).map(status => [
-    status,
-    { key: status.toLowerCase(), label: status, glyph: STATUS_GLYPHS[status] }
-  ])
-);
-
-const STATE_LOOKS: { [state: string]: IStepLook } = {
-  pending: { key: 'pending', label: 'Waiting', glyph: '…' },
-  completed: RUN_LOOKS.Completed,
-  reused: { key: 'reused', label: 'Reused', glyph: '↺' },
-  failed: RUN_LOOKS.Failed,
-  not_started: { key: 'notstarted', label: 'Not started', glyph: '⊘' },
-  canceled: RUN_LOOKS.Canceled
-};
-
-/**
- * A submitted step shows its child run's status; other steps their state.
- */
-export function stepLook(step: IPipelineRunStep): IStepLook {
-  if (step.state === 'queued') {
-    return RUN_LOOKS[step.status ?? 'Queued'] ?? RUN_LOOKS.Queued;
-  }
-  return STATE_LOOKS[step.state] ?? { key: 'pending', label: step.state, glyph: '?' };
-}
-
-/**
  * Step names in layers: a step one below the lowest of the steps it depends
  * on; within a layer, ordered by where those steps sit (then as defined).
  */
-export function layerSteps(steps: ReadonlyArray<IPipelineRunStep>): string[][] {
+export function layerSteps(steps: ReadonlyArray<PipelineRunStep>): string[][] {
   const byName = new Map(steps.map(step => [step.name, step]));
   const depth = new Map<string, number>();
   const depthOf = (name: string, visiting: Set<string>): number => {
@@ -112,10 +73,7 @@ export namespace PipelineGraph {
 /**
  * The DAG of `steps` as positioned buttons over an SVG of edges.
  */
-export function pipelineGraph(
-  steps: ReadonlyArray<IPipelineRunStep>,
-  options: PipelineGraph.IOptions
-): HTMLElement {
+export function pipelineGraph(steps: ReadonlyArray<PipelineRunStep>, options: PipelineGraph.IOptions): HTMLElement {
   const layers = layerSteps(steps);
   const widest = Math.max(1, ...layers.map(layer => layer.length));
   const width = PADDING * 2 + widest * NODE_WIDTH + (widest - 1) * GAP_X;
@@ -145,7 +103,7 @@ export function pipelineGraph(
 }
 
 function edges(
-  steps: ReadonlyArray<IPipelineRunStep>,
+  steps: ReadonlyArray<PipelineRunStep>,
   places: Map<string, { x: number; y: number }>,
   width: number,
   height: number
@@ -194,11 +152,7 @@ function edges(
   return svg;
 }
 
-function stepNode(
-  step: IPipelineRunStep,
-  place: { x: number; y: number },
-  openRun: (id: string) => void
-): HTMLElement {
+function stepNode(step: PipelineRunStep, place: { x: number; y: number }, openRun: (id: string) => void): HTMLElement {
   const look = stepLook(step);
   const runId = step.run_id;
   const after = step.depends_on.length ? `, after ${step.depends_on.join(', ')}` : '';

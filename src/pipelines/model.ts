@@ -1,14 +1,13 @@
-import { PanelModel } from './panelModel';
-import { IMLExt } from './tokens';
 import {
-  IChangeEvent,
-  IDescribePipeline,
-  IPipelineRun,
-  IPipelineRunSummary,
-  IPipelineSummary,
-  ITriggerPipeline,
-  RunStatus
-} from './types';
+  ChangeEvent,
+  DescribePipeline,
+  PipelineRun,
+  PipelineRunSummary,
+  PipelineSummary,
+  TriggerPipeline
+} from '../api/types';
+import { PanelModel } from '../common/panelModel';
+import { IMLExt } from '../tokens';
 
 /**
  * How many runs of the selected pipeline the panel lists.
@@ -32,7 +31,7 @@ export class PipelinesModel extends PanelModel {
     service.events.received.connect(this._onEvent, this);
   }
 
-  get pipelines(): ReadonlyArray<IPipelineSummary> {
+  get pipelines(): ReadonlyArray<PipelineSummary> {
     return this._pipelines;
   }
 
@@ -43,11 +42,11 @@ export class PipelinesModel extends PanelModel {
   /**
    * The selected pipeline's versions (oldest first) and schedule.
    */
-  get description(): IDescribePipeline | null {
+  get description(): DescribePipeline | null {
     return this._description;
   }
 
-  get runs(): ReadonlyArray<IPipelineRunSummary> {
+  get runs(): ReadonlyArray<PipelineRunSummary> {
     return this._runs;
   }
 
@@ -58,7 +57,7 @@ export class PipelinesModel extends PanelModel {
   /**
    * The selected run with its steps, once loaded.
    */
-  get run(): IPipelineRun | null {
+  get run(): PipelineRun | null {
     return this._run;
   }
 
@@ -97,7 +96,7 @@ export class PipelinesModel extends PanelModel {
    * Run the selected pipeline and select the new run. Throws the server's
    * refusal (e.g. an unknown param) for the caller's dialog to show.
    */
-  async trigger(request: ITriggerPipeline): Promise<IPipelineRun> {
+  async trigger(request: TriggerPipeline): Promise<PipelineRun> {
     const name = this._selectedPipeline;
     if (name === null) {
       throw new Error('No pipeline is selected.');
@@ -174,8 +173,8 @@ export class PipelinesModel extends PanelModel {
     }
   }
 
-  private _onEvent(_: unknown, event: IChangeEvent): void {
-    if (!this.following || event.run_id === null || this._selectedPipeline === null) {
+  private _onEvent(_: unknown, event: ChangeEvent): void {
+    if (!this.following || this._selectedPipeline === null) {
       return;
     }
     if (event.kind !== 'run_created' && event.kind !== 'status') {
@@ -184,13 +183,12 @@ export class PipelinesModel extends PanelModel {
     const run = this._run;
     const step = run?.steps.find(candidate => candidate.run_id === event.run_id);
     if (step && event.kind === 'status') {
-      step.status = event.data.status as RunStatus;
+      step.status = event.data.status;
       this.emitChanged();
     }
-    const touchesRun =
-      run !== null && (event.run_id === run.run_id || step !== undefined || event.data.parent_id === run.run_id);
-    const touchesList =
-      (event.kind === 'run_created' && !event.data.parent_id) || this._runs.some(r => r.run_id === event.run_id);
+    const parentId = event.kind === 'run_created' ? event.data.parent_id : undefined;
+    const touchesRun = run !== null && (event.run_id === run.run_id || step !== undefined || parentId === run.run_id);
+    const touchesList = (event.kind === 'run_created' && !parentId) || this._runs.some(r => r.run_id === event.run_id);
     if (touchesRun || touchesList) {
       this._scheduleReload();
     }
@@ -206,10 +204,10 @@ export class PipelinesModel extends PanelModel {
   }
 
   private _service: IMLExt;
-  private _pipelines: IPipelineSummary[] = [];
+  private _pipelines: PipelineSummary[] = [];
   private _selectedPipeline: string | null = null;
-  private _description: IDescribePipeline | null = null;
-  private _runs: IPipelineRunSummary[] = [];
+  private _description: DescribePipeline | null = null;
+  private _runs: PipelineRunSummary[] = [];
   private _selectedRunId: string | null = null;
-  private _run: IPipelineRun | null = null;
+  private _run: PipelineRun | null = null;
 }

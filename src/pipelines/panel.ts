@@ -1,14 +1,16 @@
 import { Widget } from '@lumino/widgets';
 
-import { h, keepingFocus, replaceChildren } from './dom';
-import { StreamState } from './events';
-import { formatTime } from './format';
-import { pipelineGraph } from './pipelineGraph';
-import { PipelinesModel } from './pipelinesModel';
-import { cancelPipelineRunDialog, triggerPipelineDialog } from './pipelinesRunDialog';
-import { pipelineRunsTable, pipelineSummary, runStateBadge } from './pipelinesViews';
-import { renderConnection, tickDurations } from './status';
-import { IMLExt } from './tokens';
+import { StreamState } from '../api/events';
+import { renderConnection } from '../common/connection';
+import { h, keepingFocus, replaceChildren } from '../common/dom';
+import { tickDurations } from '../common/durations';
+import { formatTime } from '../common/format';
+import { runStateBadge } from '../common/status';
+import { IMLExt } from '../tokens';
+import { cancelPipelineRunDialog, triggerPipelineDialog } from './dialogs';
+import { pipelineGraph } from './graph';
+import { PipelinesModel } from './model';
+import { pipelineRunsTable, pipelineSummary } from './views';
 
 /**
  * The Pipelines sidebar panel: published pipelines (versions, params,

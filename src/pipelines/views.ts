@@ -3,27 +3,15 @@
  * pipeline's summary (versions, params, schedule) and its runs table.
  * Actions come in as callbacks.
  */
-import { h } from './dom';
-import { formatSeconds, formatTime } from './format';
-import { statusBadge } from './status';
-import { IDescribePipeline, IPipelineParams, IPipelineRunSummary, PipelineRunState, RunStatus } from './types';
-
-const STATE_STATUS: { [state in PipelineRunState]: RunStatus } = {
-  running: 'Running',
-  completed: 'Completed',
-  failed: 'Failed',
-  canceling: 'Running',
-  canceled: 'Canceled'
-};
+import { DescribePipeline, PipelineParams, PipelineRunSummary } from '../api/types';
+import { h } from '../common/dom';
+import { formatSeconds, formatTime } from '../common/format';
+import { runStateBadge } from '../common/status';
 
 /**
- * A pipeline run's state in the look of a run status.
+ * Params as `key=value` pairs, each value in JSON.
  */
-export function runStateBadge(state: PipelineRunState, compact = false): HTMLElement {
-  return statusBadge(STATE_STATUS[state] ?? 'Failed', compact);
-}
-
-export function formatParams(params: IPipelineParams): string {
+export function formatParams(params: PipelineParams): string {
   return Object.keys(params)
     .map(key => `${key}=${JSON.stringify(params[key])}`)
     .join(' ');
@@ -33,7 +21,7 @@ export function formatParams(params: IPipelineParams): string {
  * Versions, the latest version's params and the schedule, as a definition
  * list.
  */
-export function pipelineSummary(description: IDescribePipeline): HTMLElement {
+export function pipelineSummary(description: DescribePipeline): HTMLElement {
   const latest = description.versions[description.versions.length - 1];
   const schedule = description.schedule;
   const entries: [string, string][] = [
@@ -68,7 +56,7 @@ export function pipelineSummary(description: IDescribePipeline): HTMLElement {
  */
 export function pipelineRunsTable(
   name: string,
-  runs: ReadonlyArray<IPipelineRunSummary>,
+  runs: ReadonlyArray<PipelineRunSummary>,
   selected: string | null,
   select: (runId: string) => void
 ): HTMLElement {

@@ -1,11 +1,12 @@
 import { Widget } from '@lumino/widgets';
 import uPlot from 'uplot';
 
-import { errorMessage, MLExtClient } from './api';
-import { h, replaceChildren } from './dom';
-import { toNumber } from './format';
-import { cssVar, onThemeChange, seriesColour } from './theme';
-import { IMetricsEventSeries, IRunInfo, JSONFloat } from './types';
+import { MLExtClient } from '../api/client';
+import { errorMessage } from '../api/errors';
+import { JSONFloat, MetricsEventSeries } from '../api/types';
+import { h, replaceChildren } from '../common/dom';
+import { toNumber } from '../common/format';
+import { cssVar, onThemeChange, seriesColour } from '../common/theme';
 
 /**
  * One line of the chart: a run and its legend label.
@@ -112,7 +113,7 @@ export class MetricChart extends Widget {
   /**
    * Add the newest points of `runId`'s series `key` from a metrics event.
    */
-  append(runId: string, key: string, points: IMetricsEventSeries): void {
+  append(runId: string, key: string, points: MetricsEventSeries): void {
     if (key !== this._key) {
       return;
     }
@@ -142,7 +143,7 @@ export class MetricChart extends Widget {
    * Add the points of an event that arrived while the series were fetched,
    * skipping those the fetch already had.
    */
-  private _appendNewer(runId: string, points: IMetricsEventSeries): void {
+  private _appendNewer(runId: string, points: MetricsEventSeries): void {
     const series = this._series.get(runId);
     if (!series) {
       return;
@@ -203,7 +204,10 @@ export class MetricChart extends Widget {
       width,
       height: HEIGHT,
       scales: { x: { time: false } },
-      axes: [{ ...axis, label: 'step', labelFont: font }, { ...axis, size: 60 }],
+      axes: [
+        { ...axis, label: 'step', labelFont: font },
+        { ...axis, size: 60 }
+      ],
       legend: { show: true, live: true },
       cursor: { drag: { x: true, y: false } },
       series: [
@@ -284,7 +288,7 @@ export class MetricChart extends Widget {
   private _key: string | null = null;
   private _series = new Map<string, ISeriesData>();
   private _fetchedPoints = FEWEST_POINTS;
-  private _pending: { runId: string; series: IMetricsEventSeries }[] | null = null;
+  private _pending: { runId: string; series: MetricsEventSeries }[] | null = null;
   private _loads = 0;
   private _redrawTimer = 0;
   private _reloadTimer = 0;
@@ -305,30 +309,4 @@ export namespace MetricChart {
 function finiteOrNull(value: JSONFloat): number | null {
   const number = toNumber(value);
   return Number.isFinite(number) ? number : null;
-}
-
-/**
- * Metric keys of any of `runs`, sorted.
- */
-export function metricKeys(runs: ReadonlyArray<IRunInfo>): string[] {
-  const keys = new Set<string>();
-  runs.forEach(run => Object.keys(run.metrics).forEach(key => keys.add(key)));
-  return [...keys].sort();
-}
-
-/**
- * The metric to chart first: the one with the most points (a curve rather
- * than a final score).
- */
-export function preferredKey(runs: ReadonlyArray<IRunInfo>, keys: string[]): string | null {
-  let best: string | null = null;
-  let most = -1;
-  for (const key of keys) {
-    const count = Math.max(...runs.map(run => run.metrics[key]?.count ?? 0));
-    if (count > most) {
-      best = key;
-      most = count;
-    }
-  }
-  return best;
 }

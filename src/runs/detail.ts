@@ -1,15 +1,16 @@
 import { Panel, Widget } from '@lumino/widgets';
 
-import { errorMessage } from './api';
-import { h, replaceChildren } from './dom';
-import { formatBytes, formatSeconds, formatTime, runDuration } from './format';
+import { errorMessage } from '../api/errors';
+import { Artifact, ChangeEvent, RunInfo } from '../api/types';
+import { h, replaceChildren } from '../common/dom';
+import { tickDurations } from '../common/durations';
+import { formatBytes, formatSeconds, formatTime, runDuration } from '../common/format';
+import { isActive, statusBadge } from '../common/status';
+import { keyValueTable, metricsTable } from '../common/tables';
+import { IMLExt } from '../tokens';
+import { MetricChart } from './chart';
 import { LogTail } from './logTail';
-import { MetricChart, preferredKey } from './metricChart';
-import { withMetrics } from './runsModel';
-import { isActive, statusBadge, tickDurations } from './status';
-import { keyValueTable, metricsTable } from './tables';
-import { IMLExt } from './tokens';
-import { IArtifact, IChangeEvent, IRunInfo } from './types';
+import { preferredKey, withMetrics } from './metrics';
 
 const RELOAD_SPACING_MS = 500;
 
@@ -112,7 +113,7 @@ export class RunDetail extends Panel {
     super.dispose();
   }
 
-  private _showRun(run: IRunInfo): void {
+  private _showRun(run: RunInfo): void {
     const first = this._run === null;
     this._run = run;
     this.title.label = `Run ${run.name}`;
@@ -170,16 +171,13 @@ export class RunDetail extends Panel {
     const keys = Object.keys(run.metrics).sort();
     const current = this.chart.key;
     const wanted = current !== null && keys.includes(current) ? current : preferredKey([run], keys);
-    replaceChildren(
-      this._metricSelect,
-      ...keys.map(key => h('option', { value: key, selected: key === wanted }, key))
-    );
+    replaceChildren(this._metricSelect, ...keys.map(key => h('option', { value: key, selected: key === wanted }, key)));
     if (first || wanted !== current) {
       this._chartMetric(wanted);
     }
   }
 
-  private _showArtifacts(artifacts: IArtifact[]): void {
+  private _showArtifacts(artifacts: Artifact[]): void {
     if (artifacts.length === 0) {
       replaceChildren(this._artifacts, h('p', { class: 'jp-mlext-muted' }, 'No artifacts.'));
       return;
@@ -214,18 +212,19 @@ export class RunDetail extends Panel {
     void this.chart.plot([{ id: this.runId, label }], key);
   }
 
-  private _onEvent(_: unknown, event: IChangeEvent): void {
+  private _onEvent(_: unknown, event: ChangeEvent): void {
     if (event.run_id !== this.runId) {
       return;
     }
     if (event.kind === 'metrics') {
-      const series = event.data.series ?? {};
+      const series = event.data.series;
       for (const key of Object.keys(series)) {
         this.chart.append(this.runId, key, series[key]);
       }
-      if (this._run) {
-        const known = Object.keys(series).every(key => key in this._run!.metrics);
-        this._run = withMetrics(this._run, series);
+      const run = this._run;
+      if (run) {
+        const known = Object.keys(series).every(key => key in run.metrics);
+        this._run = withMetrics(run, series);
         if (known) {
           replaceChildren(this._metrics, latestMetrics(this._run));
         } else {
@@ -252,7 +251,7 @@ export class RunDetail extends Panel {
 
   private _service: IMLExt;
   private _cancelRun: (id: string) => Promise<void>;
-  private _run: IRunInfo | null = null;
+  private _run: RunInfo | null = null;
   private _header: HTMLElement;
   private _summary: HTMLElement;
   private _error: HTMLElement;
@@ -281,6 +280,6 @@ function section(title: string, content: HTMLElement): HTMLElement {
 /**
  * The run's latest metrics, with their last step and number of points.
  */
-function latestMetrics(run: IRunInfo): HTMLElement {
+function latestMetrics(run: RunInfo): HTMLElement {
   return metricsTable(run, { label: 'Latest metrics', empty: 'No metrics yet.', steps: true });
 }

@@ -1,11 +1,16 @@
+/**
+ * The "Runs table columns" dialog: a checkbox per metric, param and tag field; none checked means "the first
+ * ones found on the page". The choice is kept in the settings.
+ */
+import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { h } from './dom';
+import { errorMessage } from '../api/errors';
+import { RunInfo } from '../api/types';
+import { h } from '../common/dom';
+import { IMLExt } from '../tokens';
+import { availableFields } from './columns';
 
-/**
- * The body of the "Runs table columns" dialog: a checkbox per metric, param
- * and tag field; none checked means "the first ones found on the page".
- */
 export class ColumnsForm extends Widget {
   constructor(available: string[], chosen: string[]) {
     super();
@@ -14,9 +19,7 @@ export class ColumnsForm extends Widget {
     if (fields.length === 0) {
       this.node.append(h('p', {}, 'The runs on this page have no metrics, params or tags yet.'));
     }
-    this._boxes = fields.map(field =>
-      h('input', { type: 'checkbox', value: field, checked: chosen.includes(field) })
-    );
+    this._boxes = fields.map(field => h('input', { type: 'checkbox', value: field, checked: chosen.includes(field) }));
     this.node.append(
       h('p', { class: 'jp-mlext-muted' }, 'Leave all unchecked to show the first metrics and params of each page.'),
       h(
@@ -33,4 +36,23 @@ export class ColumnsForm extends Widget {
   }
 
   private _boxes: HTMLInputElement[];
+}
+
+/**
+ * Ask which columns to show, offering the fields of `runs` (the page shown), and save the choice.
+ */
+export async function chooseColumns(service: IMLExt, runs: ReadonlyArray<RunInfo>): Promise<void> {
+  const form = new ColumnsForm(availableFields(runs), service.settings.columns);
+  try {
+    const result = await showDialog({
+      title: 'Runs table columns',
+      body: form,
+      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Show' })]
+    });
+    if (result.button.accept && result.value !== null) {
+      await service.saveSetting('columns', result.value);
+    }
+  } catch (reason) {
+    await showErrorMessage('Saving the columns failed', errorMessage(reason));
+  }
 }

@@ -1,5 +1,6 @@
-import { errorMessage, MLExtAPIError, MLExtClient } from './api';
-import { h } from './dom';
+import { MLExtClient } from '../api/client';
+import { errorMessage, MLExtAPIError } from '../api/errors';
+import { h } from '../common/dom';
 
 const TAIL_BYTES = 64 * 1024;
 const CHUNK_BYTES = 256 * 1024;

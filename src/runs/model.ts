@@ -1,17 +1,10 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { errorMessage, MLExtAPIError } from './api';
-import { IMLExt } from './tokens';
-import {
-  IChangeEvent,
-  IExperiment,
-  IMetricsEventSeries,
-  IRunInfo,
-  JSONFloat,
-  RunStatus
-} from './types';
-import { toNumber } from './format';
+import { errorMessage, MLExtAPIError } from '../api/errors';
+import { ChangeEvent, Experiment, MetricsEventSeries, RunInfo, RunStatus } from '../api/types';
+import { IMLExt } from '../tokens';
+import { withMetrics } from './metrics';
 
 /**
  * A sort of the runs table: a field of the search language and a direction.
@@ -35,7 +28,7 @@ export interface ILoadError {
 export interface IMetricsArrived {
   runId: string;
   key: string;
-  series: IMetricsEventSeries;
+  series: MetricsEventSeries;
 }
 
 /**
@@ -77,7 +70,7 @@ export class RunsModel implements IDisposable {
     return this._metricsArrived;
   }
 
-  get experiments(): ReadonlyArray<IExperiment> {
+  get experiments(): ReadonlyArray<Experiment> {
     return this._experiments;
   }
 
@@ -96,7 +89,7 @@ export class RunsModel implements IDisposable {
     return this._sort;
   }
 
-  get runs(): ReadonlyArray<IRunInfo> {
+  get runs(): ReadonlyArray<RunInfo> {
     return this._runs;
   }
 
@@ -134,7 +127,7 @@ export class RunsModel implements IDisposable {
    * Selected runs in the order they were selected (kept when they leave the
    * page, and kept up to date while they are on it).
    */
-  get selected(): ReadonlyArray<IRunInfo> {
+  get selected(): ReadonlyArray<RunInfo> {
     return this._selected;
   }
 
@@ -234,13 +227,11 @@ export class RunsModel implements IDisposable {
     this._changed.emit();
     try {
       const page = await this._service.client.searchRuns({
-        experiment: this._experiment,
+        experiment: this._experiment === null ? undefined : [this._experiment],
         filter: this._filter,
-        orderBy: this._sort
-          ? `${this._sort.field} ${this._sort.direction}`
-          : undefined,
-        maxResults: this.pageSize,
-        pageToken: this._pageTokens[this._pageTokens.length - 1]
+        order_by: this._sort ? [`${this._sort.field} ${this._sort.direction}`] : undefined,
+        max_results: this.pageSize,
+        page_token: this._pageTokens[this._pageTokens.length - 1] ?? undefined
       });
       if (request !== this._requests || this._disposed) {
         return;
@@ -303,8 +294,8 @@ export class RunsModel implements IDisposable {
     }
   }
 
-  private _onEvent(_: unknown, event: IChangeEvent): void {
-    if (event.run_id === null || !this._experimentChosen) {
+  private _onEvent(_: unknown, event: ChangeEvent): void {
+    if (!this._experimentChosen) {
       return;
     }
     switch (event.kind) {
@@ -314,10 +305,10 @@ export class RunsModel implements IDisposable {
         }
         break;
       case 'status':
-        this._applyStatus(event.run_id, event.data.status as RunStatus);
+        this._applyStatus(event.run_id, event.data.status);
         break;
       case 'metrics':
-        this._applyMetrics(event.run_id, event.data.series ?? {});
+        this._applyMetrics(event.run_id, event.data.series);
         break;
     }
   }
@@ -327,8 +318,7 @@ export class RunsModel implements IDisposable {
    * (start and end times, and membership of a status filter).
    */
   private _applyStatus(runId: string, status: RunStatus): void {
-    const update = (run: IRunInfo): IRunInfo =>
-      run.id === runId ? { ...run, status } : run;
+    const update = (run: RunInfo): RunInfo => (run.id === runId ? { ...run, status } : run);
     const onPage = this._runs.some(run => run.id === runId);
     if (onPage) {
       this._runs = this._runs.map(update);
@@ -343,12 +333,8 @@ export class RunsModel implements IDisposable {
     }
   }
 
-  private _applyMetrics(
-    runId: string,
-    series: { [key: string]: IMetricsEventSeries }
-  ): void {
-    const update = (run: IRunInfo): IRunInfo =>
-      run.id === runId ? withMetrics(run, series) : run;
+  private _applyMetrics(runId: string, series: { [key: string]: MetricsEventSeries }): void {
+    const update = (run: RunInfo): RunInfo => (run.id === runId ? withMetrics(run, series) : run);
     if (this._runs.some(run => run.id === runId)) {
       this._runs = this._runs.map(update);
       this._changed.emit();
@@ -397,18 +383,18 @@ export class RunsModel implements IDisposable {
   }
 
   private _service: IMLExt;
-  private _experiments: IExperiment[] = [];
+  private _experiments: Experiment[] = [];
   private _experiment: string | null = null;
   private _experimentChosen = false;
   private _filter = '';
   private _sort: ISort | null = null;
-  private _runs: IRunInfo[] = [];
+  private _runs: RunInfo[] = [];
   private _pageTokens: (string | null)[] = [null];
   private _nextToken: string | null = null;
   private _loading = false;
   private _error: ILoadError | null = null;
   private _experimentsError: string | null = null;
-  private _selected: IRunInfo[] = [];
+  private _selected: RunInfo[] = [];
   private _requests = 0;
   private _reloadTimer = 0;
   private _reloadExperiments = false;
@@ -417,41 +403,4 @@ export class RunsModel implements IDisposable {
   private _changed = new Signal<this, void>(this);
   private _selectionChanged = new Signal<this, void>(this);
   private _metricsArrived = new Signal<this, IMetricsArrived>(this);
-}
-
-/**
- * A run with the latest values of a metrics event folded into its summaries.
- */
-export function withMetrics(
-  run: IRunInfo,
-  series: { [key: string]: IMetricsEventSeries }
-): IRunInfo {
-  const metrics = { ...run.metrics };
-  for (const [key, points] of Object.entries(series)) {
-    const count = points.values.length;
-    if (count === 0) {
-      continue;
-    }
-    const values = points.values.map(toNumber).filter(Number.isFinite);
-    const previous = metrics[key];
-    const lastStep = points.steps[count - 1];
-    const newer = !previous || lastStep >= previous.last_step;
-    const min = Math.min(finiteOr(previous?.min, Infinity), ...values);
-    const max = Math.max(finiteOr(previous?.max, -Infinity), ...values);
-    metrics[key] = {
-      key,
-      last: newer ? points.values[count - 1] : previous.last,
-      min: Number.isFinite(min) ? min : previous?.min ?? null,
-      max: Number.isFinite(max) ? max : previous?.max ?? null,
-      last_step: newer ? lastStep : previous.last_step,
-      last_timestamp: newer ? points.timestamps[count - 1] : previous.last_timestamp,
-      count: (previous?.count ?? 0) + points.count
-    };
-  }
-  return { ...run, metrics };
-}
-
-function finiteOr(value: JSONFloat | null | undefined, fallback: number): number {
-  const number = toNumber(value);
-  return Number.isFinite(number) ? number : fallback;
 }

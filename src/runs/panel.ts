@@ -1,13 +1,14 @@
 import { Panel, Widget } from '@lumino/widgets';
 
-import { h, keepingFocus, replaceChildren } from './dom';
-import { StreamState } from './events';
-import { MetricChart, metricKeys, preferredKey } from './metricChart';
+import { StreamState } from '../api/events';
+import { renderConnection } from '../common/connection';
+import { h, keepingFocus, replaceChildren } from '../common/dom';
+import { IMLExt } from '../tokens';
+import { MetricChart } from './chart';
+import { metricKeys, preferredKey } from './metrics';
+import { IMetricsArrived, RunsModel } from './model';
 import { renderParamsDiff } from './paramsDiff';
-import { IMetricsArrived, RunsModel } from './runsModel';
-import { RunsTable } from './runsTable';
-import { renderConnection } from './status';
-import { IMLExt } from './tokens';
+import { RunsTable } from './table';
 
 const RENDER_SPACING_MS = 200;
 const FILTER_EXAMPLE = "metrics.mse < 3 and params.lr = 0.05 and status = 'Completed'";

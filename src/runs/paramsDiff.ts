@@ -2,8 +2,8 @@
  * The params of selected runs side by side: by default only the params whose
  * values differ (a param a run lacks counts as different).
  */
-import { h } from './dom';
-import { IRunInfo } from './types';
+import { RunInfo } from '../api/types';
+import { h } from '../common/dom';
 
 export interface IParamRow {
   key: string;
@@ -14,7 +14,7 @@ export interface IParamRow {
 /**
  * One row per param key of any of `runs`, in key order.
  */
-export function paramRows(runs: ReadonlyArray<IRunInfo>): IParamRow[] {
+export function paramRows(runs: ReadonlyArray<RunInfo>): IParamRow[] {
   const keys = new Set<string>();
   runs.forEach(run => Object.keys(run.params).forEach(key => keys.add(key)));
   return [...keys].sort().map(key => {
@@ -23,10 +23,7 @@ export function paramRows(runs: ReadonlyArray<IRunInfo>): IParamRow[] {
   });
 }
 
-export function renderParamsDiff(
-  runs: ReadonlyArray<IRunInfo>,
-  showAll: boolean
-): HTMLElement {
+export function renderParamsDiff(runs: ReadonlyArray<RunInfo>, showAll: boolean): HTMLElement {
   const rows = paramRows(runs).filter(row => showAll || row.differs);
   if (rows.length === 0) {
     return h(
@@ -56,9 +53,7 @@ export function renderParamsDiff(
           'tr',
           { class: row.differs ? 'jp-mlext-differs' : null },
           h('th', { scope: 'row' }, row.key),
-          ...row.values.map(value =>
-            h('td', { class: value === undefined ? 'jp-mlext-muted' : null }, value ?? '—')
-          )
+          ...row.values.map(value => h('td', { class: value === undefined ? 'jp-mlext-muted' : null }, value ?? '—'))
         )
       )
     )

@@ -3,11 +3,13 @@
  * (the sort itself runs on the server), with a checkbox per run to select it
  * for the chart and a name button to open its details.
  */
-import { h, keepingFocus, replaceChildren } from './dom';
-import { formatNumber, formatSeconds, formatTime, runDuration } from './format';
-import { ISort } from './runsModel';
-import { isActive, statusBadge, tickDurations } from './status';
-import { IRunInfo } from './types';
+import { RunInfo } from '../api/types';
+import { h, keepingFocus, replaceChildren } from '../common/dom';
+import { tickDurations } from '../common/durations';
+import { formatNumber, formatSeconds, formatTime, runDuration } from '../common/format';
+import { isActive, statusBadge } from '../common/status';
+import { fieldName, splitField, treeOrder, valueFields } from './columns';
+import { ISort } from './model';
 
 /**
  * A column: `field` is what the search language sorts by.
@@ -15,28 +17,13 @@ import { IRunInfo } from './types';
 export interface IColumn {
   field: string;
   label: string;
-  cell: (run: IRunInfo, now: number) => string | HTMLElement;
+  cell: (run: RunInfo, now: number) => string | HTMLElement;
   className?: string;
 }
 
 type Direction = 'ascending' | 'descending' | 'none';
 
 const SORT_MARKS: { [direction in Direction]: string } = { ascending: ' ▲', descending: ' ▼', none: '' };
-const FIXED_METRICS = 4;
-const FIXED_PARAMS = 3;
-
-/**
- * `metrics.KEY` as the search language spells it: keys with other characters
- * than letters, digits, `_`, `-` and inner dots go in backticks.
- */
-export function fieldName(family: string, key: string): string {
-  return /^[\w-]+(\.[\w-]+)*$/.test(key) ? `${family}.${key}` : `${family}.\`${key}\``;
-}
-
-function splitField(field: string): { family: string; key: string } {
-  const dot = field.indexOf('.');
-  return { family: field.slice(0, dot), key: field.slice(dot + 1).replace(/^`(.*)`$/, '$1') };
-}
 
 function valueColumn(field: string): IColumn {
   const { family, key } = splitField(field);
@@ -52,65 +39,6 @@ function valueColumn(field: string): IColumn {
       return values[key] ?? '';
     }
   };
-}
-
-/**
- * The metric and param columns: the chosen ones, or else the first metrics and
- * params found on the page.
- */
-export function valueFields(chosen: string[], runs: ReadonlyArray<IRunInfo>): string[] {
-  if (chosen.length > 0) {
-    return chosen;
-  }
-  const metrics = new Set<string>();
-  const params = new Set<string>();
-  for (const run of runs) {
-    Object.keys(run.metrics).forEach(key => metrics.add(key));
-    Object.keys(run.params).forEach(key => params.add(key));
-  }
-  return [
-    ...[...metrics].sort().slice(0, FIXED_METRICS).map(key => fieldName('metrics', key)),
-    ...[...params].sort().slice(0, FIXED_PARAMS).map(key => fieldName('params', key))
-  ];
-}
-
-/**
- * All metric, param and tag fields of `runs`, to choose columns from.
- */
-export function availableFields(runs: ReadonlyArray<IRunInfo>): string[] {
-  const fields = new Set<string>();
-  for (const run of runs) {
-    Object.keys(run.metrics).forEach(key => fields.add(fieldName('metrics', key)));
-    Object.keys(run.params).forEach(key => fields.add(fieldName('params', key)));
-    Object.keys(run.tags).forEach(key => fields.add(fieldName('tags', key)));
-  }
-  return [...fields].sort();
-}
-
-/**
- * The page's runs with each child right under its parent (when the parent is
- * on the page too), and its depth in that tree.
- */
-export function treeOrder(runs: ReadonlyArray<IRunInfo>): { run: IRunInfo; depth: number }[] {
-  const onPage = new Set(runs.map(run => run.id));
-  const children = new Map<string, IRunInfo[]>();
-  const roots: IRunInfo[] = [];
-  for (const run of runs) {
-    if (run.parent_id !== null && onPage.has(run.parent_id)) {
-      const siblings = children.get(run.parent_id) ?? [];
-      siblings.push(run);
-      children.set(run.parent_id, siblings);
-    } else {
-      roots.push(run);
-    }
-  }
-  const ordered: { run: IRunInfo; depth: number }[] = [];
-  const visit = (run: IRunInfo, depth: number): void => {
-    ordered.push({ run, depth });
-    (children.get(run.id) ?? []).forEach(child => visit(child, depth + 1));
-  };
-  roots.forEach(run => visit(run, 0));
-  return ordered;
 }
 
 export class RunsTable {
@@ -202,12 +130,12 @@ export class RunsTable {
   }
 
   private _row(
-    run: IRunInfo,
+    run: RunInfo,
     depth: number,
     columns: IColumn[],
     state: RunsTable.IState,
     now: number,
-    byId: Map<string, IRunInfo>
+    byId: Map<string, RunInfo>
   ): HTMLTableRowElement {
     const selected = state.isSelected(run.id);
     const checkbox = h('input', {
@@ -276,7 +204,7 @@ export namespace RunsTable {
   }
 
   export interface IState {
-    runs: ReadonlyArray<IRunInfo>;
+    runs: ReadonlyArray<RunInfo>;
     sort: ISort | null;
     columns: string[];
     showExperiment: boolean;
