@@ -2,7 +2,8 @@
 # what changed (a new venv, new Python or npm dependencies, edited TypeScript).
 #
 #   make lab    set everything up, seed the demo workspace, start JupyterLab on 127.0.0.1
-#   make test   set everything up, run pytest and the browser tests (installs Chromium from apt if missing)
+#   make test   set everything up, run pytest, the frontend checks and the browser tests (installs Chromium from
+#               apt if missing)
 #   make bench  every benchmark (tracking and serving against MLflow, in their own venv .venv-bench), results in
 #               benchmarks/results/
 
@@ -17,7 +18,7 @@ DEMO_WORKSPACE := $(CURDIR)/demo/workspace
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab demo test pytest ui-tests screenshots bench
+.PHONY: setup lab demo test pytest frontend-checks ui-tests screenshots bench
 
 setup: $(INSTALLED) $(FRONTEND)
 
@@ -46,10 +47,16 @@ lab: demo
 	MLEXT_WORKSPACE=$(DEMO_WORKSPACE) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/examples/quickstart.ipynb $(ROOT_FLAG)
 
-test: pytest ui-tests
+test: pytest frontend-checks ui-tests
 
 pytest: setup
 	$(BIN)/pytest
+
+# src/api/schema.d.ts up to date with api/openapi.yaml, eslint and prettier clean, the jest unit tests.
+frontend-checks: setup
+	PATH="$(BIN):$$PATH" jlpm check:api
+	PATH="$(BIN):$$PATH" jlpm lint
+	PATH="$(BIN):$$PATH" jlpm test
 
 ui-tests: setup
 	PATH="$(BIN):$$PATH" bash scripts/ui-tests.sh

@@ -1,22 +1,22 @@
-import {
-  ILayoutRestorer,
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
-} from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
-import { MLExtClient } from './api';
-import { addCommands } from './commands';
-import { ComputePanel } from './computePanel';
-import { addExportPipeline } from './exportPipeline';
-import { computeIcon, modelsIcon, pipelinesIcon, runsIcon } from './icons';
-import { ModelsPanel } from './modelsPanel';
-import { PipelinesPanel } from './pipelinesPanel';
-import { RunsPanel } from './runsPanel';
-import { MLExtService } from './service';
+import { MLExtClient } from './api/client';
+import { computeIcon, modelsIcon, pipelinesIcon, runsIcon } from './common/icons';
+import { addToPalette } from './common/palette';
+import { MLExtService } from './common/service';
+import { addComputeCommands } from './compute/commands';
+import { ComputePanel } from './compute/panel';
+import { addModelsCommands } from './models/commands';
+import { ModelsPanel } from './models/panel';
+import { addPipelinesCommands } from './pipelines/commands';
+import { addExportPipeline } from './pipelines/export';
+import { PipelinesPanel } from './pipelines/panel';
+import { addRunsCommands } from './runs/commands';
+import { RunsPanel } from './runs/panel';
 import { CommandIDs, IMLExt, PLUGIN_ID } from './tokens';
 
 /**
@@ -97,7 +97,15 @@ const panelsPlugin: JupyterFrontEndPlugin<void> = {
       restorer.add(modelsPanel, 'mlext-models');
       restorer.add(pipelinesPanel, 'mlext-pipelines');
     }
-    addCommands({ app, service, runsPanel, computePanel, modelsPanel, pipelinesPanel, fileBrowser, palette });
+    addRunsCommands(app, service, runsPanel, palette);
+    addComputeCommands(app, service, computePanel, fileBrowser, palette);
+    addModelsCommands(app, modelsPanel, palette);
+    addPipelinesCommands(app, pipelinesPanel, palette);
+    app.commands.addCommand(CommandIDs.refresh, {
+      label: 'Refresh Runs and Compute',
+      execute: () => Promise.all([runsPanel.refresh(), computePanel.model.refresh()])
+    });
+    addToPalette(palette, [CommandIDs.refresh]);
   }
 };
 
@@ -111,12 +119,8 @@ const exportPipelinePlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IMLExt, INotebookTracker],
   optional: [ICommandPalette],
-  activate: (
-    app: JupyterFrontEnd,
-    service: IMLExt,
-    tracker: INotebookTracker,
-    palette: ICommandPalette | null
-  ): void => addExportPipeline(app, service, tracker, palette)
+  activate: (app: JupyterFrontEnd, service: IMLExt, tracker: INotebookTracker, palette: ICommandPalette | null): void =>
+    addExportPipeline(app, service, tracker, palette)
 };
 
 export default [corePlugin, panelsPlugin, exportPipelinePlugin];

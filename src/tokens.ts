@@ -1,8 +1,8 @@
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
-import { MLExtClient } from './api';
-import { EventStream } from './events';
+import { MLExtClient } from './api/client';
+import { EventStream } from './api/events';
 
 /**
  * Id of the core plugin; its settings are `schema/plugin.json`.
@@ -57,10 +57,7 @@ export interface IMLExt {
   /**
    * Store one setting in the setting registry (e.g. the columns a user chose).
    */
-  saveSetting<K extends keyof IMLExtSettings>(
-    key: K,
-    value: IMLExtSettings[K]
-  ): Promise<void>;
+  saveSetting<K extends keyof IMLExtSettings>(key: K, value: IMLExtSettings[K]): Promise<void>;
 }
 
 export const IMLExt = new Token<IMLExt>(
