@@ -44,9 +44,8 @@ import websockets
 
 import jupyter_mlext as mlx
 from jupyter_mlext.compute.submit import submit
-from jupyter_mlext.models import RunStatus
-from jupyter_mlext.store import TrackingStore
-from jupyter_mlext.store.compute import ComputeStore
+from jupyter_mlext.entities import RunStatus
+from jupyter_mlext.store import Workspace
 from results_file import machine, write_results
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "compute.json"
@@ -165,17 +164,17 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def wait_ended(store: TrackingStore, run_ids: Sequence[str]) -> dict[RunStatus, int]:
+def wait_ended(ws: Workspace, run_ids: Sequence[str]) -> dict[RunStatus, int]:
     pending = list(run_ids)
     deadline = time.monotonic() + RUN_TIMEOUT_S
     while pending:
         if time.monotonic() > deadline:
             raise TimeoutError(f"{len(pending)} runs did not end within {RUN_TIMEOUT_S:g} s")
-        pending = [r for r in pending if not store.get_run(r).status.is_terminal]
+        pending = [r for r in pending if not ws.tracking.get_run(r).status.is_terminal]
         time.sleep(0.01)
     counts: dict[RunStatus, int] = {}
     for run_id in run_ids:
-        status = store.get_run(run_id).status
+        status = ws.tracking.get_run(run_id).status
         counts[status] = counts.get(status, 0) + 1
     return counts
 
@@ -183,17 +182,17 @@ def wait_ended(store: TrackingStore, run_ids: Sequence[str]) -> dict[RunStatus, 
 # -- (a) submit → Running --------------------------------------------------------------------------------------
 
 
-def case_submit_latency(store: TrackingStore, project: Path, sizes: Sizes) -> Case:
+def case_submit_latency(ws: Workspace, project: Path, sizes: Sizes) -> Case:
     latencies = []
     for _ in range(sizes.submissions):
         started = time.perf_counter()
-        run_id = submit(store, project / "tiny.py", experiment="a-latency").id
-        while store.get_run(run_id).status in (RunStatus.QUEUED, RunStatus.PREPARING):
+        run_id = submit(ws, project / "tiny.py", experiment="a-latency").id
+        while ws.tracking.get_run(run_id).status in (RunStatus.QUEUED, RunStatus.PREPARING):
             if time.perf_counter() - started > START_TIMEOUT_S:
                 raise TimeoutError("a submitted run did not start")
             time.sleep(POLL_S)
         latencies.append(time.perf_counter() - started)
-        wait_ended(store, [run_id])
+        wait_ended(ws, [run_id])
     median_ms = statistics.median(latencies) * 1000
     return Case("a", "submit → Running on local", f"median {median_ms:.0f} ms, p95 "
                 f"{percentile(latencies, 0.95) * 1000:.0f} ms ({sizes.submissions} runs)", "median ≤ 300 ms",
@@ -205,22 +204,22 @@ def case_submit_latency(store: TrackingStore, project: Path, sizes: Sizes) -> Ca
 # -- (b) throughput ----------------------------------------------------------------------------------------------
 
 
-def throughput(store: TrackingStore, project: Path, target: str, runs: int) -> dict[str, Any]:
+def throughput(ws: Workspace, project: Path, target: str, runs: int) -> dict[str, Any]:
     started = time.perf_counter()
-    run_ids = [submit(store, project / "tiny.py", compute=target, experiment=f"b-{target}").id for _ in range(runs)]
+    run_ids = [submit(ws, project / "tiny.py", compute=target, experiment=f"b-{target}").id for _ in range(runs)]
     submitted_s = time.perf_counter() - started
-    counts = wait_ended(store, run_ids)
+    counts = wait_ended(ws, run_ids)
     seconds = time.perf_counter() - started
     return {"target": target, "runs": runs, "seconds": seconds, "runs_per_s": runs / seconds,
             "submit_s": submitted_s, "statuses": {status.value: n for status, n in counts.items()}}
 
 
-def case_throughput(store: TrackingStore, project: Path, root: Path, sizes: Sizes) -> Case:
-    local = throughput(store, project, "local", sizes.tiny_runs)
+def case_throughput(ws: Workspace, project: Path, root: Path, sizes: Sizes) -> Case:
+    local = throughput(ws, project, "local", sizes.tiny_runs)
     progress(f"(b) {sizes.tiny_runs} tiny runs on a 2-worker dask cluster")
     with dask_cluster(root / "dask") as address:
-        ComputeStore(store).create_target("dask", "dask", address, concurrency=2)
-        dask = throughput(store, project, "dask", sizes.tiny_runs)
+        ws.compute.create_target("dask", "dask", address, concurrency=2)
+        dask = throughput(ws, project, "dask", sizes.tiny_runs)
     completed = local["statuses"].get("Completed") == dask["statuses"].get("Completed") == sizes.tiny_runs
     return Case("b", f"{sizes.tiny_runs} tiny runs", f"local {local['runs_per_s']:.1f} runs/s, dask "
                 f"{dask['runs_per_s']:.1f} runs/s", "report (all Completed)", completed,
@@ -233,7 +232,7 @@ def case_throughput(store: TrackingStore, project: Path, root: Path, sizes: Size
 async def event_latencies(port: int, workspace: Path, events: int) -> dict[str, list[float]]:
     """Log points one at a time while a client listens; the time to each point's own event."""
     url = f"ws://127.0.0.1:{port}/mlext/api/events"
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     async with websockets.connect(url, additional_headers={"Authorization": f"token {TOKEN}"},
                                   max_size=None) as ws:
         while json.loads(await ws.recv())["type"] != "ready":
@@ -247,9 +246,9 @@ async def event_latencies(port: int, workspace: Path, events: int) -> dict[str, 
                     return time.perf_counter()
 
         commit, log = [], []
-        run = store.create_run("c-events")
+        run = ws.tracking.create_run("c-events")
         for step in range(events):
-            store.log_metrics(run.id, [("x", float(step), step, None)])
+            ws.tracking.log_metrics(run.id, [("x", float(step), step, None)])
             committed = time.perf_counter()
             commit.append(await received(run.id, step) - committed)
             await asyncio.sleep(0.05)
@@ -259,7 +258,7 @@ async def event_latencies(port: int, workspace: Path, events: int) -> dict[str, 
                 sdk_run.log("x", float(step), step=step)
                 log.append(await received(sdk_run.id, step) - called)
                 await asyncio.sleep(0.05)
-    store.close()
+    ws.close()
     return {"commit": commit, "log": log}
 
 
@@ -300,17 +299,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         project.mkdir()
         (root / "dask").mkdir()
         (project / "tiny.py").write_text("print('tiny')\n")
-        store = TrackingStore(workspace)
+        ws = Workspace(workspace)
         try:
             with mlext_server(workspace, root) as port:
                 progress(f"(a) submit → Running, {sizes.submissions} runs one at a time")
-                cases = [case_submit_latency(store, project, sizes)]
+                cases = [case_submit_latency(ws, project, sizes)]
                 progress(f"(b) {sizes.tiny_runs} tiny runs on local (concurrency 2)")
-                cases.append(case_throughput(store, project, root, sizes))
+                cases.append(case_throughput(ws, project, root, sizes))
                 progress(f"(c) {sizes.events} events at a WebSocket client, twice")
                 cases.append(case_events(port, workspace, sizes))
         finally:
-            store.close()
+            ws.close()
     import distributed
 
     results = {"machine": machine(distributed=distributed.__version__), "quick": args.quick, "sizes": dataclasses.asdict(sizes),

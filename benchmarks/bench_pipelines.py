@@ -28,7 +28,7 @@ from results_file import machine, write_results
 
 from jupyter_mlext.pipelines import Pipeline, Step
 from jupyter_mlext.pipelines.runner import run_pipeline
-from jupyter_mlext.store import TrackingStore
+from jupyter_mlext.store import Workspace
 
 NOOP = """
 import os
@@ -71,24 +71,24 @@ def main() -> None:
     out = args.out or (None if args.quick else RESULTS)
     with tempfile.TemporaryDirectory(prefix="mlext-bench-pipelines-") as base:
         root = Path(base)
-        store = TrackingStore(root / "ws")
+        ws = Workspace(root / "ws")
         chain = project(root / "chain", steps, chain=True)
         parallel = project(root / "parallel", steps, chain=False)
-        first, record = timed(lambda: run_pipeline(store, chain, timeout=600))
-        assert record.state == "completed", record.error
+        first, record = timed(lambda: run_pipeline(ws, chain, timeout=600))
+        assert record.state == "Completed", record.error
         reused, forced, direct_s, parallel_s = [], [], [], []
         for _ in range(repeats):
-            seconds, record = timed(lambda: run_pipeline(store, chain, timeout=600))
-            assert all(s.state == "reused" for s in record.steps), [(s.step, s.state, s.error) for s in record.steps]
+            seconds, record = timed(lambda: run_pipeline(ws, chain, timeout=600))
+            assert all(s.state == "Reused" for s in record.steps), [(s.step, s.state, s.error) for s in record.steps]
             reused.append(seconds)
-            seconds, record = timed(lambda: run_pipeline(store, chain, force=True, timeout=600))
-            assert record.state == "completed", record.error
+            seconds, record = timed(lambda: run_pipeline(ws, chain, force=True, timeout=600))
+            assert record.state == "Completed", record.error
             forced.append(seconds)
             direct_s.append(direct(chain.source_dir, steps))
-            seconds, record = timed(lambda: run_pipeline(store, parallel, force=True, timeout=600))
-            assert record.state == "completed", record.error
+            seconds, record = timed(lambda: run_pipeline(ws, parallel, force=True, timeout=600))
+            assert record.state == "Completed", record.error
             parallel_s.append(seconds)
-        store.close()
+        ws.close()
     median = statistics.median
     results = {
         "machine": machine(),

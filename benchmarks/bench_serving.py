@@ -121,21 +121,20 @@ def fitted_model() -> tuple[Any, list[float]]:
 @contextlib.contextmanager
 def our_endpoint(folder: Path, model: Any) -> Iterator[tuple[int, str, dict[str, str]]]:
     from jupyter_mlext.serving import service
-    from jupyter_mlext.store import TrackingStore
-    from jupyter_mlext.store.registry import ModelRegistry
-
-    store = TrackingStore(folder / "workspace")
+    from jupyter_mlext.store import Workspace
+    
+    ws = Workspace(folder / "workspace")
     (folder / "model").mkdir()
     (folder / "model" / "model.pkl").write_bytes(pickle.dumps(model))
     (folder / "code").mkdir()
     (folder / "code" / "score.py").write_text(SCORE)
-    ModelRegistry(store).register("diabetes", path=folder / "model")
-    endpoint = service.deploy(store, "diabetes:1", folder / "code" / "score.py", endpoint="bench", deployment="blue")
+    ws.registry.register("diabetes", path=folder / "model")
+    endpoint = service.deploy(ws, "diabetes:1", folder / "code" / "score.py", endpoint="bench", deployment="blue")
     try:
         yield endpoint.port, "/score", {"Authorization": f"Bearer {endpoint.key}", "Content-Type": "application/json"}
     finally:
-        service.delete_endpoint(store, "bench")
-        store.close()
+        service.delete_endpoint(ws, "bench")
+        ws.close()
 
 
 @contextlib.contextmanager

@@ -1,6 +1,6 @@
 """Tracking benchmark: jupyter-mlext against MLflow (SQLite backend) on the same work, in one run.
 
-Why: the tracking store promises that logging costs nothing next to a training step, that bulk writes come close
+Why: the tracking ws promises that logging costs nothing next to a training step, that bulk writes come close
 to what SQLite itself can do, and that searches and charts stay interactive at 10,000 runs and 1,000,000 points.
 This script measures those promises beside MLflow and beside plain sqlite3, on this machine, in one run:
 
@@ -41,7 +41,7 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 import jupyter_mlext as mlx
-from jupyter_mlext.store import TrackingStore
+from jupyter_mlext.store import Workspace
 from results_file import machine, write_results
 
 T = TypeVar("T")
@@ -285,19 +285,19 @@ def run_specs(n: int) -> list[RunSpec]:
 
 def seed_ours(workspace: Path, experiment: str, specs: list[RunSpec]) -> None:
     """Runs through the store: one transaction per run (with its params), metrics of 1,000 runs per transaction."""
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     try:
         pending: dict[str, list[tuple[str, float, int, float]]] = {}
         for spec in specs:
-            run_id = store.create_run(experiment, params=spec.params).id
+            run_id = ws.tracking.create_run(experiment, params=spec.params).id
             now = time.time()
             pending[run_id] = [("loss", spec.loss, 0, now), ("accuracy", spec.accuracy, 0, now)]
             if len(pending) == 1_000:
-                store.write_metrics(pending)
+                ws.tracking.write_metrics(pending)
                 pending = {}
-        store.write_metrics(pending)
+        ws.tracking.write_metrics(pending)
     finally:
-        store.close()
+        ws.close()
 
 
 def seed_mlflow(ctx: Context, experiment_id: str, specs: list[RunSpec]) -> int:
@@ -369,10 +369,10 @@ def case_history(ctx: Context, bulk: BulkRuns) -> Case:
     from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
     progress("(d) MLflow sampled and full metric history")
-    store = SqlAlchemyStore(ctx.mlflow_uri, (ctx.root / "mlflow-artifacts").as_uri())
+    mlflow_store = SqlAlchemyStore(ctx.mlflow_uri, (ctx.root / "mlflow-artifacts").as_uri())
 
     def sampled() -> list[Any]:
-        return store.get_metric_history_bulk_interval([bulk.mlflow], "loss", HISTORY_MAX_POINTS, None, None)
+        return mlflow_store.get_metric_history_bulk_interval([bulk.mlflow], "loss", HISTORY_MAX_POINTS, None, None)
 
     sampled_s = median_seconds(sampled, repeats)
     sampled_points = len(sampled())
@@ -514,11 +514,11 @@ def aggregate(reports: list[WriterReport], stored: int) -> tuple[float, float]:
 
 def stored_ours(workspace: Path, reports: list[WriterReport]) -> int:
     """Distinct steps read back per run: duplicates would not hide lost points."""
-    store = TrackingStore(workspace)
+    ws = Workspace(workspace)
     try:
-        return sum(len(set(store.metric_history(r.run_id, "loss").steps)) for r in reports if r.run_id)
+        return sum(len(set(ws.tracking.metric_history(r.run_id, "loss").steps)) for r in reports if r.run_id)
     finally:
-        store.close()
+        ws.close()
 
 
 def case_concurrent(ctx: Context) -> Case:

@@ -8,7 +8,7 @@ function step(fields: Partial<PipelineRunStep>): PipelineRunStep {
   return {
     name: 's',
     kind: 'script',
-    state: 'pending',
+    state: 'Pending',
     status: null,
     run_id: null,
     reused_from: null,
@@ -46,27 +46,27 @@ describe('run statuses', () => {
   });
 
   it('a pipeline run that is canceling still shows as running', () => {
-    expect(runStateBadge('canceling').dataset.status).toBe('Running');
-    expect(runStateBadge('canceled').dataset.status).toBe('Canceled');
-    expect(runStateBadge('completed').dataset.status).toBe('Completed');
+    expect(runStateBadge('Canceling').dataset.status).toBe('Running');
+    expect(runStateBadge('Canceled').dataset.status).toBe('Canceled');
+    expect(runStateBadge('Completed').dataset.status).toBe('Completed');
   });
 });
 
 describe('pipeline step looks', () => {
   it("a submitted step shows its child run's status", () => {
-    expect(stepLook(step({ state: 'queued', status: 'Preparing' }))).toMatchObject({
+    expect(stepLook(step({ state: 'Queued', status: 'Preparing' }))).toMatchObject({
       key: 'preparing',
       label: 'Preparing'
     });
-    expect(stepLook(step({ state: 'queued', status: null })).key).toBe('queued');
+    expect(stepLook(step({ state: 'Queued', status: null })).key).toBe('queued');
   });
 
   it('the other states have their own words, or those of the run status they end in', () => {
-    expect(stepLook(step({ state: 'pending' })).label).toBe('Waiting');
-    expect(stepLook(step({ state: 'reused' })).label).toBe('Reused');
-    expect(stepLook(step({ state: 'not_started' }))).toMatchObject({ key: 'notstarted', label: 'Not started' });
-    expect(stepLook(step({ state: 'completed' }))).toEqual(stepLook(step({ state: 'queued', status: 'Completed' })));
-    expect(stepLook(step({ state: 'canceled' })).key).toBe('canceled');
+    expect(stepLook(step({ state: 'Pending' })).label).toBe('Waiting');
+    expect(stepLook(step({ state: 'Reused' })).label).toBe('Reused');
+    expect(stepLook(step({ state: 'NotStarted' }))).toMatchObject({ key: 'notstarted', label: 'Not started' });
+    expect(stepLook(step({ state: 'Completed' }))).toEqual(stepLook(step({ state: 'Queued', status: 'Completed' })));
+    expect(stepLook(step({ state: 'Canceled' })).key).toBe('canceled');
   });
 });
 

@@ -8,7 +8,7 @@ jest.mock('../api/client');
 
 const RELOAD_MS = 300;
 
-function summary(runId: string, state: PipelineRunSummary['state'] = 'completed'): PipelineRunSummary {
+function summary(runId: string, state: PipelineRunSummary['state'] = 'Completed'): PipelineRunSummary {
   return {
     run_id: runId,
     pipeline: 'numbers',
@@ -20,7 +20,7 @@ function summary(runId: string, state: PipelineRunSummary['state'] = 'completed'
     state,
     error: null,
     created_at: 10,
-    ended_at: state === 'running' ? null : 20
+    ended_at: state === 'Running' ? null : 20
   };
 }
 
@@ -28,7 +28,7 @@ function step(name: string, fields: Partial<PipelineRunStep> = {}): PipelineRunS
   return {
     name,
     kind: 'script',
-    state: 'queued',
+    state: 'Queued',
     status: 'Running',
     run_id: `${name}-run`,
     reused_from: null,
@@ -41,11 +41,11 @@ function step(name: string, fields: Partial<PipelineRunStep> = {}): PipelineRunS
   };
 }
 
-function dag(runId: string, state: PipelineRun['state'] = 'running'): PipelineRun {
+function dag(runId: string, state: PipelineRun['state'] = 'Running'): PipelineRun {
   return {
     ...summary(runId, state),
-    status: state === 'running' ? 'Running' : 'Completed',
-    steps: [step('prep', { state: 'completed', status: 'Completed' }), step('train', { depends_on: ['prep'] })]
+    status: state === 'Running' ? 'Running' : 'Completed',
+    steps: [step('prep', { state: 'Completed', status: 'Completed' }), step('train', { depends_on: ['prep'] })]
   };
 }
 
@@ -62,7 +62,7 @@ describe('PipelinesModel', () => {
       { name: 'words', latest_version: 2, version_count: 2, updated_at: 2, schedule: null }
     ]);
     client.describePipeline.mockImplementation(async name => ({ name, versions: [], schedule: null }));
-    client.pipelineRuns.mockResolvedValue([summary('new', 'running'), summary('old')]);
+    client.pipelineRuns.mockResolvedValue([summary('new', 'Running'), summary('old')]);
     client.pipelineRun.mockImplementation(async runId => dag(runId));
     model = new PipelinesModel(service);
   });
@@ -157,7 +157,7 @@ describe('PipelinesModel', () => {
   it('runs the selected pipeline and shows the new run', async () => {
     await model.refresh();
     service.client.triggerPipeline.mockResolvedValue(dag('triggered'));
-    service.client.pipelineRuns.mockResolvedValue([summary('triggered', 'running'), summary('new'), summary('old')]);
+    service.client.pipelineRuns.mockResolvedValue([summary('triggered', 'Running'), summary('new'), summary('old')]);
     const run = await model.trigger({ params: { alpha: 2 }, version: 1 });
     expect(service.client.triggerPipeline).toHaveBeenCalledWith('numbers', { params: { alpha: 2 }, version: 1 });
     expect(run.run_id).toBe('triggered');
@@ -173,12 +173,12 @@ describe('PipelinesModel', () => {
 
   it('cancels a run and shows the answer at once', async () => {
     await model.refresh();
-    service.client.cancelPipelineRun.mockResolvedValue(dag('new', 'canceled'));
+    service.client.cancelPipelineRun.mockResolvedValue(dag('new', 'Canceled'));
     const changed = jest.fn();
     model.changed.connect(() => changed(model.run?.state));
     await model.cancelRun('new');
     expect(service.client.cancelPipelineRun).toHaveBeenCalledWith('new');
-    expect(changed).toHaveBeenCalledWith('canceled');
+    expect(changed).toHaveBeenCalledWith('Canceled');
   });
 
   it('ignores the feed until it was shown', () => {

@@ -1075,10 +1075,10 @@ export interface components {
             schedule: components["schemas"]["PipelineSchedule"] | null;
         };
         /**
-         * @description canceling = a cancel was requested and is being carried out
+         * @description Canceling = a cancel was requested and is being carried out
          * @enum {string}
          */
-        PipelineRunState: "running" | "completed" | "failed" | "canceling" | "canceled";
+        PipelineRunState: "Running" | "Completed" | "Failed" | "Canceling" | "Canceled";
         PipelineRunSummary: {
             /** @description the parent run's id */
             run_id: string;
@@ -1103,13 +1103,13 @@ export interface components {
             /** @enum {string} */
             kind: "script" | "notebook" | "cells";
             /**
-             * @description pending (waits for its inputs), queued (submitted; `status` is its child run's), completed, reused (an
-             *     earlier run with the same code, params, inputs and environment stands for it), failed, not_started
+             * @description Pending (waits for its inputs), Queued (submitted; `status` is its child run's), Completed, Reused (an
+             *     earlier run with the same code, params, inputs and environment stands for it), Failed, NotStarted
              *     (an earlier step failed; its child run is Canceled with tag mlext.step_state=NotStarted),
-             *     canceled (submitted, then stopped by a cancel of the pipeline run)
+             *     Canceled (submitted, then stopped by a cancel of the pipeline run)
              * @enum {string}
              */
-            state: "pending" | "queued" | "completed" | "reused" | "failed" | "not_started" | "canceled";
+            state: "Pending" | "Queued" | "Completed" | "Reused" | "Failed" | "NotStarted" | "Canceled";
             status: components["schemas"]["RunStatus"] | null;
             /** @description the step's child run */
             run_id: string | null;
@@ -1418,6 +1418,8 @@ export interface components {
             tags?: components["schemas"]["Scalars"];
             source_type?: string | null;
             source_name?: string | null;
+            /** @description the commit of the code that logs into the run */
+            git_commit?: string | null;
             /** @description default the Jupyter user */
             user?: string | null;
         };

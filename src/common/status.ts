@@ -37,18 +37,16 @@ const RUN_LOOKS: { readonly [status in RunStatus]: IRunStatusLook } = {
 };
 
 /**
- * Step states and pipeline run states: their own look, or that of the run status they stand for. A `queued`
- * step (submitted) shows its child run's status instead; a `canceling` run still runs.
+ * Step states and pipeline run states share the run statuses' words; only the words runs have no use for get
+ * a look of their own. A `Queued` step (submitted) shows its child run's status instead; a `Canceling` run
+ * still runs.
  */
-const STATE_LOOKS: { readonly [state in Exclude<PipelineStepState, 'queued'> | PipelineRunState]: IStatusLook } = {
-  pending: look('pending', 'Waiting', '…'),
-  reused: look('reused', 'Reused', '↺'),
-  not_started: look('notstarted', 'Not started', '⊘'),
-  running: RUN_LOOKS.Running,
-  canceling: RUN_LOOKS.Running,
-  completed: RUN_LOOKS.Completed,
-  failed: RUN_LOOKS.Failed,
-  canceled: RUN_LOOKS.Canceled
+const STATE_LOOKS: { readonly [state in Exclude<PipelineStepState, 'Queued'> | PipelineRunState]: IStatusLook } = {
+  ...RUN_LOOKS,
+  Pending: look('pending', 'Waiting', '…'),
+  Reused: look('reused', 'Reused', '↺'),
+  NotStarted: look('notstarted', 'Not started', '⊘'),
+  Canceling: RUN_LOOKS.Running
 };
 
 /**
@@ -66,7 +64,7 @@ export function isActive(status: RunStatus): boolean {
  * A submitted step shows its child run's status; other steps their state.
  */
 export function stepLook(step: PipelineRunStep): IStatusLook {
-  if (step.state === 'queued') {
+  if (step.state === 'Queued') {
     return RUN_LOOKS[step.status ?? 'Queued'] ?? RUN_LOOKS.Queued;
   }
   return STATE_LOOKS[step.state] ?? look('pending', step.state, '?');

@@ -215,7 +215,7 @@ export class PipelinesPanel extends Widget {
           },
           'Open run'
         ),
-        run.state === 'running'
+        run.state === 'Running'
           ? h(
               'button',
               {

@@ -46,7 +46,7 @@ test.describe('Pipelines panel', () => {
 
   test('shows the published pipeline and its run as a DAG; a step opens its run', async ({ page }) => {
     const seeded = (await pipelineRuns(page)).at(-1)!;
-    expect(seeded.state).toBe('completed');
+    expect(seeded.state).toBe('Completed');
     const panel = new PipelinesPanel(page);
     await panel.open();
     await expect(panel.pipeline(PIPELINE)).toHaveAttribute('aria-pressed', 'true');
@@ -110,8 +110,8 @@ test.describe('Pipelines panel', () => {
     await expect(panel.step('baseline')).toHaveAttribute('data-look', 'reused');
     await expect(panel.step('train')).toHaveAttribute('data-look', 'completed', { timeout: 30000 });
     await expect(panel.step('evaluate')).toHaveAttribute('data-look', 'completed', { timeout: 30000 });
-    await expect(panel.graph).toHaveAttribute('data-state', 'completed', { timeout: 30000 });
-    await expect(panel.runRows().first()).toHaveAttribute('data-state', 'completed');
+    await expect(panel.graph).toHaveAttribute('data-state', 'Completed', { timeout: 30000 });
+    await expect(panel.runRows().first()).toHaveAttribute('data-state', 'Completed');
   });
 
   test('a run started elsewhere shows up and is followed live', async ({ page }) => {
@@ -121,7 +121,7 @@ test.describe('Pipelines panel', () => {
     await expect(panel.node.locator(`.jp-mlext-pipeline-runs tr[data-run-id="${runId}"]`)).toBeVisible();
     await panel.node.locator(`.jp-mlext-pipeline-runs tr[data-run-id="${runId}"] button`).click();
     await expect(panel.step('train')).toHaveAttribute('data-look', /queued|preparing|running/);
-    await expect(panel.graph).toHaveAttribute('data-state', 'completed', { timeout: 30000 });
+    await expect(panel.graph).toHaveAttribute('data-state', 'Completed', { timeout: 30000 });
     await expect(panel.step('evaluate')).toHaveAttribute('data-look', 'completed');
     await expect(panel.step('prepare')).toHaveAttribute('data-look', 'reused');
   });
@@ -142,18 +142,18 @@ test.describe('Pipelines panel', () => {
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('Cancel pipeline run');
     await dialog.getByRole('button', { name: 'Keep running' }).click();
-    await expect(panel.graph).toHaveAttribute('data-state', 'running');
+    await expect(panel.graph).toHaveAttribute('data-state', 'Running');
 
     await cancel.click();
     await dialog.getByRole('button', { name: 'Cancel run' }).click();
-    await expect(panel.graph).toHaveAttribute('data-state', 'canceled', { timeout: 30000 });
+    await expect(panel.graph).toHaveAttribute('data-state', 'Canceled', { timeout: 30000 });
     await expect(panel.step('train')).toHaveAttribute('data-look', 'canceled');
     await expect(panel.step('train')).toContainText('Canceled');
     await expect(panel.step('evaluate')).toHaveAttribute('data-look', 'notstarted');
-    await expect(row).toHaveAttribute('data-state', 'canceled');
+    await expect(row).toHaveAttribute('data-state', 'Canceled');
     await expect(cancel).toHaveCount(0);
     const run = await api<{ state: string; status: string }>(page.request, `pipeline-runs/${runId}`);
-    expect([run.state, run.status]).toEqual(['canceled', 'Canceled']);
+    expect([run.state, run.status]).toEqual(['Canceled', 'Canceled']);
   });
 });
 
@@ -232,7 +232,7 @@ test.describe('Pipelines screenshots', () => {
       await panel.step('prepare').click();
       await expect(page.locator('.jp-mlext-run-detail:visible')).toBeVisible();
       await page.screenshot({ path: screenshotPath(`pipelines-${theme}.png`) });
-      await expect(panel.graph).toHaveAttribute('data-state', 'completed', { timeout: 30000 });
+      await expect(panel.graph).toHaveAttribute('data-state', 'Completed', { timeout: 30000 });
     });
   }
 });
