@@ -18,7 +18,7 @@ DEMO_WORKSPACE := $(CURDIR)/demo/workspace
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab demo test pytest frontend-checks ui-tests screenshots bench
+.PHONY: setup lab demo test checks python-checks pytest frontend-checks ui-tests screenshots bench
 
 setup: $(INSTALLED) $(FRONTEND)
 
@@ -47,7 +47,16 @@ lab: demo
 	MLEXT_WORKSPACE=$(DEMO_WORKSPACE) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/examples/quickstart.ipynb $(ROOT_FLAG)
 
-test: pytest frontend-checks ui-tests
+test: checks pytest ui-tests
+
+# Lint, format, types and the import contracts of the Python package; then the same for the frontend.
+checks: python-checks frontend-checks
+
+python-checks: setup
+	$(BIN)/ruff check jupyter_mlext tests benchmarks examples ui-tests/seed_perf.py
+	$(BIN)/ruff format --check jupyter_mlext tests benchmarks examples ui-tests/seed_perf.py
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 pytest: setup
 	$(BIN)/pytest

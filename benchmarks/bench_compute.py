@@ -20,6 +20,7 @@ How to run it (from the repository root, with the `test` or `dask` extra install
 Everything lives in a temporary directory that is removed afterwards, and every process started is stopped.
 Targets are reported (table and JSON), never asserted: figures depend on the machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,12 +42,12 @@ from pathlib import Path
 from typing import Any
 
 import websockets
+from results_file import machine, write_results
 
 import jupyter_mlext as mlx
 from jupyter_mlext.compute.submit import submit
 from jupyter_mlext.entities import RunStatus
 from jupyter_mlext.store import Workspace
-from results_file import machine, write_results
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "compute.json"
 TOKEN = "bench-compute-token"
@@ -97,8 +98,15 @@ def spawn(args: list[str], log: Path, cwd: Path) -> subprocess.Popen:
     """A process in its own group (stopped with everything it started), with its output in `log`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MLEXT_")}
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -114,15 +122,28 @@ def stop(process: subprocess.Popen) -> None:
 def mlext_server(workspace: Path, root: Path) -> Iterator[int]:
     """`mlext server` on a free port (dispatcher on, `local` concurrency 2); yields the port once healthy."""
     port = free_port()
-    process = spawn(["-c", "import sys; from jupyter_mlext.cli import main; sys.exit(main())", "server",
-                     "--workspace", str(workspace), f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}",
-                     f"--ServerApp.root_dir={root}", "--MLExtApp.local_concurrency=2", "--allow-root"],
-                    root / "server.log", root)
+    process = spawn(
+        [
+            "-c",
+            "import sys; from jupyter_mlext.cli import main; sys.exit(main())",
+            "server",
+            "--workspace",
+            str(workspace),
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={TOKEN}",
+            f"--ServerApp.root_dir={root}",
+            "--MLExtApp.local_concurrency=2",
+            "--allow-root",
+        ],
+        root / "server.log",
+        root,
+    )
 
     def healthy() -> bool:
         assert process.poll() is None, f"the server exited; see {root / 'server.log'}"
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/mlext/api/health",
-                                         headers={"Authorization": f"token {TOKEN}"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/mlext/api/health", headers={"Authorization": f"token {TOKEN}"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=2) as response:
                 return json.load(response)["status"] == "ok"
@@ -140,15 +161,45 @@ def mlext_server(workspace: Path, root: Path) -> Iterator[int]:
 def dask_cluster(root: Path, workers: int = 2) -> Iterator[str]:
     """`dask scheduler` and `workers` single-threaded `dask worker`s on 127.0.0.1; yields the scheduler address."""
     scheduler_file = root / "scheduler.json"
-    processes = [spawn(["-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-                        "--no-dashboard", "--scheduler-file", str(scheduler_file)], root / "scheduler.log", root)]
+    processes = [
+        spawn(
+            [
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            root / "scheduler.log",
+            root,
+        )
+    ]
     try:
         wait_until(scheduler_file.exists, START_TIMEOUT_S, "the scheduler's start")
         address = json.loads(scheduler_file.read_text())["address"]
         for i in range(workers):
-            processes.append(spawn(["-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--host",
-                                    "127.0.0.1", "--no-dashboard", "--local-directory", str(root / f"w{i}")],
-                                   root / f"worker{i}.log", root))
+            processes.append(
+                spawn(
+                    [
+                        "-m",
+                        "distributed.cli.dask_worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--host",
+                        "127.0.0.1",
+                        "--no-dashboard",
+                        "--local-directory",
+                        str(root / f"w{i}"),
+                    ],
+                    root / f"worker{i}.log",
+                    root,
+                )
+            )
         from distributed import Client
 
         with Client(address, set_as_default=False, timeout=START_TIMEOUT_S) as client:
@@ -194,11 +245,19 @@ def case_submit_latency(ws: Workspace, project: Path, sizes: Sizes) -> Case:
         latencies.append(time.perf_counter() - started)
         wait_ended(ws, [run_id])
     median_ms = statistics.median(latencies) * 1000
-    return Case("a", "submit → Running on local", f"median {median_ms:.0f} ms, p95 "
-                f"{percentile(latencies, 0.95) * 1000:.0f} ms ({sizes.submissions} runs)", "median ≤ 300 ms",
-                median_ms <= 300, {"submissions": sizes.submissions, "median_ms": median_ms,
-                                   "p95_ms": percentile(latencies, 0.95) * 1000,
-                                   "all_ms": [round(s * 1000, 1) for s in latencies]})
+    return Case(
+        "a",
+        "submit → Running on local",
+        f"median {median_ms:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f} ms ({sizes.submissions} runs)",
+        "median ≤ 300 ms",
+        median_ms <= 300,
+        {
+            "submissions": sizes.submissions,
+            "median_ms": median_ms,
+            "p95_ms": percentile(latencies, 0.95) * 1000,
+            "all_ms": [round(s * 1000, 1) for s in latencies],
+        },
+    )
 
 
 # -- (b) throughput ----------------------------------------------------------------------------------------------
@@ -210,8 +269,14 @@ def throughput(ws: Workspace, project: Path, target: str, runs: int) -> dict[str
     submitted_s = time.perf_counter() - started
     counts = wait_ended(ws, run_ids)
     seconds = time.perf_counter() - started
-    return {"target": target, "runs": runs, "seconds": seconds, "runs_per_s": runs / seconds,
-            "submit_s": submitted_s, "statuses": {status.value: n for status, n in counts.items()}}
+    return {
+        "target": target,
+        "runs": runs,
+        "seconds": seconds,
+        "runs_per_s": runs / seconds,
+        "submit_s": submitted_s,
+        "statuses": {status.value: n for status, n in counts.items()},
+    }
 
 
 def case_throughput(ws: Workspace, project: Path, root: Path, sizes: Sizes) -> Case:
@@ -221,9 +286,14 @@ def case_throughput(ws: Workspace, project: Path, root: Path, sizes: Sizes) -> C
         ws.compute.create_target("dask", "dask", address, concurrency=2)
         dask = throughput(ws, project, "dask", sizes.tiny_runs)
     completed = local["statuses"].get("Completed") == dask["statuses"].get("Completed") == sizes.tiny_runs
-    return Case("b", f"{sizes.tiny_runs} tiny runs", f"local {local['runs_per_s']:.1f} runs/s, dask "
-                f"{dask['runs_per_s']:.1f} runs/s", "report (all Completed)", completed,
-                {"local": local, "dask": dask, "local_concurrency": 2, "dask_workers": 2, "dask_threads": 1})
+    return Case(
+        "b",
+        f"{sizes.tiny_runs} tiny runs",
+        f"local {local['runs_per_s']:.1f} runs/s, dask {dask['runs_per_s']:.1f} runs/s",
+        "report (all Completed)",
+        completed,
+        {"local": local, "dask": dask, "local_concurrency": 2, "dask_workers": 2, "dask_threads": 1},
+    )
 
 
 # -- (c) WebSocket latency -----------------------------------------------------------------------------------------
@@ -232,9 +302,8 @@ def case_throughput(ws: Workspace, project: Path, root: Path, sizes: Sizes) -> C
 async def event_latencies(port: int, workspace: Path, events: int) -> dict[str, list[float]]:
     """Log points one at a time while a client listens; the time to each point's own event."""
     url = f"ws://127.0.0.1:{port}/mlext/api/events"
-    ws = Workspace(workspace)
-    async with websockets.connect(url, additional_headers={"Authorization": f"token {TOKEN}"},
-                                  max_size=None) as ws:
+    workspace_store = Workspace(workspace)
+    async with websockets.connect(url, additional_headers={"Authorization": f"token {TOKEN}"}, max_size=None) as ws:
         while json.loads(await ws.recv())["type"] != "ready":
             pass
 
@@ -246,9 +315,9 @@ async def event_latencies(port: int, workspace: Path, events: int) -> dict[str, 
                     return time.perf_counter()
 
         commit, log = [], []
-        run = ws.tracking.create_run("c-events")
+        run = workspace_store.tracking.create_run("c-events")
         for step in range(events):
-            ws.tracking.log_metrics(run.id, [("x", float(step), step, None)])
+            workspace_store.tracking.log_metrics(run.id, [("x", float(step), step, None)])
             committed = time.perf_counter()
             commit.append(await received(run.id, step) - committed)
             await asyncio.sleep(0.05)
@@ -258,18 +327,29 @@ async def event_latencies(port: int, workspace: Path, events: int) -> dict[str, 
                 sdk_run.log("x", float(step), step=step)
                 log.append(await received(sdk_run.id, step) - called)
                 await asyncio.sleep(0.05)
-    ws.close()
+    workspace_store.close()
     return {"commit": commit, "log": log}
 
 
 def case_events(port: int, workspace: Path, sizes: Sizes) -> Case:
     measured = asyncio.run(event_latencies(port, workspace, sizes.events))
-    stats = {name: {"p50_ms": percentile(values, 0.5) * 1000, "p95_ms": percentile(values, 0.95) * 1000,
-                    "max_ms": max(values) * 1000} for name, values in measured.items()}
-    return Case("c", "event at a WebSocket client",
-                f"commit → event p50 {stats['commit']['p50_ms']:.0f} / p95 {stats['commit']['p95_ms']:.0f} ms; "
-                f"log() → event p50 {stats['log']['p50_ms']:.0f} / p95 {stats['log']['p95_ms']:.0f} ms",
-                "p95 ≤ 500 ms", stats["log"]["p95_ms"] <= 500, {"events": sizes.events, **stats})
+    stats = {
+        name: {
+            "p50_ms": percentile(values, 0.5) * 1000,
+            "p95_ms": percentile(values, 0.95) * 1000,
+            "max_ms": max(values) * 1000,
+        }
+        for name, values in measured.items()
+    }
+    return Case(
+        "c",
+        "event at a WebSocket client",
+        f"commit → event p50 {stats['commit']['p50_ms']:.0f} / p95 {stats['commit']['p95_ms']:.0f} ms; "
+        f"log() → event p50 {stats['log']['p50_ms']:.0f} / p95 {stats['log']['p95_ms']:.0f} ms",
+        "p95 ≤ 500 ms",
+        stats["log"]["p95_ms"] <= 500,
+        {"events": sizes.events, **stats},
+    )
 
 
 # -- report --------------------------------------------------------------------------------------------------------
@@ -278,7 +358,8 @@ def case_events(port: int, workspace: Path, sizes: Sizes) -> Case:
 def table(cases: list[Case]) -> str:
     rows = [("case", "measured", "target", "met")] + [
         (f"({c.case}) {c.title}", c.figure, c.target, "—" if c.met is None else ("yes" if c.met else "NO"))
-        for c in cases]
+        for c in cases
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
@@ -312,8 +393,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             ws.close()
     import distributed
 
-    results = {"machine": machine(distributed=distributed.__version__), "quick": args.quick, "sizes": dataclasses.asdict(sizes),
-               "seconds": time.perf_counter() - began, "cases": [dataclasses.asdict(c) for c in cases]}
+    results = {
+        "machine": machine(distributed=distributed.__version__),
+        "quick": args.quick,
+        "sizes": dataclasses.asdict(sizes),
+        "seconds": time.perf_counter() - began,
+        "cases": [dataclasses.asdict(c) for c in cases],
+    }
     print(table(cases))
     write_results(out, results)
     return 0

@@ -21,6 +21,7 @@ plus an empty cell with and without `%%mlrun` (the fixed cost of a tracked cell)
 
 The workspace is a temporary directory, removed afterwards. Targets are reported, never asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,6 @@ from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
-
 from results_file import machine, write_results
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "notebook.json"
@@ -121,14 +121,20 @@ def build_notebook(points: int, rounds: int, workloads: dict) -> nbformat.Notebo
     cells = [code(SETUP.format(points=points)), code(WARM_UP)]
     for _ in range(EMPTY_ROUNDS):
         for variant in EMPTY_CELLS:
-            cells += [code("t0 = time.perf_counter()"), code(CELLS[variant]),
-                      code(f"timings.setdefault('{variant}', []).append(time.perf_counter() - t0)")]
+            cells += [
+                code("t0 = time.perf_counter()"),
+                code(CELLS[variant]),
+                code(f"timings.setdefault('{variant}', []).append(time.perf_counter() - t0)"),
+            ]
     for workload, (batch, features, variants) in workloads.items():
         cells.append(code(f"data = make_data({batch}, {features})"))
         for round_number in range(rounds):
             for variant in variants if round_number % 2 == 0 else tuple(reversed(variants)):
-                cells += [code("t0 = time.perf_counter()"), code(CELLS[variant]),
-                          code(f"timings.setdefault('{workload}/{variant}', []).append(time.perf_counter() - t0)")]
+                cells += [
+                    code("t0 = time.perf_counter()"),
+                    code(CELLS[variant]),
+                    code(f"timings.setdefault('{workload}/{variant}', []).append(time.perf_counter() - t0)"),
+                ]
     cells += [code("print(json.dumps(timings))"), code(PROBES)]
     return nbformat.v4.new_notebook(cells=cells)
 
@@ -139,8 +145,9 @@ def run(points: int, rounds: int, workloads: dict) -> dict[str, Any]:
         env = {key: value for key, value in os.environ.items() if not key.startswith("MLEXT_")}
         env.update(MLEXT_WORKSPACE=str(Path(folder) / "ws"), PYTHONPATH=str(REPO), **SINGLE_THREADED_BLAS)
         started = time.monotonic()
-        NotebookClient(nb, kernel_name="python3", timeout=3600,
-                       resources={"metadata": {"path": folder}}).execute(env=env)
+        NotebookClient(nb, kernel_name="python3", timeout=3600, resources={"metadata": {"path": folder}}).execute(
+            env=env
+        )
         seconds = time.monotonic() - started
     timings = json.loads(_stdout(nb.cells[-2]))
     probes = json.loads(_stdout(nb.cells[-1]))
@@ -150,43 +157,79 @@ def run(points: int, rounds: int, workloads: dict) -> dict[str, Any]:
         base, tracked = medians[f"{workload}/baseline"], medians[f"{workload}/tracked"]
         # Each round times both variants back to back: the median of the per-round ratios is the figure, the
         # ratio of the medians is kept beside it (a machine that slows down between rounds moves the latter).
-        overhead = statistics.median(t / b for t, b in zip(timings[f"{workload}/tracked"],
-                                                          timings[f"{workload}/baseline"])) - 1
+        overhead = (
+            statistics.median(t / b for t, b in zip(timings[f"{workload}/tracked"], timings[f"{workload}/baseline"]))
+            - 1
+        )
         step_us = base / points * 1e6
         extra_us = overhead * base / points * 1e6
-        cases.append({
-            "case": letter, "title": f"{points:,} points logged in a %%mlrun cell with its live chart ({workload} "
-                                     f"step: batch {workloads[workload][0]}×{workloads[workload][1]})",
-            "figure": f"{overhead:+.1%} over the loop without logging (median of per-round ratios; medians "
-                      f"{tracked:.2f} s vs {base:.2f} s; a training step of {step_us:.0f} µs, +{extra_us:.1f} µs "
-                      "per logged point)",
-            "target": f"≤ {TARGET_OVERHEAD:.0%}", "met": overhead <= TARGET_OVERHEAD,
-            "details": {"overhead": overhead, "ratio_of_medians": tracked / base - 1, "step_us": step_us,
-                        "extra_us_per_point": extra_us, "break_even_step_us": extra_us / TARGET_OVERHEAD},
-        })
+        cases.append(
+            {
+                "case": letter,
+                "title": f"{points:,} points logged in a %%mlrun cell with its live chart ({workload} "
+                f"step: batch {workloads[workload][0]}×{workloads[workload][1]})",
+                "figure": f"{overhead:+.1%} over the loop without logging (median of per-round ratios; medians "
+                f"{tracked:.2f} s vs {base:.2f} s; a training step of {step_us:.0f} µs, +{extra_us:.1f} µs "
+                "per logged point)",
+                "target": f"≤ {TARGET_OVERHEAD:.0%}",
+                "met": overhead <= TARGET_OVERHEAD,
+                "details": {
+                    "overhead": overhead,
+                    "ratio_of_medians": tracked / base - 1,
+                    "step_us": step_us,
+                    "extra_us_per_point": extra_us,
+                    "break_even_step_us": extra_us / TARGET_OVERHEAD,
+                },
+            }
+        )
     fast = "fast/baseline"
     cases += [
-        {"case": "c", "title": "fixed cost of a %%mlrun cell (kernel record + snapshot, run start and end)",
-         "figure": f"{(medians['empty-mlrun'] - medians['empty-plain']) * 1e3:.0f} ms (an empty cell: "
-                   f"{medians['empty-mlrun'] * 1e3:.0f} ms with %%mlrun, {medians['empty-plain'] * 1e3:.0f} ms "
-                   "without, median of 5)", "target": None, "met": None,
-         "details": {"fast_loop_mlrun_off_minus_baseline_s": medians["fast/mlrun-off"] - medians[fast]}},
-        {"case": "d", "title": "the fast loop logging through the SDK alone (start_run + run.log, no chart)",
-         "figure": f"{medians['fast/sdk-only'] / medians[fast] - 1:+.1%} over baseline, "
-                   f"+{(medians['fast/sdk-only'] - medians[fast]) / points * 1e6:.1f} µs per point",
-         "target": None, "met": None, "details": {}},
-        {"case": "e", "title": "one mlx.log() call with no training work around it",
-         "figure": f"{probes['log_call_us']:.2f} µs", "target": None, "met": None, "details": {}},
-        {"case": "f", "title": "one live-chart refresh of a finished run (read + draw + PNG)",
-         "figure": f"{probes['chart_refresh_ms']:.0f} ms; while a run is live the chart waits at least "
-                   "max(0.25 s, 33× the last refresh) between refreshes", "target": None, "met": None,
-         "details": {"tracked_points": probes["tracked_points"]}},
+        {
+            "case": "c",
+            "title": "fixed cost of a %%mlrun cell (kernel record + snapshot, run start and end)",
+            "figure": f"{(medians['empty-mlrun'] - medians['empty-plain']) * 1e3:.0f} ms (an empty cell: "
+            f"{medians['empty-mlrun'] * 1e3:.0f} ms with %%mlrun, {medians['empty-plain'] * 1e3:.0f} ms "
+            "without, median of 5)",
+            "target": None,
+            "met": None,
+            "details": {"fast_loop_mlrun_off_minus_baseline_s": medians["fast/mlrun-off"] - medians[fast]},
+        },
+        {
+            "case": "d",
+            "title": "the fast loop logging through the SDK alone (start_run + run.log, no chart)",
+            "figure": f"{medians['fast/sdk-only'] / medians[fast] - 1:+.1%} over baseline, "
+            f"+{(medians['fast/sdk-only'] - medians[fast]) / points * 1e6:.1f} µs per point",
+            "target": None,
+            "met": None,
+            "details": {},
+        },
+        {
+            "case": "e",
+            "title": "one mlx.log() call with no training work around it",
+            "figure": f"{probes['log_call_us']:.2f} µs",
+            "target": None,
+            "met": None,
+            "details": {},
+        },
+        {
+            "case": "f",
+            "title": "one live-chart refresh of a finished run (read + draw + PNG)",
+            "figure": f"{probes['chart_refresh_ms']:.0f} ms; while a run is live the chart waits at least "
+            "max(0.25 s, 33× the last refresh) between refreshes",
+            "target": None,
+            "met": None,
+            "details": {"tracked_points": probes["tracked_points"]},
+        },
     ]
     return {
         "machine": machine(),
-        "sizes": {"points": points, "rounds": rounds,
-                  "workloads": {name: {"batch": b, "features": f, "variants": list(v)}
-                                for name, (b, f, v) in workloads.items()}},
+        "sizes": {
+            "points": points,
+            "rounds": rounds,
+            "workloads": {
+                name: {"batch": b, "features": f, "variants": list(v)} for name, (b, f, v) in workloads.items()
+            },
+        },
         "seconds": seconds,
         "seconds_per_variant": timings,
         "median_seconds": medians,

@@ -14,6 +14,7 @@ Why: a re-run of an unchanged pipeline should be near-instant (target ≤ 50 ms 
 
 Everything lives in a temporary directory that is removed afterwards. Figures are reported, never asserted.
 """
+
 from __future__ import annotations
 
 import argparse

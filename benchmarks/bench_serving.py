@@ -19,6 +19,7 @@ How to run it (from the repository root, in the venv with the `bench` extra, whi
 
 Everything lives in a temporary directory that is removed afterwards, and every process started is stopped.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,10 @@ SCORE = textwrap.dedent("""
 
 # -- the load generator (runs in its own process) ----------------------------------------------------------------
 
-async def _load(port: int, path: str, headers: dict[str, str], body: bytes, clients: int, warmup: float,
-                seconds: float) -> dict[str, Any]:
+
+async def _load(
+    port: int, path: str, headers: dict[str, str], body: bytes, clients: int, warmup: float, seconds: float
+) -> dict[str, Any]:
     from jupyter_mlext.serving.client import ConnectionPool
 
     latencies: list[float] = []
@@ -82,9 +85,19 @@ async def _load(port: int, path: str, headers: dict[str, str], body: bytes, clie
 
     await asyncio.gather(*(client() for _ in range(clients)))
     latencies.sort()
-    pick = lambda q: 1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))]
-    return {"requests": len(latencies), "errors": errors, "requests_per_s": len(latencies) / seconds,
-            "p50_ms": pick(0.50), "p90_ms": pick(0.90), "p99_ms": pick(0.99), "max_ms": 1000 * latencies[-1]}
+
+    def pick(q: float) -> float:
+        return 1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_s": len(latencies) / seconds,
+        "p50_ms": pick(0.50),
+        "p90_ms": pick(0.90),
+        "p99_ms": pick(0.99),
+        "max_ms": 1000 * latencies[-1],
+    }
 
 
 def load_main(spec: str) -> None:
@@ -93,16 +106,32 @@ def load_main(spec: str) -> None:
     print(json.dumps(asyncio.run(_load(**options))))
 
 
-def measure(port: int, path: str, headers: dict[str, str], body: bytes, clients: int, warmup: float,
-            seconds: float) -> dict[str, Any]:
-    spec = json.dumps({"port": port, "path": path, "headers": headers, "body": body.decode(), "clients": clients,
-                       "warmup": warmup, "seconds": seconds})
-    result = subprocess.run([sys.executable, __file__, "--load", spec], capture_output=True, text=True,
-                            timeout=warmup + seconds + 120, check=True)
+def measure(
+    port: int, path: str, headers: dict[str, str], body: bytes, clients: int, warmup: float, seconds: float
+) -> dict[str, Any]:
+    spec = json.dumps(
+        {
+            "port": port,
+            "path": path,
+            "headers": headers,
+            "body": body.decode(),
+            "clients": clients,
+            "warmup": warmup,
+            "seconds": seconds,
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, __file__, "--load", spec],
+        capture_output=True,
+        text=True,
+        timeout=warmup + seconds + 120,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
 # -- the two servers ---------------------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -122,7 +151,7 @@ def fitted_model() -> tuple[Any, list[float]]:
 def our_endpoint(folder: Path, model: Any) -> Iterator[tuple[int, str, dict[str, str]]]:
     from jupyter_mlext.serving import service
     from jupyter_mlext.store import Workspace
-    
+
     ws = Workspace(folder / "workspace")
     (folder / "model").mkdir()
     (folder / "model" / "model.pkl").write_bytes(pickle.dumps(model))
@@ -146,14 +175,30 @@ def mlflow_server(folder: Path, model: Any) -> Iterator[tuple[int, str, dict[str
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     mlflow_cli = Path(sys.executable).with_name("mlflow")
     with (folder / "mlflow.log").open("wb") as log:
-        process = subprocess.Popen([str(mlflow_cli), "models", "serve", "-m", str(folder / "mlflow-model"), "-p",
-                                    str(port), "--env-manager", "local"], stdout=log, stderr=subprocess.STDOUT,
-                                   env=env, start_new_session=True)
+        process = subprocess.Popen(
+            [
+                str(mlflow_cli),
+                "models",
+                "serve",
+                "-m",
+                str(folder / "mlflow-model"),
+                "-p",
+                str(port),
+                "--env-manager",
+                "local",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 120
         while True:
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{port}/ping",
-                                                                      timeout=2) as answer:
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2) as answer,
+            ):
                 if answer.status == 200:
                     break
             if process.poll() is not None or time.monotonic() > deadline:
@@ -172,6 +217,7 @@ def mlflow_server(folder: Path, model: Any) -> Iterator[tuple[int, str, dict[str
 
 # -- the benchmark -----------------------------------------------------------------------------------------------
 
+
 def run(rounds: int, clients: int, warmup: float, seconds: float) -> dict[str, Any]:
     import mlflow
     import sklearn
@@ -185,34 +231,48 @@ def run(rounds: int, clients: int, warmup: float, seconds: float) -> dict[str, A
         (folder / "mlflow").mkdir()
         with our_endpoint(folder / "ours", model) as ours, mlflow_server(folder / "mlflow", model) as theirs:
             for name, (port, path, headers) in (("ours", ours), ("mlflow", theirs)):
-                answer = urllib.request.urlopen(urllib.request.Request(
-                    f"http://127.0.0.1:{port}{path}", data=body, headers=headers), timeout=10).read()
+                answer = urllib.request.urlopen(
+                    urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, headers=headers), timeout=10
+                ).read()
                 print(f"{name} answers {answer.decode()}")
             for number in range(rounds):
                 for name, (port, path, headers) in (("ours", ours), ("mlflow", theirs)):
                     figures = measure(port, path, headers, body, clients, warmup, seconds)
                     measured[name].append(figures)
-                    print(f"round {number + 1} {name:6s} {figures['requests_per_s']:7.0f} req/s  p50 "
-                          f"{figures['p50_ms']:6.2f} ms  p99 {figures['p99_ms']:6.2f} ms  errors {figures['errors']}")
-    median = {name: sorted(rounds_, key=lambda r: r["requests_per_s"])[len(rounds_) // 2]
-              for name, rounds_ in measured.items()}
+                    print(
+                        f"round {number + 1} {name:6s} {figures['requests_per_s']:7.0f} req/s  p50 "
+                        f"{figures['p50_ms']:6.2f} ms  p99 {figures['p99_ms']:6.2f} ms  errors {figures['errors']}"
+                    )
+    median = {
+        name: sorted(rounds_, key=lambda r: r["requests_per_s"])[len(rounds_) // 2]
+        for name, rounds_ in measured.items()
+    }
     ratio = median["ours"]["requests_per_s"] / median["mlflow"]["requests_per_s"]
     met = ratio >= 2 and median["ours"]["p99_ms"] <= median["mlflow"]["p99_ms"]
     return {
         "machine": machine(mlflow=mlflow.__version__, scikit_learn=sklearn.__version__),
-        "settings": {"rounds": rounds, "clients": clients, "warmup_s": warmup, "seconds": seconds,
-                     "body": body.decode(), "model": "Ridge on the scikit-learn diabetes data (10 features)"},
-        "figure": (f"ours {median['ours']['requests_per_s']:.0f} req/s (p50 {median['ours']['p50_ms']:.2f} ms, p99 "
-                   f"{median['ours']['p99_ms']:.2f} ms) vs MLflow {median['mlflow']['requests_per_s']:.0f} req/s "
-                   f"(p50 {median['mlflow']['p50_ms']:.2f} ms, p99 {median['mlflow']['p99_ms']:.2f} ms): "
-                   f"{ratio:.2f}x"),
+        "settings": {
+            "rounds": rounds,
+            "clients": clients,
+            "warmup_s": warmup,
+            "seconds": seconds,
+            "body": body.decode(),
+            "model": "Ridge on the scikit-learn diabetes data (10 features)",
+        },
+        "figure": (
+            f"ours {median['ours']['requests_per_s']:.0f} req/s (p50 {median['ours']['p50_ms']:.2f} ms, p99 "
+            f"{median['ours']['p99_ms']:.2f} ms) vs MLflow {median['mlflow']['requests_per_s']:.0f} req/s "
+            f"(p50 {median['mlflow']['p50_ms']:.2f} ms, p99 {median['mlflow']['p99_ms']:.2f} ms): "
+            f"{ratio:.2f}x"
+        ),
         "target": "ours >= 2x MLflow's requests/s at an equal or lower p99",
         "met": met,
         "median_round": median,
         "rounds": measured,
         "requests_per_s_over_rounds": {
             name: {"min": round(min(rates)), "max": round(max(rates)), "mean": round(statistics.mean(rates))}
-            for name, rates in ((name, [r["requests_per_s"] for r in rs]) for name, rs in measured.items())},
+            for name, rates in ((name, [r["requests_per_s"] for r in rs]) for name, rs in measured.items())
+        },
     }
 
 

@@ -19,6 +19,7 @@ How to run it (from the repository root):
 Every workspace and MLflow database lives in a temporary directory that is removed afterwards. The targets are
 reported (table and JSON), never asserted: figures depend on the machine, so tests do not time anything.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,9 +41,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
+from results_file import machine, write_results
+
 import jupyter_mlext as mlx
 from jupyter_mlext.store import Workspace
-from results_file import machine, write_results
 
 T = TypeVar("T")
 
@@ -71,9 +73,18 @@ class Sizes:
     mlflow_process_calls: int = 1_000
 
 
-QUICK = Sizes(log_calls=1_000, mlflow_log_calls=100, bulk_points=50_000, search_runs=500, mlflow_seed_budget_s=30.0,
-              search_repeats=5, history_repeats=3, mlflow_full_history_points=10_000, process_points=1_000,
-              mlflow_process_calls=50)
+QUICK = Sizes(
+    log_calls=1_000,
+    mlflow_log_calls=100,
+    bulk_points=50_000,
+    search_runs=500,
+    mlflow_seed_budget_s=30.0,
+    search_repeats=5,
+    history_repeats=3,
+    mlflow_full_history_points=10_000,
+    process_points=1_000,
+    mlflow_process_calls=50,
+)
 
 
 @dataclasses.dataclass
@@ -161,6 +172,7 @@ def first_errors(errors: Sequence[str], limit: int = 5) -> list[str]:
 def case_single_logs(ctx: Context) -> Case:
     n, m = ctx.sizes.log_calls, ctx.sizes.mlflow_log_calls
     with mlx.start_run(experiment="a-single-log", workspace=ctx.workspace) as run:
+
         def log_all() -> None:
             for step in range(n):
                 run.log("loss", 1.0 / (step + 1), step=step)
@@ -171,6 +183,7 @@ def case_single_logs(ctx: Context) -> Case:
     mlflow = ctx.mlflow
     mlflow.set_tracking_uri(ctx.mlflow_uri)
     with mlflow.start_run(experiment_id=ctx.mlflow_experiment("a-single-log")):
+
         def log_all_mlflow() -> None:
             for step in range(m):
                 mlflow.log_metric("loss", 1.0 / (step + 1), step=step)
@@ -180,9 +193,18 @@ def case_single_logs(ctx: Context) -> Case:
     ours, theirs = n / ours_s, m / mlflow_s
     ratio = ours / theirs
     return Case(
-        "a", f"{n:,} single log() calls", "calls/s", ours, theirs, None, ratio,
-        "jupyter-mlext calls/s ÷ MLflow calls/s", "≥ 100× MLflow's calls/s", ratio >= 100,
-        ours_note=f"{n:,} calls incl. flush", mlflow_note=f"{m:,} log_metric calls",
+        "a",
+        f"{n:,} single log() calls",
+        "calls/s",
+        ours,
+        theirs,
+        None,
+        ratio,
+        "jupyter-mlext calls/s ÷ MLflow calls/s",
+        "≥ 100× MLflow's calls/s",
+        ratio >= 100,
+        ours_note=f"{n:,} calls incl. flush",
+        mlflow_note=f"{m:,} log_metric calls",
         details={"calls": n, "mlflow_calls": m, "seconds": ours_s, "mlflow_seconds": mlflow_s},
     )
 
@@ -205,8 +227,10 @@ def sqlite_ceiling(path: Path, rows: list[tuple[int, int, float, float]]) -> flo
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("CREATE TABLE points (series_id INTEGER NOT NULL, step INTEGER NOT NULL, "
-                     "timestamp REAL NOT NULL, value REAL)")
+        conn.execute(
+            "CREATE TABLE points (series_id INTEGER NOT NULL, step INTEGER NOT NULL, "
+            "timestamp REAL NOT NULL, value REAL)"
+        )
         conn.execute("CREATE INDEX points_by_step ON points(series_id, step)")
 
         def insert() -> None:
@@ -227,9 +251,10 @@ def case_bulk(ctx: Context) -> tuple[Case, BulkRuns]:
     values = [rng.random() for _ in range(n)]
     points = [("loss", value, step, now) for step, value in enumerate(values)]
     with mlx.start_run(experiment="b-bulk", workspace=ctx.workspace) as run:
+
         def log_all() -> None:
             for start in range(0, n, BATCH):
-                run.log_batch(points[start:start + BATCH])
+                run.log_batch(points[start : start + BATCH])
             run.flush()
 
         _, ours_s = timed(log_all)
@@ -246,7 +271,7 @@ def case_bulk(ctx: Context) -> tuple[Case, BulkRuns]:
 
     def log_all_mlflow() -> None:
         for start in range(0, n, BATCH):
-            client.log_batch(mlflow_run, metrics=metrics[start:start + BATCH])
+            client.log_batch(mlflow_run, metrics=metrics[start : start + BATCH])
 
     _, mlflow_s = timed(log_all_mlflow)
     client.set_terminated(mlflow_run)
@@ -254,12 +279,26 @@ def case_bulk(ctx: Context) -> tuple[Case, BulkRuns]:
     ours, theirs, ceiling = n / ours_s, n / mlflow_s, n / ceiling_s
     share = ours / ceiling
     case = Case(
-        "b", f"{n:,} points in bulk", "points/s", ours, theirs, ceiling, share,
-        "jupyter-mlext points/s ÷ sqlite3 executemany points/s (the ceiling)", "≥ 30 % of the sqlite3 ceiling",
+        "b",
+        f"{n:,} points in bulk",
+        "points/s",
+        ours,
+        theirs,
+        ceiling,
+        share,
+        "jupyter-mlext points/s ÷ sqlite3 executemany points/s (the ceiling)",
+        "≥ 30 % of the sqlite3 ceiling",
         share >= 0.30,
-        ours_note=f"log_batch × {n // BATCH:,} incl. flush", mlflow_note=f"log_batch × {n // BATCH:,}",
-        details={"points": n, "points_per_call": BATCH, "seconds": ours_s, "mlflow_seconds": mlflow_s,
-                 "ceiling_seconds": ceiling_s, "vs_mlflow": ours / theirs},
+        ours_note=f"log_batch × {n // BATCH:,} incl. flush",
+        mlflow_note=f"log_batch × {n // BATCH:,}",
+        details={
+            "points": n,
+            "points_per_call": BATCH,
+            "seconds": ours_s,
+            "mlflow_seconds": mlflow_s,
+            "ceiling_seconds": ceiling_s,
+            "vs_mlflow": ours / theirs,
+        },
     )
     return case, BulkRuns(ours_run, mlflow_run, n)
 
@@ -277,8 +316,15 @@ class RunSpec:
 def run_specs(n: int) -> list[RunSpec]:
     rng = random.Random(SEED)
     return [
-        RunSpec({"opt": rng.choice(["adam", "sgd", "rmsprop"]), "lr": str(rng.choice([1e-4, 1e-3, 1e-2])),
-                 "layers": str(rng.randint(1, 8))}, rng.random(), rng.random())
+        RunSpec(
+            {
+                "opt": rng.choice(["adam", "sgd", "rmsprop"]),
+                "lr": str(rng.choice([1e-4, 1e-3, 1e-2])),
+                "layers": str(rng.randint(1, 8)),
+            },
+            rng.random(),
+            rng.random(),
+        )
         for _ in range(n)
     ]
 
@@ -313,8 +359,10 @@ def seed_mlflow(ctx: Context, experiment_id: str, specs: list[RunSpec]) -> int:
         run_id = client.create_run(experiment_id).info.run_id
         client.log_batch(
             run_id,
-            metrics=[entities.Metric("loss", spec.loss, millis, 0),
-                     entities.Metric("accuracy", spec.accuracy, millis, 0)],
+            metrics=[
+                entities.Metric("loss", spec.loss, millis, 0),
+                entities.Metric("accuracy", spec.accuracy, millis, 0),
+            ],
             params=[entities.Param(key, value) for key, value in spec.params.items()],
         )
         seeded += 1
@@ -343,12 +391,27 @@ def case_search(ctx: Context) -> Case:
     mlflow_losses = search_mlflow()["metrics.loss"].tolist()
     ratio = mlflow_s / ours_s
     return Case(
-        "c", f"search {n:,} runs, top {SEARCH_TOP}", "ms median", ours_s * 1000, mlflow_s * 1000, None, ratio,
-        "MLflow median ÷ jupyter-mlext median (speed-up)", "≤ 50 ms median", ours_s <= 0.050,
-        ours_note=f"{n:,} runs", mlflow_note=f"{mlflow_runs:,} runs" + ("" if mlflow_runs == n else " (time budget)"),
+        "c",
+        f"search {n:,} runs, top {SEARCH_TOP}",
+        "ms median",
+        ours_s * 1000,
+        mlflow_s * 1000,
+        None,
+        ratio,
+        "MLflow median ÷ jupyter-mlext median (speed-up)",
+        "≤ 50 ms median",
+        ours_s <= 0.050,
+        ours_note=f"{n:,} runs",
+        mlflow_note=f"{mlflow_runs:,} runs" + ("" if mlflow_runs == n else " (time budget)"),
         details={
-            "filter": SEARCH_FILTER, "order_by": SEARCH_ORDER, "max_results": SEARCH_TOP, "repeats": repeats,
-            "runs": n, "mlflow_runs": mlflow_runs, "mlflow_seed_seconds": seed_s, "returned": len(ours_losses),
+            "filter": SEARCH_FILTER,
+            "order_by": SEARCH_ORDER,
+            "max_results": SEARCH_TOP,
+            "repeats": repeats,
+            "runs": n,
+            "mlflow_runs": mlflow_runs,
+            "mlflow_seed_seconds": seed_s,
+            "returned": len(ours_losses),
             "same_results": mlflow_runs == n and ours_losses == mlflow_losses,
         },
     )
@@ -382,22 +445,37 @@ def case_history(ctx: Context, bulk: BulkRuns) -> Case:
     Metric = ctx.mlflow.entities.Metric
     millis = int(time.time() * 1000)
     for start in range(0, full_points, BATCH):
-        client.log_batch(full_run, metrics=[Metric("loss", 1.0 / (step + 1), millis, step)
-                                            for step in range(start, min(start + BATCH, full_points))])
+        client.log_batch(
+            full_run,
+            metrics=[
+                Metric("loss", 1.0 / (step + 1), millis, step) for step in range(start, min(start + BATCH, full_points))
+            ],
+        )
     full, full_s = timed(lambda: client.get_metric_history(full_run, "loss"))
 
     ratio = sampled_s / ours_s
     return Case(
-        "d", f"history of {bulk.points:,} points → {HISTORY_MAX_POINTS:,}", "ms median",
-        ours_s * 1000, sampled_s * 1000, None, ratio,
-        "MLflow sampled-history median ÷ jupyter-mlext median (speed-up)", "≤ 100 ms", ours_s <= 0.100,
+        "d",
+        f"history of {bulk.points:,} points → {HISTORY_MAX_POINTS:,}",
+        "ms median",
+        ours_s * 1000,
+        sampled_s * 1000,
+        None,
+        ratio,
+        "MLflow sampled-history median ÷ jupyter-mlext median (speed-up)",
+        "≤ 100 ms",
+        ours_s <= 0.100,
         ours_note=f"{len(ours_history.steps):,} buckets (min/max/last)",
         mlflow_note=f"sampled; full history of {full_points:,} pts: {full_s * 1000:,.0f} ms",
         details={
-            "points": bulk.points, "max_points": HISTORY_MAX_POINTS, "repeats": repeats,
-            "returned": len(ours_history.steps), "mlflow_returned": sampled_points,
+            "points": bulk.points,
+            "max_points": HISTORY_MAX_POINTS,
+            "repeats": repeats,
+            "returned": len(ours_history.steps),
+            "mlflow_returned": sampled_points,
             "mlflow_api": "SqlAlchemyStore.get_metric_history_bulk_interval (evenly sampled rows, no min/max)",
-            "mlflow_full_history_points": len(full), "mlflow_full_history_ms": full_s * 1000,
+            "mlflow_full_history_points": len(full),
+            "mlflow_full_history_ms": full_s * 1000,
             "mlflow_full_history_api": "MlflowClient.get_metric_history (all points, no downsampling)",
         },
     )
@@ -535,24 +613,40 @@ def case_concurrent(ctx: Context) -> Case:
     experiment_id = ctx.mlflow_experiment("e-concurrent", uri)  # creates the database before the writers race
     mlflow_reports = run_writers(mlflow_writer, (uri, experiment_id, calls), processes)
     client = ctx.mlflow_client(uri)
-    mlflow_stored = sum(len({m.step for m in client.get_metric_history(r.run_id, "loss")})
-                        for r in mlflow_reports if r.run_id)
+    mlflow_stored = sum(
+        len({m.step for m in client.get_metric_history(r.run_id, "loss")}) for r in mlflow_reports if r.run_id
+    )
     mlflow_span, mlflow_rate = aggregate(mlflow_reports, mlflow_stored)
     mlflow_errors = [error for r in mlflow_reports for error in r.errors]
     mlflow_lost = processes * calls - mlflow_stored
 
     ratio = ours_rate / mlflow_rate if mlflow_rate else math.inf
     return Case(
-        "e", f"{processes} processes logging at once", "points/s", ours_rate, mlflow_rate, None, ratio,
-        "jupyter-mlext aggregate points/s ÷ MLflow aggregate points/s", "zero errors, zero lost points",
+        "e",
+        f"{processes} processes logging at once",
+        "points/s",
+        ours_rate,
+        mlflow_rate,
+        None,
+        ratio,
+        "jupyter-mlext aggregate points/s ÷ MLflow aggregate points/s",
+        "zero errors, zero lost points",
         not ours_errors and ours_lost == 0,
         ours_note=f"{processes}×{points:,}; {len(ours_errors)} errors, {ours_lost:,} lost",
         mlflow_note=f"{processes}×{calls:,}; {len(mlflow_errors)} errors, {mlflow_lost:,} lost",
         details={
-            "processes": processes, "points_per_process": points, "stored": ours_stored, "lost": ours_lost,
-            "errors": len(ours_errors), "error_samples": first_errors(ours_errors), "seconds": ours_span,
-            "mlflow_calls_per_process": calls, "mlflow_stored": mlflow_stored, "mlflow_lost": mlflow_lost,
-            "mlflow_errors": len(mlflow_errors), "mlflow_error_samples": first_errors(mlflow_errors),
+            "processes": processes,
+            "points_per_process": points,
+            "stored": ours_stored,
+            "lost": ours_lost,
+            "errors": len(ours_errors),
+            "error_samples": first_errors(ours_errors),
+            "seconds": ours_span,
+            "mlflow_calls_per_process": calls,
+            "mlflow_stored": mlflow_stored,
+            "mlflow_lost": mlflow_lost,
+            "mlflow_errors": len(mlflow_errors),
+            "mlflow_error_samples": first_errors(mlflow_errors),
             "mlflow_seconds": mlflow_span,
         },
     )
@@ -582,14 +676,16 @@ def table(cases: list[Case]) -> str:
         theirs = figure(case.mlflow, case.unit)
         if case.ceiling is not None:
             theirs += f"; sqlite3 {figure(case.ceiling, case.unit)}"
-        rows.append((
-            f"({case.case}) {case.title}",
-            f"{figure(case.jupyter_mlext, case.unit)} ({case.ours_note})",
-            f"{theirs} ({case.mlflow_note})",
-            ratio_text(case),
-            case.target,
-            "yes" if case.met else "NO",
-        ))
+        rows.append(
+            (
+                f"({case.case}) {case.title}",
+                f"{figure(case.jupyter_mlext, case.unit)} ({case.ours_note})",
+                f"{theirs} ({case.mlflow_note})",
+                ratio_text(case),
+                case.target,
+                "yes" if case.met else "NO",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))

@@ -3,6 +3,7 @@
 Figures from these machines are noisy, so a result is only meaningful with the machine and the moment it was
 taken; each benchmark reports ratios measured within one run and leaves the file for the README and issue notes.
 """
+
 from __future__ import annotations
 
 import datetime

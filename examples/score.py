@@ -5,6 +5,7 @@
 `init()` runs once per scoring process and loads the model from MLEXT_MODEL_DIR (AZUREML_MODEL_DIR is set too).
 `run(data)` gets one request body as text, here `{"data": [[feature, ...], ...]}`, and returns the predictions.
 """
+
 import json
 import os
 import pickle

@@ -1,5 +1,6 @@
 """Fill the demo workspace with a small learning-rate sweep and a registered model, once (running it again
 changes nothing)."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,13 @@ def register_models() -> None:
     """`demo-regressor` v1 and v2 from the second best and the best trial; `production` points at v2."""
     ranked = mlx.search_runs(EXPERIMENT, filter="metrics.final_mse < 1000", order_by="metrics.final_mse DESC")
     for run in ranked[-2:]:
-        mlx.register_model(MODEL, run=run, path="outputs/model.json", framework="numpy",
-                           tags={"task": "regression", "lr": run.params["lr"]})
+        mlx.register_model(
+            MODEL,
+            run=run,
+            path="outputs/model.json",
+            framework="numpy",
+            tags={"task": "regression", "lr": run.params["lr"]},
+        )
     mlx.set_model_alias(MODEL, "production", 2)
 
 
@@ -83,13 +89,25 @@ def seed_pipeline() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for name, text in PIPELINE_SCRIPTS.items():
             Path(folder, name).write_text(text)
-        pipeline = mlx.Pipeline(PIPELINE, params={"rows": 100, "seconds": 0.1}, source_dir=folder, steps=[
-            mlx.Step("prepare", script="prepare.py", outputs=["data"], params={"rows": "${rows}"}),
-            mlx.Step("train", script="train.py", inputs={"data": "prepare.data"}, outputs=["model"],
-                     params={"seconds": "${seconds}"}),
-            mlx.Step("baseline", script="baseline.py", inputs={"data": "prepare.data"}, outputs=["model"]),
-            mlx.Step("evaluate", script="evaluate.py", inputs={"model": "train.model", "baseline": "baseline.model"}),
-        ])
+        pipeline = mlx.Pipeline(
+            PIPELINE,
+            params={"rows": 100, "seconds": 0.1},
+            source_dir=folder,
+            steps=[
+                mlx.Step("prepare", script="prepare.py", outputs=["data"], params={"rows": "${rows}"}),
+                mlx.Step(
+                    "train",
+                    script="train.py",
+                    inputs={"data": "prepare.data"},
+                    outputs=["model"],
+                    params={"seconds": "${seconds}"},
+                ),
+                mlx.Step("baseline", script="baseline.py", inputs={"data": "prepare.data"}, outputs=["model"]),
+                mlx.Step(
+                    "evaluate", script="evaluate.py", inputs={"model": "train.model", "baseline": "baseline.model"}
+                ),
+            ],
+        )
         mlx.publish_pipeline(pipeline)
     record = mlx.run_pipeline(PIPELINE, timeout=120)
     print(f"seeded pipeline {PIPELINE!r}: run {record.run_id} {record.state}")

@@ -6,6 +6,7 @@ Run as a plain script it logs into an offline run (`mlx.Run.get_context()`); sub
 logs into the submitted run. Either way the run gets the params, one `mse` point per epoch, a plot, and the
 fitted model in `outputs/model.json` (a submitted run collects `./outputs` as artifacts while it runs).
 """
+
 from __future__ import annotations
 
 import argparse

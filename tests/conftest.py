@@ -1,4 +1,5 @@
 """Fixture chain: a workspace directory → a store on it → a jupyter server serving it."""
+
 from __future__ import annotations
 
 from pathlib import Path

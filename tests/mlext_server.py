@@ -1,4 +1,5 @@
 """`mlext server` as its own process, the way a user runs it headless, for tests that need a real one."""
+
 from __future__ import annotations
 
 import json
@@ -35,10 +36,23 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from jupyter_mlext.cli import main; sys.exit(main())", "server",
-             "--workspace", str(workspace), f"--ServerApp.port={self.port}", f"--IdentityProvider.token={TOKEN}",
-             f"--ServerApp.root_dir={root}", "--MLExtApp.dispatch_interval=0.2", "--allow-root", *options],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-c",
+                "import sys; from jupyter_mlext.cli import main; sys.exit(main())",
+                "server",
+                "--workspace",
+                str(workspace),
+                f"--ServerApp.port={self.port}",
+                f"--IdentityProvider.token={TOKEN}",
+                f"--ServerApp.root_dir={root}",
+                "--MLExtApp.dispatch_interval=0.2",
+                "--allow-root",
+                *options,
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while not self.healthy():
@@ -48,8 +62,9 @@ class Server:
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, dict[str, str], bytes]:
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.url}/mlext/api{path}", data=data, method=method,
-                                         headers={"Authorization": f"token {TOKEN}"})
+        request = urllib.request.Request(
+            f"{self.url}/mlext/api{path}", data=data, method=method, headers={"Authorization": f"token {TOKEN}"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
 

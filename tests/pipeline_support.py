@@ -1,5 +1,6 @@
 """Shared by the pipeline tests (this module holds no tests): a small project folder of three scripts whose
 outputs feed each other, and helpers to read what a pipeline run did."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,17 +42,28 @@ def make_project(folder: Path) -> Path:
 
 def three_steps(folder: Path, compute: str = "local") -> Pipeline:
     """prep → train → evaluate, with the pipeline params `scale` (prep) and `alpha` (train)."""
-    return Pipeline("numbers", params={"scale": 1.0, "alpha": 0.5}, source_dir=folder, steps=[
-        Step("prep", script="prep.py", outputs=["data"], params={"scale": "${scale}"}, compute=compute),
-        Step("train", script="train.py", inputs={"data": "prep.data"}, outputs=["model"],
-             params={"alpha": "${alpha}"}, compute=compute),
-        Step("evaluate", script="evaluate.py", inputs={"model": "train.model"}, compute=compute),
-    ])
+    return Pipeline(
+        "numbers",
+        params={"scale": 1.0, "alpha": 0.5},
+        source_dir=folder,
+        steps=[
+            Step("prep", script="prep.py", outputs=["data"], params={"scale": "${scale}"}, compute=compute),
+            Step(
+                "train",
+                script="train.py",
+                inputs={"data": "prep.data"},
+                outputs=["model"],
+                params={"alpha": "${alpha}"},
+                compute=compute,
+            ),
+            Step("evaluate", script="evaluate.py", inputs={"model": "train.model"}, compute=compute),
+        ],
+    )
 
 
 def states(record: PipelineRun) -> dict[str, str]:
     return {step.step: step.state for step in record.steps}
 
 
-def child(ws: TrackingStore, record: PipelineRun, step: str):
+def child(ws: Workspace, record: PipelineRun, step: str):
     return ws.tracking.get_run(record.step(step).child_run_id)

@@ -1,5 +1,6 @@
 """Shared by the serving tests (this module holds no tests): a trivial scikit-learn model registered from a run,
 scoring scripts (good, raising, broken), a keep-alive load generator, and process checks."""
+
 from __future__ import annotations
 
 import asyncio
@@ -50,7 +51,7 @@ NO_RUN = textwrap.dedent("""
 """)
 
 
-def register_linear(ws: TrackingStore, name: str, slope: float) -> int:
+def register_linear(ws: Workspace, name: str, slope: float) -> int:
     """A LinearRegression y = slope * x, trained in a run and registered from its outputs; returns the version."""
     model = LinearRegression().fit([[0.0], [1.0], [2.0]], [0.0, slope, 2 * slope])
     run = ws.tracking.create_run("training", params={"slope": slope})
@@ -70,9 +71,11 @@ def serving_processes(workspace: Path) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter(["cmdline", "status"]):
         cmdline = process.info["cmdline"] or []
-        if process.info["status"] != psutil.STATUS_ZOMBIE and any("jupyter_mlext.serving." in part
-                                                                    for part in cmdline) \
-                and str(workspace.resolve()) in cmdline:
+        if (
+            process.info["status"] != psutil.STATUS_ZOMBIE
+            and any("jupyter_mlext.serving." in part for part in cmdline)
+            and str(workspace.resolve()) in cmdline
+        ):
             found.append(process)
     return found
 
@@ -112,8 +115,9 @@ async def _load(endpoint: Endpoint, clients: int, requests: int | None, until: a
             while (remaining[0] is None or remaining[0] > 0) and not (until is not None and until.is_set()):
                 if remaining[0] is not None:
                     remaining[0] -= 1
-                answer = await pool.request("127.0.0.1", endpoint.port, "POST", "/score",
-                                            json.dumps({"data": [[1.0]]}).encode(), headers)
+                answer = await pool.request(
+                    "127.0.0.1", endpoint.port, "POST", "/score", json.dumps({"data": [[1.0]]}).encode(), headers
+                )
                 seen.statuses[answer.status] += 1
                 if answer.status != 200:
                     seen.failures.append(answer.body.decode())

@@ -4,6 +4,7 @@ Experiment `perf-10k`: 10,000 completed runs, each with params `lr` and `seed` a
 the runs table's search, sort and paging work on a realistic workspace. Experiment `perf-1m`: one run whose `loss`
 series has 1,000,000 points. Prints the ids as JSON: {"big_run": ...}.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,18 +25,26 @@ def seed_runs(ws: Workspace) -> None:
     now = time.time()
     for index in range(RUNS):
         lr = round(10 ** rng.uniform(-4, -1), 6)
-        run = ws.tracking.create_run("perf-10k", name=f"trial-{index:05d}", params={"lr": lr, "seed": index},
-                               status=RunStatus.COMPLETED)
-        ws.tracking.log_metrics(run.id, [("loss", math.exp(-step * lr * 10) + rng.random() * 0.01, step, now)
-                                   for step in range(5)])
+        run = ws.tracking.create_run(
+            "perf-10k", name=f"trial-{index:05d}", params={"lr": lr, "seed": index}, status=RunStatus.COMPLETED
+        )
+        ws.tracking.log_metrics(
+            run.id, [("loss", math.exp(-step * lr * 10) + rng.random() * 0.01, step, now) for step in range(5)]
+        )
 
 
 def seed_series(ws: Workspace) -> str:
     run = ws.tracking.create_run("perf-1m", name="one-million-points")
     now = time.time()
     for start in range(0, POINTS, BATCH):
-        ws.tracking.write_metrics({run.id: [validate_point("loss", math.sin(step / 5000) + step / POINTS, step, now, now)
-                                      for step in range(start, start + BATCH)]})
+        ws.tracking.write_metrics(
+            {
+                run.id: [
+                    validate_point("loss", math.sin(step / 5000) + step / POINTS, step, now, now)
+                    for step in range(start, start + BATCH)
+                ]
+            }
+        )
     ws.tracking.set_status(run.id, RunStatus.COMPLETED)
     return run.id
 
