@@ -1,39 +1,74 @@
 """jupyter-mlext: a local-first machine-learning workbench inside Jupyter.
 
-    import jupyter_mlext as mlx
-    with mlx.start_run(experiment="diabetes", params={"alpha": 0.1}) as run:
-        run.log("mse", 3.2)
+import jupyter_mlext as mlx
+with mlx.start_run(experiment="diabetes", params={"alpha": 0.1}) as run:
+    run.log("mse", 3.2)
 """
+
 import importlib
 
+from .about import __version__
 from .entities import Conflict, InvalidInput, MLExtError, NotFound, RunStatus, WorkspaceError
-
-try:
-    from ._version import __version__
-except ImportError:  # a source tree that was never built
-    __version__ = "0.0.0.dev0"
 
 # Public names → the module that defines them, imported on first use: a submitted script or a run supervisor
 # pays only for what it touches (the tracking SDK), not for widgets (ipywidgets, matplotlib), pipelines (yaml,
 # papermill, croniter) or serving.
 _LAZY = {
-    **dict.fromkeys(("Run", "active_run", "flush", "get_run", "list_experiments", "log", "search_runs",
-                     "start_run", "submit"), "sdk.run"),
-    **dict.fromkeys(("delete_model_alias", "delete_model_tag", "delete_model_version", "download_model",
-                     "get_model", "list_models", "model_history", "model_lineage", "register_model",
-                     "search_model_versions", "set_model_alias", "set_model_tags"), "sdk.models"),
-    **dict.fromkeys(("batch_score", "delete_deployment", "delete_endpoint", "deploy", "deployment_logs",
-                     "get_endpoint", "invoke_endpoint", "list_endpoints", "set_traffic",
-                     "regenerate_endpoint_key"), "sdk.serving"),
+    **dict.fromkeys(
+        ("Run", "active_run", "flush", "get_run", "list_experiments", "log", "search_runs", "start_run", "submit"),
+        "sdk.run",
+    ),
+    **dict.fromkeys(
+        (
+            "delete_model_alias",
+            "delete_model_tag",
+            "delete_model_version",
+            "download_model",
+            "get_model",
+            "list_models",
+            "model_history",
+            "model_lineage",
+            "register_model",
+            "search_model_versions",
+            "set_model_alias",
+            "set_model_tags",
+        ),
+        "sdk.models",
+    ),
+    **dict.fromkeys(
+        (
+            "batch_score",
+            "delete_deployment",
+            "delete_endpoint",
+            "deploy",
+            "deployment_logs",
+            "get_endpoint",
+            "invoke_endpoint",
+            "list_endpoints",
+            "set_traffic",
+            "regenerate_endpoint_key",
+        ),
+        "sdk.serving",
+    ),
     **dict.fromkeys(("Pipeline", "Step"), "pipelines.definition"),
-    **dict.fromkeys(("cancel_pipeline_run", "get_pipeline_run", "publish_pipeline", "run_pipeline",
-                     "schedule_pipeline"), "sdk.pipelines"),
+    **dict.fromkeys(
+        ("cancel_pipeline_run", "get_pipeline_run", "publish_pipeline", "run_pipeline", "schedule_pipeline"),
+        "sdk.pipelines",
+    ),
     **dict.fromkeys(("LiveChart", "ModelRegistry", "RunDetails", "RunsTable"), "widgets"),
 }
 
 __all__ = [
-    "Conflict", "InvalidInput", "MLExtError", "NotFound", "RunStatus", "WorkspaceError", *_LAZY,
-    "load_ipython_extension", "unload_ipython_extension", "__version__",
+    "Conflict",
+    "InvalidInput",
+    "MLExtError",
+    "NotFound",
+    "RunStatus",
+    "WorkspaceError",
+    *_LAZY,
+    "load_ipython_extension",
+    "unload_ipython_extension",
+    "__version__",
 ]
 
 

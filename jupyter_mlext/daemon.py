@@ -3,16 +3,16 @@
 Run by the Jupyter server extension (server/app.py) and by `mlext agent` (cli/compute.py) alike, in a thread of
 its own (so neither an event loop nor a terminal waits on it):
 
-| ticker      | does                                                                        | every                    |
-| ----------- | --------------------------------------------------------------------------- | ------------------------ |
-| dispatch    | reconciles active runs, starts queued ones (compute/dispatcher.py)          | change, or `interval`    |
-| pipelines   | fires due schedules, advances pipeline runs nobody drives (pipelines/driver) | change, or `interval`    |
-| heartbeat   | tells submitters a dispatcher lives, and for which target kinds              | HEARTBEAT_S              |
-| endpoints   | restarts routers and scoring processes that died (serving/service.py)        | ENDPOINTS_S              |
-| prune       | keeps the change feed to its last `events_kept` events                      | PRUNE_S                  |
+- dispatch: reconciles active runs and starts queued ones (compute/dispatcher.py); on a change, or every
+  `interval`;
+- pipelines: fires due schedules and advances pipeline runs nobody drives (pipelines/driver.py); the same;
+- heartbeat: tells submitters that a dispatcher lives, and for which target kinds; every HEARTBEAT_S;
+- endpoints: restarts routers and scoring processes that died (serving/service.py); every ENDPOINTS_S;
+- prune: keeps the change feed to its last `events_kept` events; every PRUNE_S.
 
 A change is any commit to the workspace by any process (store/watch.py, or the server's event hub).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,8 +50,16 @@ class Ticker:
 class Daemon:
     """The tickers of one workspace. `kind` names the process in heartbeats ("server", "agent")."""
 
-    def __init__(self, workspace: Workspace, backends: Backends, *, kind: str, dispatch: bool = True,
-                 interval: float = 0.5, events_kept: int = EVENTS_KEPT) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        backends: Backends,
+        *,
+        kind: str,
+        dispatch: bool = True,
+        interval: float = 0.5,
+        events_kept: int = EVENTS_KEPT,
+    ) -> None:
         self.workspace = workspace
         self.kind = kind
         self.dispatcher = Dispatcher(workspace, backends)
@@ -92,8 +100,9 @@ class Daemon:
             log.info("started run %s", run_id)
 
     def _beat(self) -> None:
-        self.workspace.daemons.beat(self.id, self.kind, socket.gethostname(), os.getpid(),
-                                    list(self.dispatcher.backends), self.started_at)
+        self.workspace.daemons.beat(
+            self.id, self.kind, socket.gethostname(), os.getpid(), list(self.dispatcher.backends), self.started_at
+        )
 
     @staticmethod
     def _log_restarts(restarted: list[str]) -> None:

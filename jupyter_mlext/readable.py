@@ -1,5 +1,6 @@
 """How values read for a person: local times, durations, numbers and sizes, shared by the CLI's tables and the
 notebook widgets."""
+
 from __future__ import annotations
 
 import datetime

@@ -103,5 +103,3 @@ def wait_for(predicate, timeout: float, what: str) -> None:
     while not predicate():
         assert time.monotonic() < deadline, f"{what} not reached in {timeout} s"
         time.sleep(0.05)
-
-

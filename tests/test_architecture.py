@@ -1,6 +1,8 @@
 """The shape of the package holds (docs/architecture.md): no import cycle between modules or between packages,
-and only store/ touches SQLite or the store's connection and locks. The allowed direction of imports between
-packages is checked by import-linter (its contracts are in pyproject.toml; `make test` runs `lint-imports`)."""
+no file outside store/ mentions SQLite, the store's connection, its locks or its writer (`sqlite3`, `db.conn`,
+`_lock`, `_write`), and no code reads another object's private attributes. The allowed direction of imports
+between packages is checked by import-linter (its contracts are in pyproject.toml; `make test` runs
+`lint-imports`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from pathlib import Path
 import grimp
 
 PACKAGE = Path(__file__).resolve().parents[1] / "jupyter_mlext"
-STORE_ONLY = re.compile(r"\bsqlite3\b|\bdb\.conn\b|\b_lock\b|\b_write\b")
+STORE_ONLY = re.compile(r"sqlite3|db\.conn|_lock|_write|\bDatabase\b")
+# `x._name` where x is not the object itself (self, cls, or `other` in a comparison of two of the same class);
+# `os._exit` is the standard library's public spelling.
+FOREIGN_PRIVATE = re.compile(r"\b(?!self\b|cls\b|other\b|os\b)[A-Za-z_]\w*\._[a-z]\w*")
 
 
 def strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
@@ -82,5 +87,15 @@ def test_only_the_store_touches_sqlite_its_connection_or_its_locks():
         if "store" not in path.relative_to(PACKAGE).parts[:1]
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if STORE_ONLY.search(line)
+    ]
+    assert offenders == []
+
+
+def test_no_code_reads_another_objects_privates():
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if FOREIGN_PRIVATE.search(line.split("#")[0]) and not line.lstrip().startswith(("from ", "import "))
     ]
     assert offenders == []

@@ -33,10 +33,25 @@ def entities(ws, tmp_path) -> dict[str, Entity]:
     (tmp_path / "model" / "m.txt").write_text("m")
     version = ws.registry.register("shapes", path=tmp_path / "model", tags={"k": "v"}, user="ann")
     ws.registry.set_alias("shapes", "production", version.version, user="ann")
-    deployment = Deployment("e", "blue", "shapes", 1, "score.py", None, 5001, 42, 1.5, DeploymentStatus.READY,
-                            None, "ann", 1.0, 2.0, 100)
-    endpoint = Endpoint("e", "http://127.0.0.1:5000", "http://127.0.0.1:5000/score", "secret", 5000, 41, 1.0,
-                        {"blue": 100}, 3, run.id, "ann", 1.0, 2.0, [deployment])
+    deployment = Deployment(
+        "e", "blue", "shapes", 1, "score.py", None, 5001, 42, 1.5, DeploymentStatus.READY, None, "ann", 1.0, 2.0, 100
+    )
+    endpoint = Endpoint(
+        "e",
+        "http://127.0.0.1:5000",
+        "http://127.0.0.1:5000/score",
+        "secret",
+        5000,
+        41,
+        1.0,
+        {"blue": 100},
+        3,
+        run.id,
+        "ann",
+        1.0,
+        2.0,
+        [deployment],
+    )
     info = tracking.get_run(run.id)
     return {
         "Experiment": tracking.get_experiment("shapes"),
@@ -56,9 +71,25 @@ def entities(ws, tmp_path) -> dict[str, Entity]:
     }
 
 
-@pytest.mark.parametrize("name", ["Experiment", "RunInfo", "MetricSummary", "RunPage", "MetricHistory", "Artifact",
-                                  "LogChunk", "ComputeTarget", "ModelVersion", "RegisteredModel", "RegistryChange",
-                                  "ModelLineage", "Deployment", "Endpoint"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Experiment",
+        "RunInfo",
+        "MetricSummary",
+        "RunPage",
+        "MetricHistory",
+        "Artifact",
+        "LogChunk",
+        "ComputeTarget",
+        "ModelVersion",
+        "RegisteredModel",
+        "RegistryChange",
+        "ModelLineage",
+        "Deployment",
+        "Endpoint",
+    ],
+)
 def test_an_entity_matches_its_schema_and_decodes_back_equal(ws, tmp_path, name):
     entity = entities(ws, tmp_path)[name]
     wire = entity.public_dict() if isinstance(entity, Endpoint) else entity.to_dict()
@@ -67,8 +98,17 @@ def test_an_entity_matches_its_schema_and_decodes_back_equal(ws, tmp_path, name)
 
 
 def test_non_finite_numbers_travel_as_strings_and_come_back_as_floats():
-    history = MetricHistory("r", "odd", [0, 1, 2], [1.0, 2.0, 3.0], [math.nan, math.inf, -math.inf],
-                            [math.nan, 0.0, -math.inf], [math.nan, math.inf, 0.0], 3, False)
+    history = MetricHistory(
+        "r",
+        "odd",
+        [0, 1, 2],
+        [1.0, 2.0, 3.0],
+        [math.nan, math.inf, -math.inf],
+        [math.nan, 0.0, -math.inf],
+        [math.nan, math.inf, 0.0],
+        3,
+        False,
+    )
     wire = history.to_dict()
     assert wire["values"] == ["NaN", "Infinity", "-Infinity"]
     validate("components/schemas/MetricHistory", wire)
@@ -77,8 +117,9 @@ def test_non_finite_numbers_travel_as_strings_and_come_back_as_floats():
 
 
 def test_decoding_ignores_fields_a_newer_server_adds_and_keeps_defaults():
-    deployment = Deployment("e", "blue", "m", 1, "s.py", None, None, None, None, DeploymentStatus.STARTING, None,
-                            None, 1.0, 1.0)
+    deployment = Deployment(
+        "e", "blue", "m", 1, "s.py", None, None, None, None, DeploymentStatus.STARTING, None, None, 1.0, 1.0
+    )
     wire = {**jsonable(dataclasses.asdict(deployment)), "colour": "green"}
     del wire["traffic"]
     assert decode(Deployment, wire) == deployment

@@ -1,5 +1,6 @@
 """`mlext` commands for running things: submit a script, follow its log, cancel it, manage compute targets, and
 start the headless server (`mlext server`) or the dispatcher alone (`mlext agent`)."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,10 +31,13 @@ def register(groups: Any, group: Any, command: Any) -> None:
     delete = command(targets, "delete", _compute_delete, "remove a target without queued or active runs")
     delete.add_argument("name", metavar="NAME")
 
-    job = groups.add_parser("submit", help="run a script on a compute target as a tracked run",
-                            usage="mlext submit SCRIPT [options] [-- SCRIPT ARGS]",
-                            description="Snapshot the script's folder and queue it; a server or agent runs it. "
-                                        "Everything after -- is passed to the script.")
+    job = groups.add_parser(
+        "submit",
+        help="run a script on a compute target as a tracked run",
+        usage="mlext submit SCRIPT [options] [-- SCRIPT ARGS]",
+        description="Snapshot the script's folder and queue it; a server or agent runs it. "
+        "Everything after -- is passed to the script.",
+    )
     job.add_argument("script", metavar="SCRIPT")
     job.add_argument("--compute", default="local", metavar="TARGET", help="compute target (default: local)")
     job.add_argument("--experiment", default="Default", metavar="NAME")
@@ -45,25 +49,34 @@ def register(groups: Any, group: Any, command: Any) -> None:
     job.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     job.set_defaults(command=_submit, creates_workspace=True)
 
-    agent = groups.add_parser("agent", help="run queued jobs of a workspace without a Jupyter server",
-                              description="The dispatcher alone: starts queued runs until interrupted.")
+    agent = groups.add_parser(
+        "agent",
+        help="run queued jobs of a workspace without a Jupyter server",
+        description="The dispatcher alone: starts queued runs until interrupted.",
+    )
     agent.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS)
     agent.set_defaults(command=_agent, creates_workspace=True, json=False)
 
-    server = groups.add_parser("server", help="the REST API, live events and dispatcher without JupyterLab",
-                               description="Start a headless Jupyter server with only jupyter-mlext (127.0.0.1 "
-                                           "unless --ServerApp.ip is given); other options go to the server.")
+    server = groups.add_parser(
+        "server",
+        help="the REST API, live events and dispatcher without JupyterLab",
+        description="Start a headless Jupyter server with only jupyter-mlext (127.0.0.1 "
+        "unless --ServerApp.ip is given); other options go to the server.",
+    )
     server.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS)
     server.set_defaults(launch=_server)
 
 
 def _compute_list(session: Session, args: argparse.Namespace) -> Output:
     targets = session.workspace.compute.list_targets()
-    rows = [[t.name, t.kind.value, t.address or "-", str(t.concurrency), str(t.busy), str(t.queued), time(t.created_at)]
-            for t in targets]
-    return Output({"targets": [t.to_dict() for t in targets]},
-                  table([["NAME", "KIND", "ADDRESS", "CONCURRENCY", "BUSY", "QUEUED", "CREATED"], *rows],
-                        right={3, 4, 5}))
+    rows = [
+        [t.name, t.kind.value, t.address or "-", str(t.concurrency), str(t.busy), str(t.queued), time(t.created_at)]
+        for t in targets
+    ]
+    return Output(
+        {"targets": [t.to_dict() for t in targets]},
+        table([["NAME", "KIND", "ADDRESS", "CONCURRENCY", "BUSY", "QUEUED", "CREATED"], *rows], right={3, 4, 5}),
+    )
 
 
 def _compute_create(session: Session, args: argparse.Namespace) -> Output:
@@ -78,8 +91,18 @@ def _compute_delete(session: Session, args: argparse.Namespace) -> Output:
 
 def _submit(session: Session, args: argparse.Namespace) -> Output:
     params = key_values(args.param, "param")
-    run = submit(session.workspace, args.script, args.script_args, source_dir=args.source_dir, compute=args.compute,
-                 experiment=args.experiment, name=args.name, params=params, timeout_s=args.timeout, user=user())
+    run = submit(
+        session.workspace,
+        args.script,
+        args.script_args,
+        source_dir=args.source_dir,
+        compute=args.compute,
+        experiment=args.experiment,
+        name=args.name,
+        params=params,
+        timeout_s=args.timeout,
+        user=user(),
+    )
     return Output(run.to_dict(), f"submitted {run.id} ({run.name}) to {run.compute}: {run.status.value}")
 
 
@@ -107,5 +130,5 @@ def _server(args: argparse.Namespace, server_args: list[str]) -> int:
     if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in argv):
         argv.append("--ServerApp.ip=127.0.0.1")
     argv.append("--ServerApp.open_browser=False")
-    MLExtApp.launch_instance(argv)
+    MLExtApp.launch_instance(argv)  # type: ignore[no-untyped-call]  # jupyter_server leaves it unannotated
     return 0

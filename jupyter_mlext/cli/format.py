@@ -1,4 +1,5 @@
 """Shared by the `mlext` commands: what a command returns, aligned tables, KEY=VALUE options."""
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -19,12 +20,11 @@ def table(rows: list[list[str]], right: Collection[int] = ()) -> str:
     """Rows as columns two spaces apart, left-aligned except the column indexes in `right` (numbers)."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
-        "  ".join(cell.rjust(width) if i in right else cell.ljust(width)
-                  for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
+        "  ".join(
+            cell.rjust(width) if i in right else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths))
+        ).rstrip()
         for row in rows
     )
-
-
 
 
 def key_values(items: list[str], option: str) -> dict[str, str]:

@@ -11,10 +11,12 @@ pipelines.py; this module builds the parser and runs a command.
 
 It is a thin layer over the store and the service functions the SDK and the REST API call too: each command
 makes one call and prints the result as aligned columns for a person or, with --json, as the entities'
-`to_dict()` for a program (the shapes the REST API returns). Every error jupyter-mlext raises on purpose becomes one line on stderr and exit status 1, so scripts can
-test `$?` and people never see a traceback for a typo. Reading never creates a workspace: a mistyped --workspace is
-reported instead of silently becoming a new, empty one.
+`to_dict()` for a program (the shapes the REST API returns). Every error jupyter-mlext raises on purpose
+becomes one line on stderr and exit status 1, so scripts can test `$?` and people never see a traceback for a
+typo. Reading never creates a workspace: a mistyped --workspace is reported instead of silently becoming a new,
+empty one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,12 +35,13 @@ Command = Callable[[Session, argparse.Namespace], Output]
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    script_args = argv[argv.index("--") + 1:] if "--" in argv else []  # `mlext submit train.py -- --lr 0.1`
+    script_args = argv[argv.index("--") + 1 :] if "--" in argv else []  # `mlext submit train.py -- --lr 0.1`
     parser = _parser()
-    args, unknown = parser.parse_known_args(argv[:len(argv) - len(script_args) - (1 if "--" in argv else 0)])
+    args, unknown = parser.parse_known_args(argv[: len(argv) - len(script_args) - (1 if "--" in argv else 0)])
     args.script_args = script_args
     if getattr(args, "launch", None) is not None:  # `mlext server`: the Jupyter server parses its own options
-        return args.launch(args, unknown)
+        status: int = args.launch(args, unknown)
+        return status
     if unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     # The workspace is opened on a command's first use of it; `pipeline export|validate` need none.
@@ -65,6 +68,7 @@ def _fail(message: str) -> int:
 
 # -- arguments ---------------------------------------------------------------------------------------------------
 
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mlext", description="A jupyter-mlext workspace from the terminal.")
     _add_global_options(parser, on_command=False)
@@ -80,21 +84,26 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_global_options(parser: argparse.ArgumentParser, on_command: bool) -> None:
     """On the top parser with their defaults; repeated on each command without any, so they may also follow it."""
-    default = {"default": argparse.SUPPRESS} if on_command else {}
-    parser.add_argument("--workspace", metavar="PATH", **default,
-                        help="workspace directory, or a server's URL for the run commands (default: "
-                             "$MLEXT_TRACKING_URI, then $MLEXT_WORKSPACE, then ./.mlext)")
+    default: dict[str, Any] = {"default": argparse.SUPPRESS} if on_command else {}
+    parser.add_argument(
+        "--workspace",
+        metavar="PATH",
+        **default,
+        help="workspace directory, or a server's URL for the run commands (default: "
+        "$MLEXT_TRACKING_URI, then $MLEXT_WORKSPACE, then ./.mlext)",
+    )
     parser.add_argument("--json", action="store_true", **default, help="print JSON instead of tables")
 
 
 def _group(groups: Any, name: str, help: str) -> Any:
     """A command group (`mlext runs …`); its actions are added with `_command`."""
     return groups.add_parser(name, help=help, description=help).add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+        dest="action", required=True, metavar="ACTION"
+    )
 
 
 def _command(actions: Any, name: str, command: Command, help: str) -> argparse.ArgumentParser:
-    parser = actions.add_parser(name, help=help, description=help)
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=help, description=help)
     _add_global_options(parser, on_command=True)
     parser.set_defaults(command=command)
     return parser

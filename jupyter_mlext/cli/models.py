@@ -1,9 +1,10 @@
 """`mlext models …`: the model registry from a terminal — list, show, register, alias, tag, history, download, delete.
 
-    mlext models register ridge --run 3f2a91c0 --path outputs/model.pkl --tag area=health
-    mlext models alias ridge production 3
-    mlext models download ridge@production --dest serving/
+mlext models register ridge --run 3f2a91c0 --path outputs/model.pkl --tag area=health
+mlext models alias ridge production 3
+mlext models download ridge@production --dest serving/
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,19 +55,40 @@ def register(groups: Any, group: Any, command: Any) -> None:
 
 
 def _version_rows(versions: list[ModelVersion]) -> str:
-    rows = [[v.name, str(v.version), ",".join(v.aliases) or "-", v.framework or "-", size(v.size),
-             (v.run_id or "-")[:8], time(v.created_at), " ".join(f"{k}={t}" for k, t in v.tags.items()) or "-"]
-            for v in versions]
-    return table([["NAME", "VERSION", "ALIASES", "FRAMEWORK", "SIZE", "RUN", "REGISTERED", "TAGS"], *rows],
-                 right={1, 4})
+    rows = [
+        [
+            v.name,
+            str(v.version),
+            ",".join(v.aliases) or "-",
+            v.framework or "-",
+            size(v.size),
+            (v.run_id or "-")[:8],
+            time(v.created_at),
+            " ".join(f"{k}={t}" for k, t in v.tags.items()) or "-",
+        ]
+        for v in versions
+    ]
+    return table(
+        [["NAME", "VERSION", "ALIASES", "FRAMEWORK", "SIZE", "RUN", "REGISTERED", "TAGS"], *rows], right={1, 4}
+    )
 
 
 def _list(session: Session, args: argparse.Namespace) -> Output:
     models = session.workspace.registry.list_models(args.name)
-    rows = [[m.name, str(m.latest_version or "-"), str(m.version_count),
-             " ".join(f"{a}={v}" for a, v in m.aliases.items()) or "-", time(m.created_at)] for m in models]
-    return Output({"models": [m.to_dict() for m in models]},
-                  table([["NAME", "LATEST", "VERSIONS", "ALIASES", "CREATED"], *rows], right={1, 2}))
+    rows = [
+        [
+            m.name,
+            str(m.latest_version or "-"),
+            str(m.version_count),
+            " ".join(f"{a}={v}" for a, v in m.aliases.items()) or "-",
+            time(m.created_at),
+        ]
+        for m in models
+    ]
+    return Output(
+        {"models": [m.to_dict() for m in models]},
+        table([["NAME", "LATEST", "VERSIONS", "ALIASES", "CREATED"], *rows], right={1, 2}),
+    )
 
 
 def _versions(session: Session, args: argparse.Namespace) -> Output:
@@ -77,24 +99,38 @@ def _versions(session: Session, args: argparse.Namespace) -> Output:
 def _show(session: Session, args: argparse.Namespace) -> Output:
     lineage = session.workspace.registry.lineage(args.ref)
     version, run = lineage.version, lineage.run
-    lines = [_version_rows([version]), "", f"source:      {version.source}", f"stored:      {version.stored} "
-             f"({version.file_count} files) at {version.location}"]
+    lines = [
+        _version_rows([version]),
+        "",
+        f"source:      {version.source}",
+        f"stored:      {version.stored} ({version.file_count} files) at {version.location}",
+    ]
     if version.properties:
         lines.append("properties:  " + " ".join(f"{k}={v}" for k, v in version.properties.items()))
     if run is not None:
-        lines += [f"run:         {run.id} ({run.name}, {run.experiment}, {run.status.value})",
-                  "params:      " + (" ".join(f"{k}={v}" for k, v in run.params.items()) or "-"),
-                  "metrics:     " + (" ".join(f"{k}={m.last:.6g}" for k, m in run.metrics.items()) or "-"),
-                  f"git commit:  {run.git_commit or '-'}", f"snapshot:    {run.snapshot_id or '-'}"]
+        lines += [
+            f"run:         {run.id} ({run.name}, {run.experiment}, {run.status.value})",
+            "params:      " + (" ".join(f"{k}={v}" for k, v in run.params.items()) or "-"),
+            "metrics:     " + (" ".join(f"{k}={m.last:.6g}" for k, m in run.metrics.items()) or "-"),
+            f"git commit:  {run.git_commit or '-'}",
+            f"snapshot:    {run.snapshot_id or '-'}",
+        ]
         lines += [f"parent run:  {p.id} ({p.name})" for p in lineage.parents]
     return Output(lineage.to_dict(), "\n".join(lines))
 
 
 def _register(session: Session, args: argparse.Namespace) -> Output:
     version = session.workspace.registry.register(
-        args.name, run_id=args.run, path=args.path, reference=args.reference, framework=args.framework,
-        description=args.description, tags=key_values(args.tag, "tag"),
-        properties=key_values(args.property, "property"), user=user())
+        args.name,
+        run_id=args.run,
+        path=args.path,
+        reference=args.reference,
+        framework=args.framework,
+        description=args.description,
+        tags=key_values(args.tag, "tag"),
+        properties=key_values(args.property, "property"),
+        user=user(),
+    )
     return Output(version.to_dict(), f"registered {version.name} version {version.version}")
 
 
@@ -112,18 +148,25 @@ def _alias(session: Session, args: argparse.Namespace) -> Output:
 def _tag(session: Session, args: argparse.Namespace) -> Output:
     registry = session.workspace.registry
     version = registry.get(args.ref)
-    version = registry.update_tags(version.name, version.version, key_values(args.tags, "tag"), args.delete,
-                                   user=user())
-    return Output(version.to_dict(), f"{version.name}:{version.version} tags: "
-                  + (" ".join(f"{k}={v}" for k, v in version.tags.items()) or "-"))
+    version = registry.update_tags(
+        version.name, version.version, key_values(args.tags, "tag"), args.delete, user=user()
+    )
+    return Output(
+        version.to_dict(),
+        f"{version.name}:{version.version} tags: " + (" ".join(f"{k}={v}" for k, v in version.tags.items()) or "-"),
+    )
 
 
 def _history(session: Session, args: argparse.Namespace) -> Output:
     changes = session.workspace.registry.history(args.name)
-    rows = [[time(c.at), c.user or "-", c.action, str(c.version or "-"), c.key or "-", c.value or "-",
-             c.previous or "-"] for c in changes]
-    return Output({"history": [c.to_dict() for c in changes]},
-                  table([["WHEN", "WHO", "ACTION", "VERSION", "KEY", "VALUE", "PREVIOUS"], *rows]))
+    rows = [
+        [time(c.at), c.user or "-", c.action, str(c.version or "-"), c.key or "-", c.value or "-", c.previous or "-"]
+        for c in changes
+    ]
+    return Output(
+        {"history": [c.to_dict() for c in changes]},
+        table([["WHEN", "WHO", "ACTION", "VERSION", "KEY", "VALUE", "PREVIOUS"], *rows]),
+    )
 
 
 def _download(session: Session, args: argparse.Namespace) -> Output:
@@ -136,4 +179,3 @@ def _delete(session: Session, args: argparse.Namespace) -> Output:
     version = registry.get(args.ref)
     registry.delete_version(version.name, version.version, user=user())
     return Output({"deleted": f"{version.name}:{version.version}"}, f"deleted {version.name}:{version.version}")
-

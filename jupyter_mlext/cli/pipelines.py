@@ -9,6 +9,7 @@
 
 Param values are read as YAML scalars (`0.5` is a number, `true` a boolean, anything else text).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,9 @@ def register(groups: Any, group: Any, command: Any) -> None:
     schedule.add_argument("--version", type=int, metavar="N", help="pin a version (default: the latest at firing)")
     schedule.add_argument("--disable", action="store_true", help="keep the schedule but stop firing it")
     for taking_params in (run, trigger, schedule):
-        taking_params.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                                   help="override a pipeline param (repeatable)")
+        taking_params.add_argument(
+            "--param", action="append", default=[], metavar="KEY=VALUE", help="override a pipeline param (repeatable)"
+        )
     show = command(pipeline, "show", _show, "a pipeline run's steps with their states")
     cancel = command(pipeline, "cancel", _cancel, "cancel a running pipeline run: stop its steps, start no more")
     for naming_run in (show, cancel):
@@ -69,20 +71,31 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
 def _export(_: Session, args: argparse.Namespace) -> Output:
     folder = export_notebook(args.notebook, args.out)
     pipeline = Pipeline.load(folder)
-    return Output({"folder": str(folder), "pipeline": pipeline.to_dict()},
-                  f"wrote {folder} ({len(pipeline.steps)} steps: {', '.join(s.name for s in pipeline.steps)})")
+    return Output(
+        {"folder": str(folder), "pipeline": pipeline.to_dict()},
+        f"wrote {folder} ({len(pipeline.steps)} steps: {', '.join(s.name for s in pipeline.steps)})",
+    )
 
 
 def _validate(_: Session, args: argparse.Namespace) -> Output:
     pipeline = Pipeline.load(args.path)
     order = pipeline.validate()
-    return Output(pipeline.to_dict(), f"pipeline {pipeline.name!r} is valid; steps run in the order "
-                                      f"{' → '.join(step.name for step in order)}")
+    return Output(
+        pipeline.to_dict(),
+        f"pipeline {pipeline.name!r} is valid; steps run in the order {' → '.join(step.name for step in order)}",
+    )
 
 
 def _run(session: Session, args: argparse.Namespace) -> Output:
-    record = run_pipeline(session.workspace, Pipeline.load(args.path), _params(args), not args.no_wait, force=args.force,
-                          experiment=args.experiment, user=user())
+    record = run_pipeline(
+        session.workspace,
+        Pipeline.load(args.path),
+        _params(args),
+        not args.no_wait,
+        force=args.force,
+        experiment=args.experiment,
+        user=user(),
+    )
     return _record_output(session, record)
 
 
@@ -93,23 +106,34 @@ def _publish(session: Session, args: argparse.Namespace) -> Output:
 
 def _list(session: Session, args: argparse.Namespace) -> Output:
     pipelines = session.workspace.pipelines.list_pipelines()
-    rows = [[p.name, str(p.latest_version), time(p.updated_at),
-             "-" if p.schedule is None else p.schedule.cron + ("" if p.schedule.enabled else " (disabled)")]
-            for p in pipelines]
-    return Output({"pipelines": [p.to_dict() for p in pipelines]},
-                  table([["NAME", "VERSION", "PUBLISHED", "SCHEDULE"], *rows], right={1}))
+    rows = [
+        [
+            p.name,
+            str(p.latest_version),
+            time(p.updated_at),
+            "-" if p.schedule is None else p.schedule.cron + ("" if p.schedule.enabled else " (disabled)"),
+        ]
+        for p in pipelines
+    ]
+    return Output(
+        {"pipelines": [p.to_dict() for p in pipelines]},
+        table([["NAME", "VERSION", "PUBLISHED", "SCHEDULE"], *rows], right={1}),
+    )
 
 
 def _trigger(session: Session, args: argparse.Namespace) -> Output:
-    record = service.trigger_pipeline(session.workspace, args.name, _params(args), args.version, trigger="cli", user=user())
+    record = service.trigger_pipeline(
+        session.workspace, args.name, _params(args), args.version, trigger="cli", user=user()
+    )
     if args.wait:
         record = drive(session.workspace, record.run_id)
     return _record_output(session, record)
 
 
 def _schedule(session: Session, args: argparse.Namespace) -> Output:
-    schedule = service.schedule_pipeline(session.workspace, args.name, args.cron, _params(args), args.version,
-                                         enabled=not args.disable, user=user())
+    schedule = service.schedule_pipeline(
+        session.workspace, args.name, args.cron, _params(args), args.version, enabled=not args.disable, user=user()
+    )
     described = service.describe_schedule(schedule)
     state = "disabled" if not schedule.enabled else f"next run {time(described['next_fire'])}"
     return Output(described, f"pipeline {schedule.pipeline} scheduled {schedule.cron!r} ({state})")
@@ -128,8 +152,18 @@ def _record_output(session: Session, record: PipelineRun) -> Output:
 
 
 def _described(run: dict[str, Any]) -> Output:
-    rows = [[s["name"], s["state"], s["status"] or "-", (s["run_id"] or "-")[:8],
-             (s["reused_from"] or "-")[:8], s["error"] or ""] for s in run["steps"]]
-    text = (f"pipeline run {run['run_id']} of {run['pipeline']}: {run['state']}\n"
-            + table([["STEP", "STATE", "STATUS", "RUN", "REUSED FROM", "ERROR"], *rows]))
+    rows = [
+        [
+            s["name"],
+            s["state"],
+            s["status"] or "-",
+            (s["run_id"] or "-")[:8],
+            (s["reused_from"] or "-")[:8],
+            s["error"] or "",
+        ]
+        for s in run["steps"]
+    ]
+    text = f"pipeline run {run['run_id']} of {run['pipeline']}: {run['state']}\n" + table(
+        [["STEP", "STATE", "STATUS", "RUN", "REUSED FROM", "ERROR"], *rows]
+    )
     return Output(run, text)

@@ -3,6 +3,7 @@
 These work on the tracking store (store/base.py), so `--workspace` may also name a server
 (`--workspace http://host:8888`, token from MLEXT_TRACKING_TOKEN); canceling needs the folder.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ def register(groups: Any, group: Any, command: Any) -> None:
     recent.set_defaults(filter=None)
     _add_paging_options(recent)
     search = command(runs, "search", _runs_search, "runs matching a filter")
-    search.add_argument("filter", metavar="FILTER", help="e.g. \"metrics.loss < 0.2 and params.lr = 0.01\"")
+    search.add_argument("filter", metavar="FILTER", help='e.g. "metrics.loss < 0.2 and params.lr = 0.01"')
     _add_paging_options(search)
     show = command(runs, "show", _runs_show, "every field, param, tag and metric of one run")
     show.add_argument("run", metavar="RUN", help="run id or a unique prefix of at least 4 characters")
@@ -55,24 +56,36 @@ def register(groups: Any, group: Any, command: Any) -> None:
 
 def _add_paging_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--experiment", action="append", metavar="NAME", help="only this experiment (repeatable)")
-    parser.add_argument("--order-by", action="append", metavar="CLAUSE",
-                        help='e.g. "metrics.loss ASC" (repeatable; default: newest first)')
+    parser.add_argument(
+        "--order-by",
+        action="append",
+        metavar="CLAUSE",
+        help='e.g. "metrics.loss ASC" (repeatable; default: newest first)',
+    )
     parser.add_argument("--max", type=int, default=50, metavar="N", help="runs per page (default: 50)")
     parser.add_argument("--page-token", metavar="TOKEN", help="the token printed after the previous page")
 
 
 # -- commands ----------------------------------------------------------------------------------------------------
 
+
 def _experiments_list(session: Session, args: argparse.Namespace) -> Output:
     experiments = session.store.list_experiments()
     rows = [[e.name, str(e.id), str(e.run_count), time(e.created_at)] for e in experiments]
-    return Output({"experiments": [e.to_dict() for e in experiments]},
-                  table([["NAME", "ID", "RUNS", "CREATED"], *rows], right={1, 2}))
+    return Output(
+        {"experiments": [e.to_dict() for e in experiments]},
+        table([["NAME", "ID", "RUNS", "CREATED"], *rows], right={1, 2}),
+    )
 
 
 def _runs_search(session: Session, args: argparse.Namespace) -> Output:
-    page = session.store.search_runs(experiments=args.experiment, filter=args.filter, order_by=args.order_by,
-                                     max_results=args.max, page_token=args.page_token)
+    page = session.store.search_runs(
+        experiments=args.experiment,
+        filter=args.filter,
+        order_by=args.order_by,
+        max_results=args.max,
+        page_token=args.page_token,
+    )
     text = _runs_table(page.runs)
     if page.next_page_token is not None:
         text += f"\nnext page: {page.next_page_token}"
@@ -87,14 +100,18 @@ def _runs_show(session: Session, args: argparse.Namespace) -> Output:
 def _runs_metrics(session: Session, args: argparse.Namespace) -> Output:
     store = session.store
     history = store.metric_history(store.resolve_run_id(args.run), args.key, args.max_points)
-    headers = ["STEP", "TIMESTAMP", "VALUE", "MIN", "MAX"][:5 if history.downsampled else 3]
+    headers = ["STEP", "TIMESTAMP", "VALUE", "MIN", "MAX"][: 5 if history.downsampled else 3]
     columns = zip(history.steps, history.timestamps, history.values, history.mins, history.maxs)
-    rows = [[str(step), time(ts), number(value), number(low), number(high)][:len(headers)]
-            for step, ts, value, low, high in columns]
+    rows = [
+        [str(step), time(ts), number(value), number(low), number(high)][: len(headers)]
+        for step, ts, value, low, high in columns
+    ]
     text = table([headers, *rows], right={0, 2, 3, 4})
     if history.downsampled:
-        text += (f"\n{history.total_points} points shown as {len(rows)} buckets "
-                 "(each: its last point, and the min and max of the bucket)")
+        text += (
+            f"\n{history.total_points} points shown as {len(rows)} buckets "
+            "(each: its last point, and the min and max of the bucket)"
+        )
     return Output(history.to_dict(), text)
 
 
@@ -124,8 +141,9 @@ def _artifacts_list(session: Session, args: argparse.Namespace) -> Output:
     store = session.store
     artifacts = store.list_artifacts(store.resolve_run_id(args.run), args.path)
     rows = [[a.path, size(a.size), a.sha256[:12]] for a in artifacts]
-    return Output({"artifacts": [a.to_dict() for a in artifacts]},
-                  table([["PATH", "SIZE", "SHA256"], *rows], right={1}))
+    return Output(
+        {"artifacts": [a.to_dict() for a in artifacts]}, table([["PATH", "SIZE", "SHA256"], *rows], right={1})
+    )
 
 
 def _artifacts_download(session: Session, args: argparse.Namespace) -> Output:
@@ -136,11 +154,19 @@ def _artifacts_download(session: Session, args: argparse.Namespace) -> Output:
 
 # -- human output ------------------------------------------------------------------------------------------------
 
+
 def _runs_table(runs: list[RunInfo]) -> str:
     keys = sorted({key for run in runs for key in run.metrics})[:METRIC_COLUMNS]
     rows = [
-        [run.id[:8], run.experiment, run.name, run.status.value, time(run.started_at), duration(run.duration),
-         *(number(run.metrics[key].last) if key in run.metrics else "-" for key in keys)]
+        [
+            run.id[:8],
+            run.experiment,
+            run.name,
+            run.status.value,
+            time(run.started_at),
+            duration(run.duration),
+            *(number(run.metrics[key].last) if key in run.metrics else "-" for key in keys),
+        ]
         for run in runs
     ]
     headers = ["ID", "EXPERIMENT", "NAME", "STATUS", "STARTED", "DURATION", *keys]
@@ -149,20 +175,34 @@ def _runs_table(runs: list[RunInfo]) -> str:
 
 def _run_text(run: RunInfo) -> str:
     fields = {
-        "id": run.id, "name": run.name, "experiment": f"{run.experiment} (id {run.experiment_id})",
-        "status": run.status.value, "parent": run.parent_id, "created": time(run.created_at),
-        "started": time(run.started_at), "ended": time(run.ended_at), "duration": duration(run.duration),
-        "user": run.user, "source": " ".join(filter(None, [run.source_type, run.source_name])),
-        "compute": run.compute, "git commit": run.git_commit, "snapshot": run.snapshot_id,
+        "id": run.id,
+        "name": run.name,
+        "experiment": f"{run.experiment} (id {run.experiment_id})",
+        "status": run.status.value,
+        "parent": run.parent_id,
+        "created": time(run.created_at),
+        "started": time(run.started_at),
+        "ended": time(run.ended_at),
+        "duration": duration(run.duration),
+        "user": run.user,
+        "source": " ".join(filter(None, [run.source_type, run.source_name])),
+        "compute": run.compute,
+        "git commit": run.git_commit,
+        "snapshot": run.snapshot_id,
     }
-    metric_rows = [[s.key, number(s.last), number(s.min), number(s.max), str(s.last_step), str(s.count)]
-                   for s in run.metrics.values()]
+    metric_rows = [
+        [s.key, number(s.last), number(s.min), number(s.max), str(s.last_step), str(s.count)]
+        for s in run.metrics.values()
+    ]
     sections = [
         table([[name, value or "-"] for name, value in fields.items()]),
         _section("params", [[key, value] for key, value in run.params.items()]),
         _section("tags", [[key, value] for key, value in run.tags.items()]),
-        _section("metrics", [["KEY", "LAST", "MIN", "MAX", "STEP", "POINTS"], *metric_rows] if metric_rows else [],
-                 right={1, 2, 3, 4, 5}),
+        _section(
+            "metrics",
+            [["KEY", "LAST", "MIN", "MAX", "STEP", "POINTS"], *metric_rows] if metric_rows else [],
+            right={1, 2, 3, 4, 5},
+        ),
     ]
     if run.error:
         sections.append("error:\n" + textwrap.indent(run.error, "  "))

@@ -1,13 +1,14 @@
 """`mlext deploy`, `mlext endpoints …` and `mlext batch-score`: online endpoints and batch scoring from a terminal.
 
-    mlext deploy ridge@production --script score.py --endpoint diabetes --deployment blue
-    mlext deploy ridge:4 --script score.py --endpoint diabetes --deployment green --traffic 10
-    mlext endpoints traffic diabetes blue=90 green=10
-    mlext endpoints show diabetes
-    mlext endpoints regenerate-key diabetes
-    mlext endpoints delete diabetes green
-    mlext batch-score ridge:4 --script score.py --inputs batches/ --experiment scoring
+mlext deploy ridge@production --script score.py --endpoint diabetes --deployment blue
+mlext deploy ridge:4 --script score.py --endpoint diabetes --deployment green --traffic 10
+mlext endpoints traffic diabetes blue=90 green=10
+mlext endpoints show diabetes
+mlext endpoints regenerate-key diabetes
+mlext endpoints delete diabetes green
+mlext batch-score ridge:4 --script score.py --inputs batches/ --experiment scoring
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,12 @@ def register(groups: Any, group: Any, command: Any) -> None:
     deploy.add_argument("--script", required=True, metavar="FILE", help="scoring script with init() and run(data)")
     deploy.add_argument("--endpoint", required=True, metavar="NAME", help="created if it does not exist")
     deploy.add_argument("--deployment", default="default", metavar="NAME", help="(default: default)")
-    deploy.add_argument("--traffic", type=int, metavar="PERCENT",
-                        help="share for this deployment (default: 100 for an endpoint's first, else 0)")
+    deploy.add_argument(
+        "--traffic",
+        type=int,
+        metavar="PERCENT",
+        help="share for this deployment (default: 100 for an endpoint's first, else 0)",
+    )
     deploy.add_argument("--source-dir", metavar="DIR", help="folder shipped with the script (default: its folder)")
 
     scoring = _top(groups, "batch-score", _batch_score, "submit a job that scores every file in a folder")
@@ -45,8 +50,9 @@ def register(groups: Any, group: Any, command: Any) -> None:
     command(endpoints, "list", _list, "endpoints with their URL, traffic split and deployments")
     show = command(endpoints, "show", _show, "one endpoint: URL, key, traffic, deployments and their state")
     show.add_argument("name", metavar="ENDPOINT")
-    regenerate = command(endpoints, "regenerate-key", _regenerate_key,
-                         "replace the endpoint's key; the old one is refused at once")
+    regenerate = command(
+        endpoints, "regenerate-key", _regenerate_key, "replace the endpoint's key; the old one is refused at once"
+    )
     regenerate.add_argument("name", metavar="ENDPOINT")
     traffic = command(endpoints, "traffic", _traffic, "set the split, e.g. blue=90 green=10 (adds up to 100)")
     traffic.add_argument("name", metavar="ENDPOINT")
@@ -60,12 +66,12 @@ def register(groups: Any, group: Any, command: Any) -> None:
     logs.add_argument("--lines", type=int, default=200, metavar="N")
     invoke = command(endpoints, "invoke", _invoke, "score a JSON request through the endpoint")
     invoke.add_argument("name", metavar="ENDPOINT")
-    invoke.add_argument("--data", required=True, metavar="JSON", help='e.g. \'{"data": [[1, 2]]}\'')
+    invoke.add_argument("--data", required=True, metavar="JSON", help="e.g. '{\"data\": [[1, 2]]}'")
     invoke.add_argument("--deployment", metavar="NAME", help="send it to this deployment, whatever the split")
 
 
 def _top(groups: Any, name: str, function: Any, help: str) -> argparse.ArgumentParser:
-    parser = groups.add_parser(name, help=help, description=help)
+    parser: argparse.ArgumentParser = groups.add_parser(name, help=help, description=help)
     parser.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS, help="workspace directory")
     parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     parser.set_defaults(command=function, creates_workspace=True)
@@ -77,10 +83,24 @@ def _endpoint_text(endpoint: Endpoint, with_key: bool) -> str:
     if with_key:
         lines.append(f"key:       {endpoint.key}")
     lines += [f"traffic:   {_split(endpoint)}", f"metrics:   run {endpoint.run_id or '-'}", ""]
-    rows = [[d.name, f"{d.model_name}:{d.model_version}", d.script, d.status.value, f"{d.traffic}%",
-             str(d.port or "-"), str(d.pid or "-"), d.error or ""] for d in endpoint.deployments]
-    lines.append(table([["DEPLOYMENT", "MODEL", "SCRIPT", "STATUS", "TRAFFIC", "PORT", "PID", "ERROR"], *rows],
-                       right={4, 5, 6}) if rows else "no deployments")
+    rows = [
+        [
+            d.name,
+            f"{d.model_name}:{d.model_version}",
+            d.script,
+            d.status.value,
+            f"{d.traffic}%",
+            str(d.port or "-"),
+            str(d.pid or "-"),
+            d.error or "",
+        ]
+        for d in endpoint.deployments
+    ]
+    lines.append(
+        table([["DEPLOYMENT", "MODEL", "SCRIPT", "STATUS", "TRAFFIC", "PORT", "PID", "ERROR"], *rows], right={4, 5, 6})
+        if rows
+        else "no deployments"
+    )
     return "\n".join(lines)
 
 
@@ -89,26 +109,56 @@ def _split(endpoint: Endpoint) -> str:
 
 
 def _deploy(session: Session, args: argparse.Namespace) -> Output:
-    endpoint = service.deploy(session.workspace, args.model, args.script, endpoint=args.endpoint, deployment=args.deployment,
-                              traffic=args.traffic, source_dir=args.source_dir, user=user())
-    return Output(endpoint.to_dict(), f"deployed {args.model} as {args.endpoint}/{args.deployment}\n\n"
-                  + _endpoint_text(endpoint, with_key=True))
+    endpoint = service.deploy(
+        session.workspace,
+        args.model,
+        args.script,
+        endpoint=args.endpoint,
+        deployment=args.deployment,
+        traffic=args.traffic,
+        source_dir=args.source_dir,
+        user=user(),
+    )
+    return Output(
+        endpoint.to_dict(),
+        f"deployed {args.model} as {args.endpoint}/{args.deployment}\n\n" + _endpoint_text(endpoint, with_key=True),
+    )
 
 
 def _batch_score(session: Session, args: argparse.Namespace) -> Output:
-    run = batch.batch_score(session.workspace, args.model, args.script, args.inputs, source_dir=args.source_dir,
-                            compute=args.compute, experiment=args.experiment, name=args.name,
-                            user=user())
-    return Output(run.to_dict(), f"queued batch scoring run {run.id} on {run.compute} "
-                  f"(follow it with: mlext runs logs {run.id[:8]} --follow)")
+    run = batch.batch_score(
+        session.workspace,
+        args.model,
+        args.script,
+        args.inputs,
+        source_dir=args.source_dir,
+        compute=args.compute,
+        experiment=args.experiment,
+        name=args.name,
+        user=user(),
+    )
+    return Output(
+        run.to_dict(),
+        f"queued batch scoring run {run.id} on {run.compute} (follow it with: mlext runs logs {run.id[:8]} --follow)",
+    )
 
 
 def _list(session: Session, args: argparse.Namespace) -> Output:
     endpoints = service.list_endpoints(session.workspace)
-    rows = [[e.name, e.scoring_url or "-", _split(e), ",".join(f"{d.name}:{d.status.value}" for d in e.deployments) or "-",
-             time(e.created_at)] for e in endpoints]
-    return Output({"endpoints": [e.public_dict() for e in endpoints]},
-                  table([["ENDPOINT", "URL", "TRAFFIC", "DEPLOYMENTS", "CREATED"], *rows]))
+    rows = [
+        [
+            e.name,
+            e.scoring_url or "-",
+            _split(e),
+            ",".join(f"{d.name}:{d.status.value}" for d in e.deployments) or "-",
+            time(e.created_at),
+        ]
+        for e in endpoints
+    ]
+    return Output(
+        {"endpoints": [e.public_dict() for e in endpoints]},
+        table([["ENDPOINT", "URL", "TRAFFIC", "DEPLOYMENTS", "CREATED"], *rows]),
+    )
 
 
 def _show(session: Session, args: argparse.Namespace) -> Output:

@@ -1,5 +1,6 @@
 """What a command works on: the workspace named by --workspace (a folder, or a server's URL for the tracking
 commands), opened on first use and closed when the command ends."""
+
 from __future__ import annotations
 
 from ..entities import MLExtError, WorkspaceError

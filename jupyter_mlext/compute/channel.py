@@ -3,6 +3,7 @@
 The supervisor (supervise.py) is written against `RunChannel` only, so one execution template serves the local
 target and Dask workers alike.
 """
+
 from __future__ import annotations
 
 import socket
@@ -62,8 +63,9 @@ class LocalChannel:
         self.workspace.tracking.set_status(self.run_id, status, error=error)
 
     def record_process(self, pid: int) -> None:
-        self.workspace.compute.record_process(self.run_id, self.attempt, socket.gethostname(), pid,
-                                              psutil.Process(pid).create_time())
+        self.workspace.compute.record_process(
+            self.run_id, self.attempt, socket.gethostname(), pid, psutil.Process(pid).create_time()
+        )
 
     def record_exit(self, exit_code: int | None) -> None:
         self.workspace.compute.record_exit(self.run_id, self.attempt, exit_code)

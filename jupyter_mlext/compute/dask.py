@@ -15,6 +15,7 @@ What Dask does not give, and how we get it (docs/architecture.md, "Compute"):
 
 `distributed` is imported lazily: the server can register this backend without it installed.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -24,16 +25,16 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from ..entities import MLExtError
-from ..entities import Job
+from ..entities import Job, MLExtError
 from ..store import Workspace
 from ..wire import is_http_uri
 from .http_channel import HttpChannel
 from .supervise import Execution
 
 if TYPE_CHECKING:
+    from dask.typing import Key
     from distributed import Client, Future
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,9 @@ def _distributed() -> Any:
     try:
         import distributed
     except ImportError:
-        raise MLExtError("the dask compute target needs the `distributed` package (pip install "
-                         "'jupyter-mlext[dask]')") from None
+        raise MLExtError(
+            "the dask compute target needs the `distributed` package (pip install 'jupyter-mlext[dask]')"
+        ) from None
     return distributed
 
 
@@ -77,16 +79,16 @@ class DaskBackend:
         self.endpoint = endpoint
         self._clients: dict[str, Client] = {}
         self._unreachable: dict[str, float] = {}
-        self._futures: dict[str, Future] = {}  # run id → the future of its task, until the task ends
-        self._ended: dict[str, str] = {}  # task key → final future status, for the dispatcher's last look
-        self._lock = threading.Lock()
-        self._connect_lock = threading.Lock()
+        self._futures: dict[str, Future[int]] = {}  # run id → the future of its task, until the task ends
+        self._ended: dict[Key, str | None] = {}  # task key → final future status, for the dispatcher's last look
+        self._guard = threading.Lock()
+        self._connect_guard = threading.Lock()
 
     # -- clients -------------------------------------------------------------------------------------------------
 
     def client(self, address: str) -> Client:
         """The one client of this backend for a scheduler address, connected on first use."""
-        with self._connect_lock:  # not self._lock: future callbacks take that one on the clients' loop thread
+        with self._connect_guard:  # not self._guard: future callbacks take that one on the clients' loop thread
             client = self._clients.get(address)
             if client is not None and client.status in ("running", "connecting", "newly-created"):
                 return client
@@ -95,8 +97,10 @@ class DaskBackend:
                 raise MLExtError(f"the dask scheduler at {address} was unreachable moments ago")
             distributed = _distributed()
             try:
-                client = distributed.Client(address, asynchronous=False, set_as_default=False,
-                                            timeout=CONNECT_TIMEOUT_S)
+                client = cast(
+                    "Client",
+                    distributed.Client(address, asynchronous=False, set_as_default=False, timeout=CONNECT_TIMEOUT_S),
+                )
             except (OSError, TimeoutError) as error:
                 self._unreachable[address] = time.monotonic()
                 raise MLExtError(f"cannot connect to the dask scheduler at {address}: {error}") from None
@@ -115,20 +119,30 @@ class DaskBackend:
     def start(self, job: Job, attempt: str) -> None:
         server_url, token = self.endpoint()
         if not is_http_uri(server_url):
-            raise MLExtError(f"runs on dask workers report to this server over HTTP, but its URL is {server_url!r}; "
-                             "set MLExtApp.tracking_url")
+            raise MLExtError(
+                f"runs on dask workers report to this server over HTTP, but its URL is {server_url!r}; "
+                "set MLExtApp.tracking_url"
+            )
         client = self.client(self._address(job))
-        future = client.submit(run_attempt, server_url, token, job.run_id, attempt,
-                               key=task_key(job.run_id, attempt), pure=False, retries=0)
+        future = client.submit(
+            run_attempt,
+            server_url,
+            token,
+            job.run_id,
+            attempt,
+            key=task_key(job.run_id, attempt),
+            pure=False,
+            retries=0,
+        )
         _distributed().fire_and_forget(future)
-        with self._lock:
+        with self._guard:
             self._futures[job.run_id] = future
-        future.add_done_callback(self._forget)
+        future.add_done_callback(self._forget)  # type: ignore[no-untyped-call]  # distributed leaves it unannotated
 
-    def _forget(self, future: Future) -> None:
+    def _forget(self, future: Future[int]) -> None:
         """Drop a finished task's future at once: a future held on to keeps its result wanted, and the scheduler
         would run the task again should the worker holding that result die."""
-        with self._lock:
+        with self._guard:
             for run_id, held in list(self._futures.items()):
                 if held is future:
                     del self._futures[run_id]
@@ -141,7 +155,7 @@ class DaskBackend:
         if job.attempt is None:
             return None
         key = task_key(job.run_id, job.attempt)
-        with self._lock:
+        with self._guard:
             future = self._futures.get(job.run_id)
             ended = self._ended.get(key)
         if ended in ("finished", "error"):
@@ -151,7 +165,7 @@ class DaskBackend:
         # Not submitted by this process (a restarted server), or its future was dropped when the client lost
         # the scheduler: the task itself is fire-and-forget, so ask the scheduler about its key.
         try:
-            state = self.client(self._address(job)).run_on_scheduler(_task_state, key=key)
+            state = self.client(self._address(job)).run_on_scheduler(_task_state, key=key)  # type: ignore[no-untyped-call]
         except Exception as error:  # unreachable or failing scheduler: we cannot tell
             log.warning("cannot ask the dask scheduler about run %s: %s", job.run_id, error)
             return None
@@ -167,9 +181,9 @@ class DaskBackend:
             log.warning("could not signal the cancellation of run %s through dask: %s", job.run_id, error)
 
     def close(self) -> None:
-        with self._connect_lock:
+        with self._connect_guard:
             clients, self._clients = list(self._clients.values()), {}
-        with self._lock:
+        with self._guard:
             self._futures.clear()
         if not clients:
             return
@@ -181,7 +195,7 @@ class DaskBackend:
 
 def _close_quietly(client: Client) -> None:
     try:
-        client.close(timeout=CLOSE_TIMEOUT_S)
+        client.close(timeout=CLOSE_TIMEOUT_S)  # type: ignore[no-untyped-call]  # distributed leaves it unannotated
     except Exception as error:
         log.debug("closing a dask client: %s", error)
 

@@ -8,6 +8,7 @@ runs start. Claims are conditional updates, so no run starts twice.
 Backends are plugged in by whoever builds the dispatcher (the daemon, daemon.py; `run_pipeline` in a script): a
 `Backend` per target kind.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,11 +45,11 @@ class Dispatcher:
         self.workspace = workspace
         self.backends = backends
         self._claimed_at: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
 
     def tick(self) -> list[str]:
         """Reconcile active runs, then start what fits; returns the ids of the runs started."""
-        with self._lock:
+        with self._guard:
             self.reconcile()
             started: list[str] = []
             for target in self.workspace.compute.list_targets():

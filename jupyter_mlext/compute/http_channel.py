@@ -5,6 +5,7 @@ The script's output goes to a local file next to the working folder; a pump thre
 final status, so a reader that sees the run ended also sees its whole log. The script itself logs through the
 same server (MLEXT_TRACKING_URI / MLEXT_TRACKING_TOKEN).
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,7 +43,7 @@ class HttpChannel:
         self._log.touch()
         self._shipped = 0
         self._cancel_asked_at = float("-inf")
-        self._pump_lock = threading.Lock()
+        self._pump_guard = threading.Lock()
         self._closing = threading.Event()
         self._pump = threading.Thread(target=self._pump_loop, name=f"mlext-log-pump-{run_id[:8]}", daemon=True)
         self._pump.start()
@@ -91,14 +92,21 @@ class HttpChannel:
 
     def record_process(self, pid: int) -> None:
         """Claim the attempt for this process; Conflict (raised on) if another execution claimed it first."""
-        self.http.request("POST", run_path(self.run_id, "job", "process"), json_body={
-            "attempt": self.attempt, "host": socket.gethostname(), "pid": pid,
-            "pid_started_at": psutil.Process(pid).create_time(),
-        })
+        self.http.request(
+            "POST",
+            run_path(self.run_id, "job", "process"),
+            json_body={
+                "attempt": self.attempt,
+                "host": socket.gethostname(),
+                "pid": pid,
+                "pid_started_at": psutil.Process(pid).create_time(),
+            },
+        )
 
     def record_exit(self, exit_code: int | None) -> None:
-        self.http.request("POST", run_path(self.run_id, "job", "exit"),
-                          json_body={"attempt": self.attempt, "exit_code": exit_code})
+        self.http.request(
+            "POST", run_path(self.run_id, "job", "exit"), json_body={"attempt": self.attempt, "exit_code": exit_code}
+        )
 
     def upload_output(self, name: str, path: Path) -> None:
         self.client.log_artifact(self.run_id, path, name)
@@ -107,15 +115,20 @@ class HttpChannel:
 
     def ship_log(self) -> None:
         """Send whatever the log file holds beyond what was sent; a failed POST is retried on the next pass."""
-        with self._pump_lock:
+        with self._pump_guard:
             while True:
                 with self._log.open("rb") as handle:
                     handle.seek(self._shipped)
                     data = handle.read(MAX_LOG_POST_BYTES)
                 if not data:
                     return
-                self.http.request("POST", run_path(self.run_id, "logs"), body=data,
-                                  content_type="application/octet-stream", length=len(data))
+                self.http.request(
+                    "POST",
+                    run_path(self.run_id, "logs"),
+                    body=data,
+                    content_type="application/octet-stream",
+                    length=len(data),
+                )
                 self._shipped += len(data)
 
     def _pump_loop(self) -> None:

@@ -1,4 +1,5 @@
 """The `local` compute target: each run gets a supervisor process on this machine (see supervise.py)."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,9 @@ def process_alive(pid: int | None, started_at: float | None) -> bool:
         return False
     try:
         process = psutil.Process(pid)
-        return (started_at is None or abs(process.create_time() - started_at) < 1.0) and \
-            process.status() != psutil.STATUS_ZOMBIE
+        return (
+            started_at is None or abs(process.create_time() - started_at) < 1.0
+        ) and process.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
 
@@ -31,16 +33,25 @@ class LocalBackend:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._children: list[subprocess.Popen[bytes]] = []
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
 
     def start(self, job: Job, attempt: str) -> None:
         with self.workspace.tracking.log_file(job.run_id).open("ab") as log:
             child = subprocess.Popen(
-                [sys.executable, "-m", "jupyter_mlext.compute.supervise", str(self.workspace.root), job.run_id,
-                 attempt],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "jupyter_mlext.compute.supervise",
+                    str(self.workspace.root),
+                    job.run_id,
+                    attempt,
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-        with self._lock:
+        with self._guard:
             self._children.append(child)
 
     def is_alive(self, job: Job) -> bool | None:
@@ -56,7 +67,7 @@ class LocalBackend:
 
     def reap(self) -> None:
         """Collect the exit status of finished supervisors started by this process (no zombies)."""
-        with self._lock:
+        with self._guard:
             self._children = [child for child in self._children if child.poll() is None]
 
     def close(self) -> None:

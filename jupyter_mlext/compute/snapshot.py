@@ -4,6 +4,7 @@ The archive is canonical (sorted entries, zeroed times and owners), so the same 
 bytes and the same sha256: a folder submitted a hundred times unchanged is stored once. Ignore files are
 honoured like Azure ML does: `.mlextignore` or `.amlignore` when present, else `.gitignore`.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -23,7 +24,7 @@ MAX_SNAPSHOT_BYTES = 300 * 1024 * 1024
 MAX_SNAPSHOT_FILES = 20_000
 
 
-def _ignore_spec(source: Path) -> pathspec.PathSpec:
+def _ignore_spec(source: Path) -> pathspec.GitIgnoreSpec:
     lines = list(ALWAYS_IGNORED)
     for name in IGNORE_FILES:
         if (source / name).is_file():
@@ -46,10 +47,14 @@ def snapshot_files(source: Path, exclude: Path | None = None) -> list[str]:
             continue
         relative_dir = here.relative_to(source).as_posix()
         prefix = "" if relative_dir == "." else relative_dir + "/"
-        dirnames[:] = sorted(d for d in dirnames if not spec.match_file(prefix + d + "/")
-                             and not (here / d).is_symlink())
-        files += [prefix + f for f in filenames if not spec.match_file(prefix + f) and (here / f).is_file()
-                  and not (here / f).is_symlink()]
+        dirnames[:] = sorted(
+            d for d in dirnames if not spec.match_file(prefix + d + "/") and not (here / d).is_symlink()
+        )
+        files += [
+            prefix + f
+            for f in filenames
+            if not spec.match_file(prefix + f) and (here / f).is_file() and not (here / f).is_symlink()
+        ]
     return sorted(files)
 
 
@@ -60,12 +65,16 @@ def create_snapshot(workspace: Workspace, source_dir: str | os.PathLike[str]) ->
         raise InvalidInput(f"source_dir {str(source_dir)!r} is not a folder", field="source_dir")
     files = snapshot_files(source, exclude=workspace.root)
     if len(files) > MAX_SNAPSHOT_FILES:
-        raise InvalidInput(f"source_dir holds {len(files)} files (limit {MAX_SNAPSHOT_FILES}); add an "
-                           ".mlextignore", field="source_dir")
+        raise InvalidInput(
+            f"source_dir holds {len(files)} files (limit {MAX_SNAPSHOT_FILES}); add an .mlextignore", field="source_dir"
+        )
     data = _archive(source, files)
     if len(data) > MAX_SNAPSHOT_BYTES:
-        raise InvalidInput(f"the snapshot of source_dir is {len(data) >> 20} MiB (limit "
-                           f"{MAX_SNAPSHOT_BYTES >> 20} MiB); add an .mlextignore", field="source_dir")
+        raise InvalidInput(
+            f"the snapshot of source_dir is {len(data) >> 20} MiB (limit "
+            f"{MAX_SNAPSHOT_BYTES >> 20} MiB); add an .mlextignore",
+            field="source_dir",
+        )
     return workspace.snapshots.put(data, len(files))
 
 

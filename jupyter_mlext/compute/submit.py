@@ -4,6 +4,7 @@ Everything that can be refused is checked before anything is written, and the ru
 one transaction, so a refused submission leaves no half-created run behind. The SDK (`mlx.submit`), the CLI
 (`mlext submit`) and the REST API (`POST /runs`) all come through here.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,9 +53,17 @@ def submit(
     spec = workspace.compute.check_spec(JobSpec(compute, script_path.as_posix(), list(args), timeout_s))
     snapshot_id = create_snapshot(workspace, source)
     return workspace.tracking.create_run(
-        experiment, name=name, parent_id=parent_id, user=user, source_type=source_type,
+        experiment,
+        name=name,
+        parent_id=parent_id,
+        user=user,
+        source_type=source_type,
         source_name=source_name or spec.entry,
-        compute=spec.target, snapshot_id=snapshot_id, params=params, tags=tags, job=spec,
+        compute=spec.target,
+        snapshot_id=snapshot_id,
+        params=params,
+        tags=tags,
+        job=spec,
     )
 
 
@@ -64,8 +73,9 @@ def cancel(workspace: Workspace, run_id: str, backends: Backends | None = None) 
     default this machine's local one) is signalled at once. A run that has ended is refused (Conflict)."""
     run = workspace.tracking.get_run(run_id)
     if run.status.is_terminal:
-        raise Conflict(f"run {run.id} has already ended ({run.status.value}); there is nothing to cancel",
-                       field="run_id")
+        raise Conflict(
+            f"run {run.id} has already ended ({run.status.value}); there is nothing to cancel", field="run_id"
+        )
     job = workspace.compute.request_cancel(run.id)
     if workspace.tracking.get_run(run.id).status.value in ACTIVE_STATUSES:
         kind = workspace.compute.get_target(job.target).kind
@@ -79,5 +89,4 @@ def _inside(script: Path, source: Path) -> Path:
     try:
         return script.resolve().relative_to(source.resolve())
     except ValueError:
-        raise InvalidInput(f"script {str(script)!r} is not inside source_dir {str(source)!r}",
-                           field="script") from None
+        raise InvalidInput(f"script {str(script)!r} is not inside source_dir {str(source)!r}", field="script") from None

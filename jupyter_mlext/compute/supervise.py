@@ -10,6 +10,7 @@ its supervisor (PR_SET_PDEATHSIG), so no orphan keeps running unobserved.
 Template: prepare (unpack the snapshot) → execute (stream output to the log, collect ./outputs while running) →
 on_complete / on_failure / on_cancel.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -47,11 +48,13 @@ _PRCTL = _libc_prctl()
 def _die_with(parent_pid: int) -> Callable[[], None]:
     """In the child before exec: SIGKILL when the thread that started it dies, whatever kills it (Linux only).
     A parent that died before the request took effect is caught by comparing the parent pid."""
+
     def request() -> None:
         if _PRCTL is not None:
             _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
             if os.getppid() != parent_pid:
                 os._exit(1)
+
     return request
 
 
@@ -82,7 +85,7 @@ class Execution:
     def __init__(self, channel: RunChannel, workdir: Path) -> None:
         self.channel = channel
         self.workdir = workdir
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self._stop_reason: str | None = None
         self._stopped = threading.Event()
 
@@ -121,13 +124,20 @@ class Execution:
         job = self.channel.job()
         run = self.channel.run()
         env = {k: v for k, v in os.environ.items() if not k.startswith("MLEXT_")}
-        env.update(self.channel.environment(), MLEXT_RUN_ID=run.id, MLEXT_EXPERIMENT=run.experiment,
-                   PYTHONUNBUFFERED="1")
+        env.update(
+            self.channel.environment(), MLEXT_RUN_ID=run.id, MLEXT_EXPERIMENT=run.experiment, PYTHONUNBUFFERED="1"
+        )
         collector = OutputCollector(self.channel, self.workdir / OUTPUTS)
         with self.channel.log_file().open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, job.entry, *job.args], cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with(os.getpid()),
+                [sys.executable, job.entry, *job.args],
+                cwd=self.workdir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with(os.getpid()),
             )
             self.channel.set_status(RunStatus.RUNNING)
             deadline = None if job.timeout_s is None else time.monotonic() + job.timeout_s
@@ -181,7 +191,7 @@ class Execution:
 
 
 def main(argv: list[str] | None = None) -> int:
-    workspace, run_id, attempt = (argv if argv is not None else sys.argv[1:])
+    workspace, run_id, attempt = argv if argv is not None else sys.argv[1:]
     channel = LocalChannel(Path(workspace), run_id, attempt)
     execution = Execution(channel, channel.workspace.paths.runs / run_id / "wd")
     signal.signal(signal.SIGTERM, lambda *_: execution.stop("canceled"))

@@ -2,6 +2,7 @@
 
 Nothing here imports anything else of jupyter-mlext, so every other package may import from here.
 """
+
 from .codec import Entity, decode, jsonable, number
 from .compute import ComputeTarget, Job, JobSpec, TargetKind
 from .errors import Conflict, InvalidInput, MLExtError, NotFound, WorkspaceError
@@ -31,10 +32,43 @@ from .runs import (
 from .serving import Deployment, DeploymentStatus, Endpoint, RoutingConfig
 
 __all__ = [
-    "ALLOWED_TRANSITIONS", "TERMINAL_STATUSES", "Artifact", "ComputeTarget", "Conflict", "Deployment",
-    "DeploymentStatus", "Endpoint", "Entity", "Event", "Experiment", "InvalidInput", "Job", "JobSpec", "LogChunk",
-    "MLExtError", "MetricHistory", "MetricSummary", "ModelLineage", "ModelVersion", "NotFound", "PipelineRun",
-    "PipelineState", "PipelineStep", "PipelineSummary", "PublishedPipeline", "RegisteredModel", "RegistryChange",
-    "RoutingConfig", "RunInfo", "RunPage", "RunStatus", "Schedule", "StepState", "TargetKind", "WorkspaceError",
-    "decode", "jsonable", "number",
+    "ALLOWED_TRANSITIONS",
+    "TERMINAL_STATUSES",
+    "Artifact",
+    "ComputeTarget",
+    "Conflict",
+    "Deployment",
+    "DeploymentStatus",
+    "Endpoint",
+    "Entity",
+    "Event",
+    "Experiment",
+    "InvalidInput",
+    "Job",
+    "JobSpec",
+    "LogChunk",
+    "MLExtError",
+    "MetricHistory",
+    "MetricSummary",
+    "ModelLineage",
+    "ModelVersion",
+    "NotFound",
+    "PipelineRun",
+    "PipelineState",
+    "PipelineStep",
+    "PipelineSummary",
+    "PublishedPipeline",
+    "RegisteredModel",
+    "RegistryChange",
+    "RoutingConfig",
+    "RunInfo",
+    "RunPage",
+    "RunStatus",
+    "Schedule",
+    "StepState",
+    "TargetKind",
+    "WorkspaceError",
+    "decode",
+    "jsonable",
+    "number",
 ]

@@ -5,6 +5,7 @@ JSON has no NaN or infinities: they travel as the strings "NaN", "Infinity" and 
 floats. Decoding is generic: a dataclass is rebuilt from its type hints (enums, nested entities, lists and dicts
 of them, optional fields), so a new entity needs no decoder of its own.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,14 +51,15 @@ class Entity:
 def decode(cls: type[T], data: Mapping[str, Any]) -> T:
     """An entity of type `cls` from its `to_dict()` form; keys the entity does not have are ignored (a newer
     server may send more), missing keys take the field's default."""
-    hints = _hints(cls)
+    entity: type = cls  # mypy does not see that type[T] is Hashable, as the cached _hints needs
+    hints = _hints(entity)
     values = {name: _value(hints[name], data[name]) for name in hints if name in data}
     return cls(**values)
 
 
 @cache
 def _hints(cls: type) -> dict[str, Any]:
-    names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = {field.name for field in dataclasses.fields(cls)}
     return {name: hint for name, hint in typing.get_type_hints(cls).items() if name in names}
 
 

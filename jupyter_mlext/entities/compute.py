@@ -1,4 +1,5 @@
 """Compute targets and the jobs of submitted runs."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -54,5 +55,3 @@ class Job(Entity):
     pid_started_at: float | None
     exit_code: int | None
     cancel_requested: bool
-
-

@@ -3,6 +3,7 @@
 Each error carries the HTTP status the REST layer answers with and, where it applies, the name of the field
 that was wrong, so the SDK, the CLI and the API all report the same thing in their own form.
 """
+
 from __future__ import annotations
 
 

@@ -3,6 +3,7 @@
 Their states share one vocabulary with run statuses (runs.py): a word means the same wherever it appears in the
 store, the API, the CLI and the panels, and only the states that runs have no word for are added.
 """
+
 from __future__ import annotations
 
 import dataclasses

@@ -1,4 +1,5 @@
 """The model registry: registered models, their versions, the append-only history of changes, lineage."""
+
 from __future__ import annotations
 
 import dataclasses

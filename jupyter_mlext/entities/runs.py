@@ -3,6 +3,7 @@
 They are entities, not rows: the store maps rows to them, and every outer layer serialises them with
 `to_dict()`, so one shape reaches Python callers, JSON clients and the terminal alike.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -148,5 +149,3 @@ class LogChunk(Entity):
     text: str
     size: int
     complete: bool
-
-

@@ -1,4 +1,5 @@
 """Online endpoints and their deployments."""
+
 from __future__ import annotations
 
 import dataclasses

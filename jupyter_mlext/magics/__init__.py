@@ -3,6 +3,7 @@
 Loaded with `%load_ext jupyter_mlext` (or for every kernel through the IPython profile's
 `c.InteractiveShellApp.extensions = ["jupyter_mlext"]`).
 """
+
 from __future__ import annotations
 
 import threading

@@ -7,6 +7,7 @@ traceback in its log and its error; Canceled on KeyboardInterrupt) before the ex
 live chart (if a metric was logged) is redrawn one last time from the kernel thread so the notebook keeps the
 final picture.
 """
+
 from __future__ import annotations
 
 import ast
@@ -21,8 +22,7 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.display import display
 
-from ..entities import MLExtError
-from ..entities import RunStatus
+from ..entities import MLExtError, RunStatus
 from ..sdk.run import DEFAULT_EXPERIMENT, EXPERIMENT_ENV
 from ..store import Workspace
 from .options import CellOptions
@@ -49,8 +49,8 @@ class CellRunner:
         try:
             workspace = workspace_of_process()
             run = self._start(workspace, options, body, default_experiment, chart)
-        except MLExtError as error:
-            raise UsageError(f"%%mlrun: {error.message}") from None
+        except MLExtError as refusal:
+            raise UsageError(f"%%mlrun: {refusal.message}") from None
         chart.root = run
         self.shell.user_ns.update(options.params)
         tee = LogTee(workspace.tracking.log_file(run.id))
@@ -73,18 +73,23 @@ class CellRunner:
             finally:
                 chart.finish()
 
-    def _start(self, workspace: Workspace, options: CellOptions, body: str, default_experiment: str | None,
-               chart: _CellChart) -> CellRun:
+    def _start(
+        self, workspace: Workspace, options: CellOptions, body: str, default_experiment: str | None, chart: _CellChart
+    ) -> CellRun:
         """Store the kernel's record as a snapshot, then create the run on it (bad names raise MLExtError)."""
-        experiment = (options.experiment or default_experiment or os.environ.get(EXPERIMENT_ENV)
-                      or DEFAULT_EXPERIMENT)
+        experiment = options.experiment or default_experiment or os.environ.get(EXPERIMENT_ENV) or DEFAULT_EXPERIMENT
         notebook = _notebook_name(self.shell)
         count = _cell_number(self.shell)
         record = self.recorder.capture(_executed_cells(self.shell), body, notebook)
         return start_cell_run(
-            workspace, experiment, name=options.name, params=options.params, tags=options.tags,
+            workspace,
+            experiment,
+            name=options.name,
+            params=options.params,
+            tags=options.tags,
             source_name=f"{notebook} In[{count}]" if notebook else f"In[{count}]",
-            snapshot_id=store_record(workspace, record), on_first_metric=chart.show,
+            snapshot_id=store_record(workspace, record),
+            on_first_metric=chart.show,
         )
 
 
@@ -92,13 +97,14 @@ def _compile(shell: InteractiveShell, body: str) -> tuple[CodeType, CodeType | N
     """The cell body as code (IPython syntax such as `!cmd` and `%magic` lines included), with its last
     expression apart so its value can be the cell's result. A leading newline keeps line numbers in tracebacks
     equal to the notebook's, whose line 1 is `%%mlrun`."""
-    source = "\n" + shell.transform_cell(body)
+    source = "\n" + shell.transform_cell(body)  # type: ignore[no-untyped-call]  # IPython leaves it unannotated
     filename = shell.compile.cache(source, _cell_number(shell))
     tree = ast.parse(source, filename)
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = compile(ast.Expression(tree.body.pop().value), filename, "eval", flags=shell.compile.flags,
-                       dont_inherit=True)
+        last = compile(
+            ast.Expression(tree.body.pop().value), filename, "eval", flags=shell.compile.flags, dont_inherit=True
+        )
     return compile(tree, filename, "exec", flags=shell.compile.flags, dont_inherit=True), last, filename
 
 
@@ -112,12 +118,14 @@ def _user_traceback(exc: BaseException, filename: str) -> str:
 
 def _executed_cells(shell: InteractiveShell) -> list[tuple[int, str]]:
     """(execution number, raw source) of every cell run so far in this kernel, this one included."""
+    assert shell.history_manager is not None  # an InteractiveShell sets up its history when it starts
     history = shell.history_manager.input_hist_raw
     return [(number, source) for number, source in enumerate(history) if number > 0]
 
 
 def _cell_number(shell: InteractiveShell) -> int:
     """The In[] number of the cell being executed: the last one stored in the history."""
+    assert shell.history_manager is not None  # an InteractiveShell sets up its history when it starts
     return len(shell.history_manager.input_hist_raw) - 1
 
 
@@ -137,12 +145,12 @@ class _CellChart:
         self.keys = keys
         self.root: CellRun | None = None
         self._chart: Any = None
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
 
     def show(self, _first: CellRun) -> None:
         """Called from inside the user's logging call: a chart that cannot be drawn must not fail the training,
         so a failure here is reported in one line and the run goes on."""
-        with self._lock:
+        with self._guard:
             if self._chart is not None or self.root is None:
                 return
             try:
@@ -152,12 +160,12 @@ class _CellChart:
             except Exception as error:  # noqa: BLE001 - see the docstring
                 print(f"jupyter-mlext: the live chart is off for this run: {error}", file=sys.stderr)
                 return
-        display(self._chart)
+        display(self._chart)  # type: ignore[no-untyped-call]  # IPython leaves it unannotated
 
     def finish(self) -> None:
         """Stop following and draw the final picture from the kernel thread (a frontend that saves the notebook,
         or nbclient, records the widget state from messages sent while the cell runs)."""
-        with self._lock:
+        with self._guard:
             chart = self._chart
         if chart is not None:
             try:

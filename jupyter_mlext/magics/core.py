@@ -1,4 +1,5 @@
 """The `%mlrun` / `%%mlrun` magics: one IPython `Magics` class that parses and delegates."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,7 +23,7 @@ class MLRunMagics(Magics):
         self.recorder = KernelRecorder()
         self.runner = CellRunner(shell, self.recorder)
 
-    @line_magic("mlrun")
+    @line_magic("mlrun")  # type: ignore[arg-type]  # IPython types a named magic decorator as expecting Never
     def mlrun_line(self, line: str) -> Any:
         """%mlrun experiment [NAME] | list [FILTER] | show RUN | compare RUN RUN… | submit SCRIPT [options] [-- ARGS]
         | models [NAME] | export-pipeline [NOTEBOOK] [-o DIR]
@@ -39,7 +40,7 @@ class MLRunMagics(Magics):
         """
         return run_line(self.state, line)
 
-    @cell_magic("mlrun")
+    @cell_magic("mlrun")  # type: ignore[arg-type]  # IPython types a named magic decorator as expecting Never
     def mlrun_cell(self, line: str, cell: str) -> Any:
         """%%mlrun [--experiment E] [--name N] [--param k=v]… [--tag k=v]… [--chart KEY,KEY…]
 

@@ -1,5 +1,6 @@
 """The `%mlrun` line commands: each parses its words, makes one SDK call and returns a widget (which IPython shows
 as the cell's result, and which `w = %mlrun show …` keeps), or prints one line."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,8 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from ..sdk import run as sdk
 from ..entities import MLExtError
+from ..sdk import run as sdk
 from ..store.validation import check_name
 from .options import parse_run_ids, parse_submit, split_words
 
@@ -22,9 +23,11 @@ class NotebookState:
         self.experiment: str | None = None
 
 
-USAGE = ("%mlrun experiment [NAME] | list [FILTER] | show RUN | compare RUN RUN… | submit SCRIPT [--compute T] "
-         "[--experiment E] [--name N] [--param k=v]… [--source-dir DIR] [--timeout S] [-- ARGS…] | models [NAME] "
-         "| export-pipeline [NOTEBOOK] [-o DIR]")
+USAGE = (
+    "%mlrun experiment [NAME] | list [FILTER] | show RUN | compare RUN RUN… | submit SCRIPT [--compute T] "
+    "[--experiment E] [--name N] [--param k=v]… [--source-dir DIR] [--timeout S] [-- ARGS…] | models [NAME] "
+    "| export-pipeline [NOTEBOOK] [-o DIR]"
+)
 
 
 def run_line(state: NotebookState, line: str) -> Any:
@@ -80,9 +83,16 @@ def _submit(state: NotebookState, rest: str) -> Any:
     from ..widgets import RunDetails
 
     options = parse_submit(split_words(rest, "%mlrun submit"))
-    run = sdk.submit(options.script, options.args, compute=options.compute,
-                     experiment=options.experiment or state.experiment, name=options.name,
-                     params=options.params, source_dir=options.source_dir, timeout=options.timeout)
+    run = sdk.submit(
+        options.script,
+        options.args,
+        compute=options.compute,
+        experiment=options.experiment or state.experiment,
+        name=options.name,
+        params=options.params,
+        source_dir=options.source_dir,
+        timeout=options.timeout,
+    )
     return RunDetails(run)
 
 
@@ -139,18 +149,27 @@ def _current_notebook() -> Path:
     from IPython import get_ipython
 
     shell = get_ipython()
-    candidates = [shell.user_ns.get("__vsc_ipynb_file__") if shell is not None else None,
-                  os.environ.get("JPY_SESSION_NAME")]
+    candidates = [
+        shell.user_ns.get("__vsc_ipynb_file__") if shell is not None else None,
+        os.environ.get("JPY_SESSION_NAME"),
+    ]
     for candidate in candidates:
         if isinstance(candidate, str) and candidate.endswith(".ipynb"):
             for path in (Path(candidate), Path(Path(candidate).name)):
                 if path.is_file():
                     return path
-    raise UsageError("%mlrun export-pipeline: this kernel does not know which notebook it runs; give its path "
-                     f"(usage: {EXPORT_USAGE})")
+    raise UsageError(
+        "%mlrun export-pipeline: this kernel does not know which notebook it runs; give its path "
+        f"(usage: {EXPORT_USAGE})"
+    )
 
 
 _HANDLERS: dict[str, Callable[[NotebookState, str], Any]] = {
-    "experiment": _experiment, "list": _list, "show": _show, "compare": _compare, "submit": _submit,
-    "models": _models, "export-pipeline": _export_pipeline,
+    "experiment": _experiment,
+    "list": _list,
+    "show": _show,
+    "compare": _compare,
+    "submit": _submit,
+    "models": _models,
+    "export-pipeline": _export_pipeline,
 }

@@ -3,6 +3,7 @@
 Every mistake becomes an IPython `UsageError`, which the shell prints as one line (`UsageError: …`) instead of a
 traceback through our code: a notebook user who mistypes an option must see what to fix, not where we parse it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -115,7 +116,7 @@ def parse_submit(words: list[str]) -> SubmitOptions:
     script_args: list[str] = []
     if "--" in words:
         cut = words.index("--")
-        words, script_args = words[:cut], words[cut + 1:]
+        words, script_args = words[:cut], words[cut + 1 :]
     parser = _Parser(prog="%mlrun submit", add_help=False)
     parser.add_argument("script", metavar="SCRIPT")
     parser.add_argument("--compute", default="local", metavar="T")
@@ -125,8 +126,16 @@ def parse_submit(words: list[str]) -> SubmitOptions:
     parser.add_argument("--source-dir", metavar="DIR")
     parser.add_argument("--timeout", type=float, metavar="SECONDS")
     args = parser.parse_args(words)
-    return SubmitOptions(args.script, script_args, args.compute, args.experiment, args.name,
-                         key_values(args.param, "param", "%mlrun submit"), args.source_dir, args.timeout)
+    return SubmitOptions(
+        args.script,
+        script_args,
+        args.compute,
+        args.experiment,
+        args.name,
+        key_values(args.param, "param", "%mlrun submit"),
+        args.source_dir,
+        args.timeout,
+    )
 
 
 def parse_run_ids(words: list[str], prog: str, at_least: int) -> list[str]:

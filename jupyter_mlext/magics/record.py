@@ -15,6 +15,7 @@ trackers complain about. So a `%%mlrun` run records instead:
 
 Nothing here is time-dependent, so the same kernel state gives the same files, hence the same snapshot id.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -58,8 +59,12 @@ class KernelRecorder:
             "cell.py": body,
             "modules.json": json.dumps(modules, indent=1, sort_keys=True) + "\n",
             "pip-freeze.txt": self._freeze.get(),
-            "manifest.json": json.dumps({"kind": "notebook-cell", "notebook": notebook,
-                                         "python": sys.version.split()[0]}, indent=1, sort_keys=True) + "\n",
+            "manifest.json": json.dumps(
+                {"kind": "notebook-cell", "notebook": notebook, "python": sys.version.split()[0]},
+                indent=1,
+                sort_keys=True,
+            )
+            + "\n",
         }
         files.update({f"diffs/{name}.diff": diff for name, diff in diffs.items()})
         return files
@@ -70,8 +75,13 @@ class KernelRecorder:
         local = []
         for name, module in list(sys.modules.items()):
             filename = getattr(module, "__file__", None)
-            if name.startswith("__") or name == PACKAGE or name.startswith(PACKAGE + ".") \
-                    or not isinstance(filename, str) or not self._is_local(filename):
+            if (
+                name.startswith("__")
+                or name == PACKAGE
+                or name.startswith(PACKAGE + ".")
+                or not isinstance(filename, str)
+                or not self._is_local(filename)
+            ):
                 continue
             local.append((name, os.path.realpath(filename)))
         entries: list[dict[str, Any]] = []
@@ -94,8 +104,12 @@ class KernelRecorder:
         if known is None:
             path = os.path.realpath(filename)
             parts = set(Path(path).parts)
-            known = (os.path.isfile(path) and "site-packages" not in parts and "dist-packages" not in parts
-                     and not any(path.startswith(root) for root in self._excluded_roots))
+            known = (
+                os.path.isfile(path)
+                and "site-packages" not in parts
+                and "dist-packages" not in parts
+                and not any(path.startswith(root) for root in self._excluded_roots)
+            )
             self._local[filename] = known
         return known
 
@@ -124,9 +138,18 @@ def _environment_roots() -> tuple[str, ...]:
     """Folders whose modules belong to the environment, not to the user: the interpreter's prefixes (standard
     library, venv) and the site-packages folders."""
     paths = sysconfig.get_paths()
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, paths["stdlib"],
-             paths["platstdlib"], paths["purelib"], paths["platlib"], *site.getsitepackages(),
-             site.getusersitepackages()}
+    roots = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        paths["stdlib"],
+        paths["platstdlib"],
+        paths["purelib"],
+        paths["platlib"],
+        *site.getsitepackages(),
+        site.getusersitepackages(),
+    }
     return tuple(os.path.join(os.path.realpath(root), "") for root in roots if root)
 
 
@@ -137,8 +160,12 @@ def _describe_repo(root: str, entries: list[dict[str, Any]]) -> str:
     status_lines = _git(root, "status", "--porcelain", "--", *relative) or ""
     status = {line[3:]: line[:2].strip() for line in status_lines.splitlines()}
     for entry, path in zip(entries, relative):
-        entry["git"] = {"repo": root, "commit": commit.strip() if commit else None,
-                        "file": path, "status": status.get(path, "")}
+        entry["git"] = {
+            "repo": root,
+            "commit": commit.strip() if commit else None,
+            "file": path,
+            "status": status.get(path, ""),
+        }
     if commit is None:
         return ""
     return _git(root, "diff", "HEAD", "--", *relative) or ""
@@ -146,8 +173,13 @@ def _describe_repo(root: str, entries: list[dict[str, Any]]) -> str:
 
 def _git(folder: str, *args: str) -> str | None:
     try:
-        result = subprocess.run(["git", "-C", folder, *args], capture_output=True, text=True, timeout=GIT_TIMEOUT_S,
-                                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+        result = subprocess.run(
+            ["git", "-C", folder, *args],
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT_S,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout if result.returncode == 0 else None
@@ -167,7 +199,7 @@ class _FreezeCache:
 
     def __init__(self, site_dirs: list[str]) -> None:
         self._site_dirs = site_dirs
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
         self._value: tuple[tuple[int, ...], str] | None = None
         self._thread: threading.Thread | None = None
 
@@ -177,7 +209,7 @@ class _FreezeCache:
 
     def get(self) -> str:
         key = tuple(os.stat(folder).st_mtime_ns if os.path.isdir(folder) else 0 for folder in self._site_dirs)
-        with self._lock:
+        with self._guard:
             if self._value is None or self._value[0] != key:
                 self._value = (key, _freeze())
             return self._value[1]
@@ -185,12 +217,19 @@ class _FreezeCache:
 
 def _freeze() -> str:
     try:
-        result = subprocess.run([sys.executable, "-m", "pip", "freeze"], capture_output=True, text=True,
-                                timeout=PIP_TIMEOUT_S)
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "freeze"], capture_output=True, text=True, timeout=PIP_TIMEOUT_S
+        )
         if result.returncode == 0:
             return result.stdout
     except (OSError, subprocess.SubprocessError):
         pass
-    listed = sorted({f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
-                     if dist.metadata["Name"]}, key=str.lower)
+    listed = sorted(
+        {
+            f"{dist.metadata['Name']}=={dist.version}"
+            for dist in importlib.metadata.distributions()
+            if dist.metadata["Name"]
+        },
+        key=str.lower,
+    )
     return "# pip is not available in this environment; installed distributions:\n" + "\n".join(listed) + "\n"

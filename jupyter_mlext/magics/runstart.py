@@ -5,6 +5,7 @@ The run is created in the workspace the SDK holds for this process (sdk/context.
 and source, and registered as an active run of this process, so `mlx.active_run()` and `mlx.log()` reach it
 like any other run.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..sdk import context
+from ..sdk import run as sdk_run
 from ..sdk.run import Run
 from ..store import Workspace
 
@@ -37,11 +39,19 @@ class CellRun(Run):
         Run.log_batch(self, points)
         self._first_metric()
 
-    def child(self, name: str | None = None, *, params: Mapping[str, Any] | None = None,
-              tags: Mapping[str, Any] | None = None) -> CellRun:
+    def child(
+        self, name: str | None = None, *, params: Mapping[str, Any] | None = None, tags: Mapping[str, Any] | None = None
+    ) -> CellRun:
         """A child run whose metrics show in the cell's chart too."""
-        return start_cell_run(workspace_of_process(), self.info.experiment, name=name, params=params, tags=tags,
-                              parent_id=self.id, on_first_metric=self._hook)
+        return start_cell_run(
+            workspace_of_process(),
+            self.info.experiment,
+            name=name,
+            params=params,
+            tags=tags,
+            parent_id=self.id,
+            on_first_metric=self._hook,
+        )
 
     def _hook(self, run: CellRun) -> None:
         hook, self._on_first_metric = self._on_first_metric, None
@@ -74,9 +84,17 @@ def start_cell_run(
     """Create the run (Running) and make it the SDK's active run until it ends."""
     source = context.source()
     info = workspace.tracking.create_run(
-        experiment, name=name, parent_id=parent_id, params=params, tags=tags, user=source["user"],
-        source_type="notebook", source_name=source_name, git_commit=source["git_commit"], snapshot_id=snapshot_id,
+        experiment,
+        name=name,
+        parent_id=parent_id,
+        params=params,
+        tags=tags,
+        user=source["user"],
+        source_type="notebook",
+        source_name=source_name,
+        git_commit=source["git_commit"],
+        snapshot_id=snapshot_id,
     )
     run = CellRun(info.id, str(workspace.root), on_first_metric)
-    context.active.append(run)
+    sdk_run.active.append(run)
     return run

@@ -1,5 +1,6 @@
 """Store a notebook run's record as a workspace snapshot, through the same content-addressed archive as the
 source folders of submitted scripts (`compute/snapshot.py`): identical records are stored once and share an id."""
+
 from __future__ import annotations
 
 import tempfile

@@ -3,6 +3,7 @@
 The log is the same append-only file a submitted run writes (`store/logs.py`), so `run.read_log()`, `mlext runs
 logs` and the Runs panel read a notebook run's output exactly like a script's.
 """
+
 from __future__ import annotations
 
 import sys
@@ -19,11 +20,11 @@ class _TeeStream:
     def __init__(self, stream: IO[str], log: BinaryIO, lock: threading.Lock) -> None:
         self._stream = stream
         self._log = log
-        self._lock = lock
+        self._guard = lock
 
     def write(self, text: str) -> int:
         written = self._stream.write(text)
-        with self._lock:
+        with self._guard:
             if not self._log.closed:
                 self._log.write(text.encode("utf-8", "replace"))
         return written
@@ -42,7 +43,7 @@ class LogTee:
 
     def __init__(self, log_file: Path) -> None:
         self._path = log_file
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
         self._log: BinaryIO | None = None
         self._saved: tuple[Any, Any] | None = None
 
@@ -50,18 +51,19 @@ class LogTee:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self._path, "ab", buffering=0)  # noqa: SIM115 - closed in __exit__
         self._saved = (sys.stdout, sys.stderr)
-        sys.stdout = _TeeStream(sys.stdout, self._log, self._lock)  # type: ignore[assignment]
-        sys.stderr = _TeeStream(sys.stderr, self._log, self._lock)  # type: ignore[assignment]
+        sys.stdout = _TeeStream(sys.stdout, self._log, self._guard)
+        sys.stderr = _TeeStream(sys.stderr, self._log, self._guard)
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self._saved is None or self._log is None:
             return
         sys.stdout, sys.stderr = self._saved
         for stream in self._saved:
             stream.flush()
-        with self._lock:
+        with self._guard:
             self._log.close()
 
     def append(self, text: str) -> None:

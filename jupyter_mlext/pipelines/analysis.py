@@ -7,6 +7,7 @@ needs in turn), anything else is passed as a pickled value. A step that took a v
 step that needs it passes it on, so in-place changes (`df["x"] = ...`, `model.fit(...)`) are seen downstream.
 Cell comments `# mlext: inputs = a, b` and `# mlext: outputs = c` declare what analysis cannot see.
 """
+
 from __future__ import annotations
 
 import ast
@@ -57,6 +58,12 @@ class _Origin:
     order: int = 0
 
 
+def _source(origin: _Origin) -> str:
+    """The code an import, def or star origin runs again (those are always bound with it)."""
+    assert origin.source is not None, origin
+    return origin.source
+
+
 def plan_steps(steps: list[StepCode], params: Mapping[str, Any]) -> list[StepPlan]:
     available: dict[str, _Origin] = {name: _Origin("param") for name in params}
     stars: list[_Origin] = []
@@ -67,8 +74,10 @@ def plan_steps(steps: list[StepCode], params: Mapping[str, Any]) -> list[StepPla
         declared_inputs = code.declared("inputs")
         for name in declared_inputs:
             if name not in available or available[name].kind not in ("var", "param"):
-                raise InvalidInput(f"step {code.name!r} declares input {name!r}, which no earlier step defines",
-                                   field=f"steps.{code.name}")
+                raise InvalidInput(
+                    f"step {code.name!r} declares input {name!r}, which no earlier step defines",
+                    field=f"steps.{code.name}",
+                )
         prelude: dict[str, _Origin] = {}
         loads: dict[str, set[str]] = {}
         used_params: set[str] = set()
@@ -89,13 +98,21 @@ def plan_steps(steps: list[StepCode], params: Mapping[str, Any]) -> list[StepPla
             elif origin.kind in ("import", "def"):
                 prelude[name] = origin
                 if origin.kind == "def":
-                    queue += sorted(free_names(ast.parse(origin.source).body[0]))
+                    queue += sorted(free_names(ast.parse(_source(origin)).body[0]))
             else:
+                assert origin.step is not None, origin  # only params have no step, and they are handled above
                 loads.setdefault(origin.step, set()).add(name)
         ordered_prelude = sorted({*prelude.values(), *stars}, key=lambda o: o.order)
-        plans.append(StepPlan(code.name, code.source, sorted(used_params), [o.source for o in ordered_prelude],
-                              {step: sorted(names) for step, names in loads.items()},
-                              loader_names=sorted(loader_names)))
+        plans.append(
+            StepPlan(
+                code.name,
+                code.source,
+                sorted(used_params),
+                [_source(o) for o in ordered_prelude],
+                {step: sorted(names) for step, names in loads.items()},
+                loader_names=sorted(loader_names),
+            )
+        )
         for names in loads.values():
             for name in names:
                 available[name] = _Origin("var", code.name)
@@ -118,16 +135,18 @@ def _fill_outputs(plans: list[StepPlan], steps: list[StepCode]) -> None:
             outputs[step].update(names)
     for code in steps:
         outputs[code.name].update(code.declared("outputs"))
-    for name, names in outputs.items():
-        by_name[name].outputs = sorted(names)
+    for name, taken in outputs.items():
+        by_name[name].outputs = sorted(taken)
 
 
 def _parse(code: StepCode) -> ast.Module:
     try:
         return ast.parse(code.source)
     except SyntaxError as error:
-        raise InvalidInput(f"step {code.name!r} is not valid Python (line {error.lineno} of the step): {error.msg}",
-                           field=f"steps.{code.name}") from None
+        raise InvalidInput(
+            f"step {code.name!r} is not valid Python (line {error.lineno} of the step): {error.msg}",
+            field=f"steps.{code.name}",
+        ) from None
 
 
 def _bindings(body: list[ast.stmt], step: str, counter: Iterator[int]) -> list[tuple[str, _Origin]]:
@@ -140,8 +159,9 @@ def _bindings(body: list[ast.stmt], step: str, counter: Iterator[int]) -> list[t
                 if alias.name == "*":
                     found.append(("*", _Origin("star", step, single, next(counter))))
                 else:
-                    found.append((alias.asname or alias.name.split(".")[0],
-                                  _Origin("import", step, single, next(counter))))
+                    found.append(
+                        (alias.asname or alias.name.split(".")[0], _Origin("import", step, single, next(counter)))
+                    )
         elif isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
             found.append((statement.name, _Origin("def", step, ast.unparse(statement), next(counter))))
         else:
@@ -197,8 +217,10 @@ def free_names(node: ast.AST) -> set[str]:
         return {node.target.id} | free_names(node.value)
     if isinstance(node, _FUNCTIONS):
         args = node.args
-        outer = _union(free_names(n) for n in [*node.decorator_list, *args.defaults,
-                                                *(d for d in args.kw_defaults if d is not None)])
+        outer = _union(
+            free_names(n)
+            for n in [*node.decorator_list, *args.defaults, *(d for d in args.kw_defaults if d is not None)]
+        )
         local = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg] if a}
         local |= _union(bound_names(s) for s in node.body)
         return outer | (_union(free_names(s) for s in node.body) - local)

@@ -10,6 +10,7 @@ folder). A step param whose value is exactly `"${name}"` takes the pipeline para
 only the steps that use them (and changing one re-runs only those). `pipeline.yaml` holds the same fields;
 `Pipeline.load`/`save` convert between the two. `validate()` refuses a bad DAG before anything runs.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,14 +23,15 @@ from typing import Any
 import yaml
 
 from ..entities import InvalidInput
+from ..wire.contract import check_document, schema_validator
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,99}$")
-PIPELINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 RESERVED_NAMES = frozenset({"export"})
 PARAM_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 STEP_OUTPUT = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)$")
 DEFINITION_FILES = ("pipeline.yaml", "pipeline.yml")
 _STEP_FIELDS = ("name", "script", "notebook", "cells", "inputs", "outputs", "params", "compute", "timeout_s")
+_STEP_DEFAULTS: dict[str, Any] = {"inputs": {}, "outputs": [], "params": {}, "compute": "local"}
 _KINDS = ("script", "notebook", "cells")
 
 
@@ -56,32 +58,36 @@ class Step:
 
     def upstream(self, step_names: Collection[str]) -> dict[str, tuple[str, str]]:
         """Inputs that are outputs of the steps named `step_names`: input name → (step, output)."""
-        return {name: (m.group(1), m.group(2)) for name, source in self.inputs.items()
-                if (m := STEP_OUTPUT.match(source)) and m.group(1) in step_names}
+        return {
+            name: (m.group(1), m.group(2))
+            for name, source in self.inputs.items()
+            if (m := STEP_OUTPUT.match(source)) and m.group(1) in step_names
+        }
 
     def resolved_params(self, pipeline_params: Mapping[str, Any]) -> dict[str, Any]:
         """The step's params, with `${name}` references replaced by the pipeline run's values."""
-        return {key: pipeline_params[m.group(1)] if isinstance(value, str) and (m := PARAM_REF.match(value))
-                else value for key, value in self.params.items()}
+        return {
+            key: pipeline_params[m.group(1)] if isinstance(value, str) and (m := PARAM_REF.match(value)) else value
+            for key, value in self.params.items()
+        }
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"name": self.name, self.kind: getattr(self, self.kind)}
-        for field, default in (("inputs", {}), ("outputs", []), ("params", {}), ("compute", "local"),
-                               ("timeout_s", None)):
-            value = getattr(self, field)
-            if value != default:
-                data[field] = value
-        return data
+        return self.fields()
 
     @classmethod
-    def from_dict(cls, data: Any, where: str = "steps") -> Step:
-        if not isinstance(data, Mapping):
-            raise InvalidInput(f"{where}: each step must be a mapping of its fields", field=where)
-        unknown = sorted(set(data) - set(_STEP_FIELDS))
-        if unknown:
-            raise InvalidInput(f"{where}: unknown field {unknown[0]!r} (a step has {list(_STEP_FIELDS)})",
-                               field=f"{where}.{unknown[0]}")
+    def from_dict(cls, data: Mapping[str, Any]) -> Step:
+        """A step from its fields, as the `PipelineStepDefinition` schema describes them (checked by
+        `Pipeline.from_dict` and `Pipeline.validate`)."""
         return cls(**{key: data[key] for key in _STEP_FIELDS if key in data})
+
+    def fields(self) -> dict[str, Any]:
+        """Every field that is set, including more than one kind of code (which `validate` refuses)."""
+        data: dict[str, Any] = {"name": self.name}
+        for field in _STEP_FIELDS[1:]:
+            value = getattr(self, field)
+            if value is not None and value != _STEP_DEFAULTS.get(field):
+                data[field] = value
+        return data
 
 
 @dataclasses.dataclass
@@ -105,17 +111,17 @@ class Pipeline:
 
     @classmethod
     def from_dict(cls, data: Any, source_dir: str | os.PathLike[str] | None = None) -> Pipeline:
-        if not isinstance(data, Mapping):
-            raise InvalidInput("a pipeline definition must be a mapping with name, params and steps",
-                               field="definition")
-        unknown = sorted(set(data) - {"name", "params", "steps"})
-        if unknown:
-            raise InvalidInput(f"unknown field {unknown[0]!r} (a pipeline has name, params, steps)", field=unknown[0])
-        steps = data.get("steps")
-        if not isinstance(steps, list):
-            raise InvalidInput("steps must be a list", field="steps")
-        return cls(data.get("name"), [Step.from_dict(s, f"steps[{i}]") for i, s in enumerate(steps)],
-                   data.get("params") or {}, Path(source_dir) if source_dir is not None else Path.cwd())
+        """A pipeline from the fields of a pipeline.yaml (checked against the `PipelineDefinition` schema of
+        api/openapi.yaml; `params` may be left out)."""
+        if isinstance(data, Mapping) and "params" not in data:
+            data = {**data, "params": {}}
+        check_document(schema_validator("PipelineDefinition"), data, "a pipeline definition")
+        return cls(
+            data["name"],
+            [Step.from_dict(step) for step in data["steps"]],
+            data["params"],
+            Path(source_dir) if source_dir is not None else Path.cwd(),
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Pipeline:
@@ -144,22 +150,23 @@ class Pipeline:
     def validate(self) -> list[Step]:
         """Check everything that can be checked before running; returns the steps in an order that runs each
         after the steps it takes inputs from. Raises InvalidInput naming the step and field at fault."""
-        if not isinstance(self.name, str) or not PIPELINE_NAME.match(self.name):
-            raise InvalidInput(f"pipeline name must be letters, digits, '_', '-', '.' (got {self.name!r})",
-                               field="name")
+        if not isinstance(self.steps, list) or not all(isinstance(step, Step) for step in self.steps):
+            raise InvalidInput("steps must be a list of Step objects", field="steps")
+        for step in self.steps:
+            kinds = [kind for kind in _KINDS if getattr(step, kind) is not None]
+            if len(kinds) != 1:
+                raise InvalidInput(
+                    f"step {step.name!r} needs exactly one of script, notebook or cells (has {kinds})",
+                    field=f"steps.{step.name}",
+                )
+        definition = {"name": self.name, "params": self.params, "steps": [step.fields() for step in self.steps]}
+        check_document(schema_validator("PipelineDefinition"), definition, "a pipeline definition")
         if self.name in RESERVED_NAMES:
-            raise InvalidInput(f"{self.name!r} is reserved (POST /mlext/api/pipelines/export); choose another name",
-                               field="name")
-        _check_scalars(self.params, "params")
-        if not isinstance(self.steps, list) or not self.steps:
-            raise InvalidInput("a pipeline needs at least one step", field="steps")
+            raise InvalidInput(
+                f"{self.name!r} is reserved (POST /mlext/api/pipelines/export); choose another name", field="name"
+            )
         seen: set[str] = set()
         for step in self.steps:
-            if not isinstance(step, Step):
-                raise InvalidInput(f"steps must be Step objects, got {type(step).__name__}", field="steps")
-            if not isinstance(step.name, str) or not NAME.match(step.name):
-                raise InvalidInput(f"step name must be a letter or '_' then letters, digits, '_' or '-' "
-                                   f"(got {step.name!r})", field="steps.name")
             if step.name in seen:
                 raise InvalidInput(f"two steps are named {step.name!r}", field=f"steps.{step.name}.name")
             seen.add(step.name)
@@ -170,72 +177,55 @@ class Pipeline:
 
     def _check_step(self, step: Step, by_name: dict[str, Step]) -> None:
         where = f"steps.{step.name}"
-        kinds = [kind for kind in _KINDS if getattr(step, kind) is not None]
-        if len(kinds) != 1:
-            raise InvalidInput(f"step {step.name!r} needs exactly one of script, notebook or cells (has {kinds})",
-                               field=where)
-        if step.cells is not None:
-            if not isinstance(step.cells, list) or not step.cells or not all(isinstance(c, str) for c in step.cells):
-                raise InvalidInput(f"step {step.name!r}: cells must be a list of source strings", field=f"{where}.cells")
-        else:
-            entry = step.entry
-            if not isinstance(entry, str) or Path(entry).is_absolute() or ".." in Path(entry).parts:
-                raise InvalidInput(f"step {step.name!r}: {step.kind} must be a path inside the pipeline's folder",
-                                   field=f"{where}.{step.kind}")
+        if step.cells is None:
+            entry = step.entry or ""
+            if Path(entry).is_absolute() or ".." in Path(entry).parts:
+                raise InvalidInput(
+                    f"step {step.name!r}: {step.kind} must be a path inside the pipeline's folder",
+                    field=f"{where}.{step.kind}",
+                )
             if not (self.source_dir / entry).is_file():
-                raise InvalidInput(f"step {step.name!r}: {step.kind} {entry!r} does not exist in {self.source_dir}",
-                                   field=f"{where}.{step.kind}")
-        if not isinstance(step.outputs, list) or len(set(step.outputs)) != len(step.outputs) or not all(
-                isinstance(o, str) and NAME.match(o) for o in step.outputs):
-            raise InvalidInput(f"step {step.name!r}: outputs must be distinct names", field=f"{where}.outputs")
-        if not isinstance(step.inputs, Mapping):
-            raise InvalidInput(f"step {step.name!r}: inputs must map names to sources", field=f"{where}.inputs")
+                raise InvalidInput(
+                    f"step {step.name!r}: {step.kind} {entry!r} does not exist in {self.source_dir}",
+                    field=f"{where}.{step.kind}",
+                )
         for name, source in step.inputs.items():
             field = f"{where}.inputs.{name}"
-            if not isinstance(name, str) or not NAME.match(name) or not isinstance(source, str) or not source:
-                raise InvalidInput(f"step {step.name!r}: input {name!r} must be a name with a source", field=field)
             match = STEP_OUTPUT.match(source)
             if match and match.group(1) in by_name:
                 producer, output = match.groups()
                 if producer == step.name:
                     raise InvalidInput(f"step {step.name!r} takes its own output {source!r}", field=field)
                 if output not in by_name[producer].outputs:
-                    raise InvalidInput(f"step {step.name!r}: input {name!r} names output {output!r} of step "
-                                       f"{producer!r}, which has outputs {by_name[producer].outputs}", field=field)
+                    raise InvalidInput(
+                        f"step {step.name!r}: input {name!r} names output {output!r} of step "
+                        f"{producer!r}, which has outputs {by_name[producer].outputs}",
+                        field=field,
+                    )
             elif not (self.source_dir / source).exists():
-                raise InvalidInput(f"step {step.name!r}: input {name!r} is {source!r}, which is neither an output "
-                                   f"of a step (step.output) nor a file or folder in {self.source_dir}", field=field)
-        _check_scalars(step.params, f"{where}.params")
+                raise InvalidInput(
+                    f"step {step.name!r}: input {name!r} is {source!r}, which is neither an output "
+                    f"of a step (step.output) nor a file or folder in {self.source_dir}",
+                    field=field,
+                )
         for key, value in step.params.items():
             if isinstance(value, str) and (m := PARAM_REF.match(value)) and m.group(1) not in self.params:
-                raise InvalidInput(f"step {step.name!r}: param {key!r} refers to pipeline param {m.group(1)!r}, "
-                                   f"which the pipeline does not have", field=f"{where}.params.{key}")
-        if not isinstance(step.compute, str) or not step.compute:
-            raise InvalidInput(f"step {step.name!r}: compute must name a compute target", field=f"{where}.compute")
-        if step.timeout_s is not None and (isinstance(step.timeout_s, bool) or not isinstance(
-                step.timeout_s, (int, float)) or step.timeout_s <= 0):
-            raise InvalidInput(f"step {step.name!r}: timeout_s must be a positive number", field=f"{where}.timeout_s")
+                raise InvalidInput(
+                    f"step {step.name!r}: param {key!r} refers to pipeline param {m.group(1)!r}, "
+                    f"which the pipeline does not have",
+                    field=f"{where}.params.{key}",
+                )
 
     def run_params(self, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
         """The pipeline's params with a run's overrides; a name the pipeline does not have is refused."""
         overrides = dict(overrides or {})
-        _check_scalars(overrides, "params")
+        check_document(schema_validator("TriggerPipeline"), {"params": overrides}, "params")
         for key in overrides:
             if key not in self.params:
-                raise InvalidInput(f"pipeline {self.name!r} has no param {key!r} (it has {sorted(self.params)})",
-                                   field=f"params.{key}")
+                raise InvalidInput(
+                    f"pipeline {self.name!r} has no param {key!r} (it has {sorted(self.params)})", field=f"params.{key}"
+                )
         return {**self.params, **overrides}
-
-
-def _check_scalars(values: Any, field: str) -> None:
-    if not isinstance(values, Mapping):
-        raise InvalidInput(f"{field} must be a mapping of names to values", field=field)
-    for key, value in values.items():
-        if not isinstance(key, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
-            raise InvalidInput(f"{field}: {key!r} is not a valid param name", field=f"{field}.{key}")
-        if value is not None and not isinstance(value, (str, int, float, bool)):
-            raise InvalidInput(f"{field}.{key} must be a string, number, boolean or null, got "
-                               f"{type(value).__name__}", field=f"{field}.{key}")
 
 
 def _topological(steps: list[Step]) -> list[Step]:
@@ -247,8 +237,9 @@ def _topological(steps: list[Step]) -> list[Step]:
         ready = [step for step in steps if step.name in remaining and not remaining[step.name]]
         if not ready:
             stuck = next(step.name for step in steps if step.name in remaining)
-            raise InvalidInput(f"steps form a cycle: {' → '.join(_cycle(remaining, stuck))}",
-                               field=f"steps.{stuck}.inputs")
+            raise InvalidInput(
+                f"steps form a cycle: {' → '.join(_cycle(remaining, stuck))}", field=f"steps.{stuck}.inputs"
+            )
         for step in ready:
             del remaining[step.name]
             ordered.append(step)
@@ -262,5 +253,5 @@ def _cycle(remaining: dict[str, set[str]], start: str) -> list[str]:
     while True:
         following = min(remaining[path[-1]] & remaining.keys())
         if following in path:
-            return path[path.index(following):] + [following]
+            return path[path.index(following) :] + [following]
         path.append(following)

@@ -4,6 +4,7 @@ A run nobody drives is one that was triggered (REST, schedule, `run_pipeline(wai
 process went away (its lease lapsed). Each tick takes the lease of each such run, advances it once and lets go,
 so the run's state stays in the store between ticks and across restarts.
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,9 +52,18 @@ def fire_due(workspace: Workspace, now: float | None = None) -> list[str]:
         if tick is None or not pipelines.claim_fire(schedule.pipeline, schedule.last_fired, tick):
             continue
         try:
-            record = trigger_pipeline(workspace, schedule.pipeline, schedule.params, schedule.version,
-                                      trigger="schedule", user=schedule.user, tags={"mlext.scheduled_for": tick})
-        except MLExtError as error:  # e.g. params the latest version no longer takes: logged; the next cron tick tries again
+            record = trigger_pipeline(
+                workspace,
+                schedule.pipeline,
+                schedule.params,
+                schedule.version,
+                trigger="schedule",
+                user=schedule.user,
+                tags={"mlext.scheduled_for": tick},
+            )
+        except (
+            MLExtError
+        ) as error:  # e.g. params the latest version no longer takes: logged; the next cron tick tries again
             log.warning("schedule of pipeline %s could not fire: %s", schedule.pipeline, error.message)
             continue
         started.append(record.run_id)

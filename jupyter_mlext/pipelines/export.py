@@ -6,6 +6,7 @@ assignments. Variables that cross steps are found by analysis.py and passed as p
 output `vars`. The folder holds pipeline.yaml, one `step_<name>.py` per step and `_mlext_vars.py` (the loader).
 IPython line magics and shell lines are kept as comments; `%%mlrun` cells run as plain code.
 """
+
 from __future__ import annotations
 
 import ast
@@ -56,8 +57,13 @@ def _code_cells(notebook: Path) -> list[tuple[int, list[str], str]]:
     for index, cell in enumerate(document.get("cells", [])):
         if cell.get("cell_type") == "code":
             source = cell.get("source", "")
-            cells.append((index, list(cell.get("metadata", {}).get("tags", [])),
-                          "".join(source) if isinstance(source, list) else source))
+            cells.append(
+                (
+                    index,
+                    list(cell.get("metadata", {}).get("tags", [])),
+                    "".join(source) if isinstance(source, list) else source,
+                )
+            )
     return cells
 
 
@@ -69,19 +75,27 @@ def _parameters(cells: list[tuple[int, list[str], str]]) -> dict[str, Any]:
         try:
             tree = ast.parse(source)
         except SyntaxError as error:
-            raise InvalidInput(f"the parameters cell (cell {index}) is not valid Python: {error.msg}",
-                               field="parameters") from None
+            raise InvalidInput(
+                f"the parameters cell (cell {index}) is not valid Python: {error.msg}", field="parameters"
+            ) from None
         for statement in tree.body:
-            if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-                    and isinstance(statement.targets[0], ast.Name)):
-                raise InvalidInput(f"the parameters cell (cell {index}) may only assign literals to names, "
-                                   f"not {ast.unparse(statement)!r}", field="parameters")
+            if not (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+            ):
+                raise InvalidInput(
+                    f"the parameters cell (cell {index}) may only assign literals to names, "
+                    f"not {ast.unparse(statement)!r}",
+                    field="parameters",
+                )
             name = statement.targets[0].id
             try:
                 params[name] = ast.literal_eval(statement.value)
             except ValueError:
-                raise InvalidInput(f"parameter {name!r} must be a literal (number, string, boolean, None)",
-                                   field=f"parameters.{name}") from None
+                raise InvalidInput(
+                    f"parameter {name!r} must be a literal (number, string, boolean, None)", field=f"parameters.{name}"
+                ) from None
     return params
 
 
@@ -91,12 +105,13 @@ def _steps(cells: list[tuple[int, list[str], str]]) -> list[StepCode]:
     for index, tags, source in cells:
         if PARAMETERS_TAG in tags:
             continue
-        names = [tag[len(STEP_TAG):] for tag in tags if tag.startswith(STEP_TAG)]
+        names = [tag[len(STEP_TAG) :] for tag in tags if tag.startswith(STEP_TAG)]
         text = f"# %% cell {index}\n{_without_magics(source, index)}"
         if names:
             if not NAME.match(names[0]) or any(s.name == names[0] for s in steps):
-                raise InvalidInput(f"cell {index}: step tag {names[0]!r} is not a new valid step name",
-                                   field="notebook")
+                raise InvalidInput(
+                    f"cell {index}: step tag {names[0]!r} is not a new valid step name", field="notebook"
+                )
             steps.append(StepCode(names[0], "\n\n".join([*before_first, text])))
             before_first = []
         elif steps:
@@ -112,27 +127,31 @@ def _without_magics(source: str, index: int) -> str:
     lines = source.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
         if lines[0].split()[0] != "%%mlrun":
-            raise InvalidInput(f"cell {index} is a {lines[0].split()[0]} cell, which a script cannot run",
-                               field="notebook")
+            raise InvalidInput(
+                f"cell {index} is a {lines[0].split()[0]} cell, which a script cannot run", field="notebook"
+            )
         lines = lines[1:]
-    return "\n".join(f"# (IPython only, not run here) {line}" if line.lstrip().startswith(("%", "!")) else line
-                     for line in lines)
+    return "\n".join(
+        f"# (IPython only, not run here) {line}" if line.lstrip().startswith(("%", "!")) else line for line in lines
+    )
 
 
 def _prepare(target: Path) -> None:
     if target.exists() and any(target.iterdir()) and not (target / "pipeline.yaml").is_file():
-        raise InvalidInput(f"{target} exists and is not an exported pipeline; choose another folder",
-                           field="out_dir")
+        raise InvalidInput(f"{target} exists and is not an exported pipeline; choose another folder", field="out_dir")
     target.mkdir(parents=True, exist_ok=True)
     for stale in target.glob("step_*.py"):
         stale.unlink()
 
 
 def _step(plan: StepPlan) -> Step:
-    return Step(plan.name, script=f"step_{plan.name}.py",
-                inputs={producer: f"{producer}.{VARS_OUTPUT}" for producer in plan.loads},
-                outputs=[VARS_OUTPUT] if plan.outputs else [],
-                params={name: f"${{{name}}}" for name in plan.params})
+    return Step(
+        plan.name,
+        script=f"step_{plan.name}.py",
+        inputs={producer: f"{producer}.{VARS_OUTPUT}" for producer in plan.loads},
+        outputs=[VARS_OUTPUT] if plan.outputs else [],
+        params={name: f"${{{name}}}" for name in plan.params},
+    )
 
 
 def _script(plan: StepPlan, pipeline: str, notebook: str, params: dict[str, Any]) -> str:
@@ -145,8 +164,9 @@ def _script(plan: StepPlan, pipeline: str, notebook: str, params: dict[str, Any]
     if plan.prelude:
         parts.append("\n".join(plan.prelude) + "\n")
     if plan.loads:
-        parts.append("".join(f"[{', '.join(names)}] = _mlext.load({step!r}, {names!r})\n"
-                             for step, names in plan.loads.items()))
+        parts.append(
+            "".join(f"[{', '.join(names)}] = _mlext.load({step!r}, {names!r})\n" for step, names in plan.loads.items())
+        )
     parts.append(plan.source.rstrip() + "\n")
     if plan.outputs:
         parts.append(f"_mlext.save({plan.name!r}, globals(), {plan.outputs!r})\n")

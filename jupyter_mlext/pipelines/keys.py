@@ -6,6 +6,7 @@ pipeline definition, so editing one step's script changes that step's key only (
 outputs, the keys of the steps downstream, if its outputs change). The environment is the interpreter (version
 and path) and the installed distributions with their versions — `pip freeze` without starting pip.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,8 +31,11 @@ def code_files(workspace: Workspace, pipeline: Pipeline, step: Step) -> list[str
     `inputs/` and `outputs/` are what a step gets and makes (left there by running a script by hand), not code."""
     others = {s.entry for s in pipeline.steps if s.name != step.name and s.entry is not None}
     skipped = others.union(DEFINITION_FILES) - {step.entry}
-    return [f for f in snapshot_files(pipeline.source_dir, exclude=workspace.paths.root)
-            if f not in skipped and f.split("/", 1)[0] not in RUN_FOLDERS]
+    return [
+        f
+        for f in snapshot_files(pipeline.source_dir, exclude=workspace.paths.root)
+        if f not in skipped and f.split("/", 1)[0] not in RUN_FOLDERS
+    ]
 
 
 def file_digest(path: Path) -> str:
@@ -52,8 +56,9 @@ def files_digest(entries: list[tuple[str, str]]) -> str:
 def code_digest(pipeline: Pipeline, step: Step, files: list[str]) -> str:
     """`files`: the step's `code_files`, listed once for both the key and the step's folder."""
     digests = [(f, file_digest(pipeline.source_dir / f)) for f in files]
-    spec = json.dumps({"kind": step.kind, "entry": step.entry, "cells": step.cells, "outputs": step.outputs},
-                      sort_keys=True)
+    spec = json.dumps(
+        {"kind": step.kind, "entry": step.entry, "cells": step.cells, "outputs": step.outputs}, sort_keys=True
+    )
     return files_digest([*digests, ("<step>", hashlib.sha256(spec.encode()).hexdigest())])
 
 
@@ -61,20 +66,19 @@ def path_digest(path: Path) -> str:
     """The content of a file or folder given as an input."""
     if path.is_file():
         return files_digest([(path.name, file_digest(path))])
-    return files_digest([(p.relative_to(path).as_posix(), file_digest(p))
-                         for p in path.rglob("*") if p.is_file()])
+    return files_digest([(p.relative_to(path).as_posix(), file_digest(p)) for p in path.rglob("*") if p.is_file()])
 
 
 @functools.cache
 def environment_digest() -> str:
     """The interpreter and its installed distributions (computed once per process)."""
-    installed = sorted(f"{(d.metadata['Name'] or '').lower()}=={d.version}"
-                       for d in importlib.metadata.distributions())
+    installed = sorted(f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in importlib.metadata.distributions())
     text = "\n".join([sys.version, sys.executable, *installed])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def reuse_key(code: str, params: Mapping[str, Any], inputs: Mapping[str, str], environment: str) -> str:
-    text = json.dumps({"code": code, "params": params, "inputs": inputs, "environment": environment},
-                      sort_keys=True, default=str)
+    text = json.dumps(
+        {"code": code, "params": params, "inputs": inputs, "environment": environment}, sort_keys=True, default=str
+    )
     return hashlib.sha256(text.encode()).hexdigest()

@@ -17,6 +17,7 @@ Step outcomes, as the store and the panels show them:
   whoever holds the lease: submitted steps get their jobs canceled (step state Canceled), steps not started yet
   become NotStarted as above, and the pipeline run ends Canceled (state Canceled), its parent run too.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,18 +58,29 @@ CHANGE_POLL_S = 0.01
 REUSED_FROM_TAG = "mlext.reused_from"
 STEP_STATE_TAG = "mlext.step_state"
 # The parent run's status for each way a pipeline run ends.
-_END_STATUS = {PipelineState.COMPLETED: RunStatus.COMPLETED, PipelineState.FAILED: RunStatus.FAILED,
-               PipelineState.CANCELED: RunStatus.CANCELED}
+_END_STATUS = {
+    PipelineState.COMPLETED: RunStatus.COMPLETED,
+    PipelineState.FAILED: RunStatus.FAILED,
+    PipelineState.CANCELED: RunStatus.CANCELED,
+}
 
 
 def lease_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def start_pipeline_run(workspace: Workspace, pipeline: Pipeline, params: Mapping[str, Any] | None = None, *,
-                       version: int | None = None, force: bool = False, trigger: str = "manual",
-                       experiment: str | None = None, user: str | None = None,
-                       tags: Mapping[str, Any] | None = None) -> PipelineRun:
+def start_pipeline_run(
+    workspace: Workspace,
+    pipeline: Pipeline,
+    params: Mapping[str, Any] | None = None,
+    *,
+    version: int | None = None,
+    force: bool = False,
+    trigger: str = "manual",
+    experiment: str | None = None,
+    user: str | None = None,
+    tags: Mapping[str, Any] | None = None,
+) -> PipelineRun:
     """Check the pipeline and create its run (parent run + step states); nothing executes yet."""
     order = pipeline.validate()
     values = pipeline.run_params(params)
@@ -77,22 +89,47 @@ def start_pipeline_run(workspace: Workspace, pipeline: Pipeline, params: Mapping
         try:
             compute.get_target(step.compute)
         except NotFound:
-            raise InvalidInput(f"step {step.name!r}: unknown compute target {step.compute!r}",
-                               field=f"steps.{step.name}.compute") from None
+            raise InvalidInput(
+                f"step {step.name!r}: unknown compute target {step.compute!r}", field=f"steps.{step.name}.compute"
+            ) from None
     run_tags = {"mlext.pipeline": pipeline.name, "mlext.trigger": trigger, **(tags or {})}
     if version is not None:
         run_tags["mlext.pipeline_version"] = version
-    parent = workspace.tracking.create_run(experiment or pipeline.name, name=pipeline.name, status=RunStatus.RUNNING,
-                              user=user, source_type="pipeline", source_name=pipeline.name,
-                              params=loggable(values), tags=run_tags)
-    return workspace.pipelines.create_run(parent.id, pipeline.name, version, pipeline.to_dict(),
-                                           str(pipeline.source_dir), values, force, trigger,
-                                           [step.name for step in order])
+    parent = workspace.tracking.create_run(
+        experiment or pipeline.name,
+        name=pipeline.name,
+        status=RunStatus.RUNNING,
+        user=user,
+        source_type="pipeline",
+        source_name=pipeline.name,
+        params=loggable(values),
+        tags=run_tags,
+    )
+    return workspace.pipelines.create_run(
+        parent.id,
+        pipeline.name,
+        version,
+        pipeline.to_dict(),
+        str(pipeline.source_dir),
+        values,
+        force,
+        trigger,
+        [step.name for step in order],
+    )
 
 
-def run_pipeline(workspace: Workspace, pipeline: Pipeline, params: Mapping[str, Any] | None = None,
-                 wait: bool = True, *, force: bool = False, experiment: str | None = None,
-                 user: str | None = None, dispatch: bool = True, timeout: float | None = None) -> PipelineRun:
+def run_pipeline(
+    workspace: Workspace,
+    pipeline: Pipeline,
+    params: Mapping[str, Any] | None = None,
+    wait: bool = True,
+    *,
+    force: bool = False,
+    experiment: str | None = None,
+    user: str | None = None,
+    dispatch: bool = True,
+    timeout: float | None = None,
+) -> PipelineRun:
     """Run `pipeline` with `params` (overriding its defaults). With `wait`, drive it here until it ends (with
     `dispatch`, this process also starts the steps' local jobs, so no server is needed); without, return at once
     and leave it to a server's or `mlext agent`'s dispatcher. `force` re-runs every step instead of reusing."""
@@ -102,8 +139,7 @@ def run_pipeline(workspace: Workspace, pipeline: Pipeline, params: Mapping[str, 
     return drive(workspace, record.run_id, dispatch=dispatch, timeout=timeout)
 
 
-def drive(workspace: Workspace, run_id: str, *, dispatch: bool = True,
-          timeout: float | None = None) -> PipelineRun:
+def drive(workspace: Workspace, run_id: str, *, dispatch: bool = True, timeout: float | None = None) -> PipelineRun:
     """Advance the pipeline run until it ends (or `timeout` passes; it then carries on without us)."""
     pipelines = workspace.pipelines
     owner = lease_owner()
@@ -169,7 +205,11 @@ def _step_once(workspace: Workspace, pipelines: PipelineRepository, record: Pipe
     if record.state is PipelineState.CANCELING:
         _cancel(workspace, pipelines, record, pipeline)
         return False
-    if any(_collect(workspace, pipelines, record, pipeline.step(s.step), s) for s in record.steps if s.state == StepState.QUEUED):
+    if any(
+        _collect(workspace, pipelines, record, pipeline.step(s.step), s)
+        for s in record.steps
+        if s.state == StepState.QUEUED
+    ):
         return True
     if any(s.state == StepState.FAILED for s in record.steps):
         if not any(s.state == StepState.QUEUED for s in record.steps):
@@ -183,33 +223,55 @@ def _step_once(workspace: Workspace, pipelines: PipelineRepository, record: Pipe
     changed = False
     for state in record.steps:
         step = pipeline.step(state.step)
-        if state.state != StepState.PENDING or any(not states[p].state.is_done for p, _ in step.upstream(names).values()):
+        if state.state != StepState.PENDING or any(
+            not states[p].state.is_done for p, _ in step.upstream(names).values()
+        ):
             continue
         _start(workspace, pipelines, record, pipeline, step, states)
         changed = True
     return changed
 
 
-def _collect(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun, step: Step,
-             state: PipelineStep) -> bool:
+def _collect(
+    workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun, step: Step, state: PipelineStep
+) -> bool:
     """Record the outcome of a submitted step whose child run has ended."""
+    assert state.child_run_id is not None  # a step is queued together with the child run it was submitted as
     child = workspace.tracking.get_run(state.child_run_id)
     if not child.status.is_terminal:
         return False
     if child.status is RunStatus.COMPLETED:
         missing = [o for o in step.outputs if not workspace.tracking.list_artifacts(child.id, f"outputs/{o}")]
         if missing:
-            return pipelines.update_step(record.run_id, step.name, [StepState.QUEUED], state=StepState.FAILED,
-                                         error=f"step {step.name!r} wrote no files to its declared output(s) "
-                                               f"{', '.join(f'outputs/{o}/' for o in missing)}")
-        return pipelines.update_step(record.run_id, step.name, [StepState.QUEUED], state=StepState.COMPLETED, produced_by=child.id)
+            return pipelines.update_step(
+                record.run_id,
+                step.name,
+                [StepState.QUEUED],
+                state=StepState.FAILED,
+                error=f"step {step.name!r} wrote no files to its declared output(s) "
+                f"{', '.join(f'outputs/{o}/' for o in missing)}",
+            )
+        return pipelines.update_step(
+            record.run_id, step.name, [StepState.QUEUED], state=StepState.COMPLETED, produced_by=child.id
+        )
     reason = child.error or child.status.value
-    return pipelines.update_step(record.run_id, step.name, [StepState.QUEUED], state=StepState.FAILED,
-                                 error=f"step {step.name!r} {child.status.value.lower()}: {reason}")
+    return pipelines.update_step(
+        record.run_id,
+        step.name,
+        [StepState.QUEUED],
+        state=StepState.FAILED,
+        error=f"step {step.name!r} {child.status.value.lower()}: {reason}",
+    )
 
 
-def _start(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun, pipeline: Pipeline,
-           step: Step, states: dict[str, PipelineStep]) -> None:
+def _start(
+    workspace: Workspace,
+    pipelines: PipelineRepository,
+    record: PipelineRun,
+    pipeline: Pipeline,
+    step: Step,
+    states: dict[str, PipelineStep],
+) -> None:
     """Reuse an earlier result of the step if its key matches one, else submit it."""
     parent = workspace.tracking.get_run(record.run_id)
     params = step.resolved_params(record.params)
@@ -221,21 +283,46 @@ def _start(workspace: Workspace, pipelines: PipelineRepository, record: Pipeline
         prior = None if record.force else pipelines.find_reusable(key)
         if prior is not None:
             child = _reused_child(workspace, parent, step, params, prior, tags)
-            pipelines.update_step(record.run_id, step.name, [StepState.PENDING], state=StepState.REUSED, child_run_id=child.id,
-                                  reuse_key=key, produced_by=prior)
+            pipelines.update_step(
+                record.run_id,
+                step.name,
+                [StepState.PENDING],
+                state=StepState.REUSED,
+                child_run_id=child.id,
+                reuse_key=key,
+                produced_by=prior,
+            )
             return
-        child = submit_step(workspace, pipeline, step, files, params, inputs, parent_id=parent.id,
-                            experiment=parent.experiment, tags=tags, user=parent.user)
+        child = submit_step(
+            workspace,
+            pipeline,
+            step,
+            files,
+            params,
+            inputs,
+            parent_id=parent.id,
+            experiment=parent.experiment,
+            tags=tags,
+            user=parent.user,
+        )
     except (MLExtError, OSError) as error:
         message = error.message if isinstance(error, MLExtError) else str(error)
-        pipelines.update_step(record.run_id, step.name, [StepState.PENDING], state=StepState.FAILED,
-                              error=f"step {step.name!r} could not be submitted: {message}")
+        pipelines.update_step(
+            record.run_id,
+            step.name,
+            [StepState.PENDING],
+            state=StepState.FAILED,
+            error=f"step {step.name!r} could not be submitted: {message}",
+        )
         return
-    pipelines.update_step(record.run_id, step.name, [StepState.PENDING], state=StepState.QUEUED, child_run_id=child.id, reuse_key=key)
+    pipelines.update_step(
+        record.run_id, step.name, [StepState.PENDING], state=StepState.QUEUED, child_run_id=child.id, reuse_key=key
+    )
 
 
-def _inputs(workspace: Workspace, pipeline: Pipeline, step: Step,
-            states: dict[str, PipelineStep]) -> tuple[dict[str, InputSource], dict[str, str]]:
+def _inputs(
+    workspace: Workspace, pipeline: Pipeline, step: Step, states: dict[str, PipelineStep]
+) -> tuple[dict[str, InputSource], dict[str, str]]:
     """Where each input comes from, and a digest of its content."""
     upstream = step.upstream(set(states))
     sources: dict[str, InputSource] = {}
@@ -244,27 +331,39 @@ def _inputs(workspace: Workspace, pipeline: Pipeline, step: Step,
         if name in upstream:
             producer, output = upstream[name]
             run_id = states[producer].produced_by
+            assert run_id is not None  # the producer is done (completed or reused), which records its run
             prefix = f"outputs/{output}/"
             artifacts = workspace.tracking.list_artifacts(run_id, f"outputs/{output}")
             sources[name] = ("run", run_id, output)
-            digests[name] = files_digest([(a.path[len(prefix):], a.sha256) for a in artifacts])
+            digests[name] = files_digest([(a.path[len(prefix) :], a.sha256) for a in artifacts])
         else:
             path = (pipeline.source_dir / source).resolve()
             if not path.exists():
-                raise InvalidInput(f"input {name!r} of step {step.name!r}: {path} does not exist",
-                                   field=f"steps.{step.name}.inputs.{name}")
+                raise InvalidInput(
+                    f"input {name!r} of step {step.name!r}: {path} does not exist",
+                    field=f"steps.{step.name}.inputs.{name}",
+                )
             sources[name] = ("path", str(path))
             digests[name] = path_digest(path)
     return sources, digests
 
 
-def _reused_child(workspace: Workspace, parent: RunInfo, step: Step, params: Mapping[str, Any], prior: str,
-                  tags: Mapping[str, Any]) -> RunInfo:
+def _reused_child(
+    workspace: Workspace, parent: RunInfo, step: Step, params: Mapping[str, Any], prior: str, tags: Mapping[str, Any]
+) -> RunInfo:
     return workspace.tracking.create_run(
-        parent.experiment, name=step.name, parent_id=parent.id, status=RunStatus.COMPLETED, user=parent.user,
-        source_type=SOURCE_TYPE, source_name=f"{parent.source_name}.{step.name}", compute=step.compute,
-        snapshot_id=workspace.tracking.get_run(prior).snapshot_id, params=loggable(params),
-        tags={**tags, REUSED_FROM_TAG: prior})
+        parent.experiment,
+        name=step.name,
+        parent_id=parent.id,
+        status=RunStatus.COMPLETED,
+        user=parent.user,
+        source_type=SOURCE_TYPE,
+        source_name=f"{parent.source_name}.{step.name}",
+        compute=step.compute,
+        snapshot_id=workspace.tracking.get_run(prior).snapshot_id,
+        params=loggable(params),
+        tags={**tags, REUSED_FROM_TAG: prior},
+    )
 
 
 def _fail_run(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun) -> None:
@@ -284,27 +383,42 @@ def _cancel(workspace: Workspace, pipelines: PipelineRepository, record: Pipelin
             cancel_job(workspace, str(state.child_run_id))
         except (Conflict, NotFound):  # the job ended or is gone: nothing left to stop
             pass
-        pipelines.update_step(record.run_id, state.step, [StepState.QUEUED], state=StepState.CANCELED,
-                              error=f"step {state.step!r} canceled with the pipeline run")
+        pipelines.update_step(
+            record.run_id,
+            state.step,
+            [StepState.QUEUED],
+            state=StepState.CANCELED,
+            error=f"step {state.step!r} canceled with the pipeline run",
+        )
     _not_started(workspace, pipelines, record, {})
     _end_parent(workspace, pipelines, record.run_id, PipelineState.CANCELED, record.error)
 
 
-def _not_started(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun,
-                 tags: Mapping[str, Any]) -> None:
+def _not_started(
+    workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun, tags: Mapping[str, Any]
+) -> None:
     """Give each step that never started a Canceled child run tagged NotStarted, so every view lists it."""
     parent = workspace.tracking.get_run(record.run_id)
     for state in record.steps:
         if state.state == StepState.PENDING:
             child = workspace.tracking.create_run(
-                parent.experiment, name=state.step, parent_id=parent.id, status=RunStatus.CANCELED,
-                user=parent.user, source_type=SOURCE_TYPE, source_name=f"{parent.source_name}.{state.step}",
-                tags={"mlext.step": state.step, STEP_STATE_TAG: StepState.NOT_STARTED.value, **tags})
-            pipelines.update_step(record.run_id, state.step, [StepState.PENDING], state=StepState.NOT_STARTED, child_run_id=child.id)
+                parent.experiment,
+                name=state.step,
+                parent_id=parent.id,
+                status=RunStatus.CANCELED,
+                user=parent.user,
+                source_type=SOURCE_TYPE,
+                source_name=f"{parent.source_name}.{state.step}",
+                tags={"mlext.step": state.step, STEP_STATE_TAG: StepState.NOT_STARTED.value, **tags},
+            )
+            pipelines.update_step(
+                record.run_id, state.step, [StepState.PENDING], state=StepState.NOT_STARTED, child_run_id=child.id
+            )
 
 
-def _end_parent(workspace: Workspace, pipelines: PipelineRepository, run_id: str, state: PipelineState,
-                error: str | None = None) -> None:
+def _end_parent(
+    workspace: Workspace, pipelines: PipelineRepository, run_id: str, state: PipelineState, error: str | None = None
+) -> None:
     """The parent run's status first: should we die in between, the next driver finds the run still to end.
     A parent that ended already (a previous driver got this far, or it completed just as a cancel came in)
     decides: the pipeline run ends as it did."""

@@ -6,9 +6,11 @@ many ticks were missed (a server that was down for a day runs a `*/5` schedule o
 Firing is claimed by a conditional update of `last_fired`, so two dispatchers on one workspace fire it once.
 Cron expressions are read by croniter, in the server's local time zone.
 """
+
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from croniter import croniter
 
@@ -26,7 +28,7 @@ def _local(timestamp: float) -> datetime.datetime:
 
 
 def next_tick(cron: str, after: float) -> float:
-    return croniter(cron, _local(after)).get_next(float)
+    return cast(float, croniter(cron, _local(after)).get_next(float))
 
 
 def due_tick(schedule: Schedule, now: float) -> float | None:
@@ -34,4 +36,4 @@ def due_tick(schedule: Schedule, now: float) -> float | None:
     following = next_tick(schedule.cron, schedule.last_fired)
     if following > now:
         return None
-    return max(following, croniter(schedule.cron, _local(now)).get_prev(float))
+    return max(following, cast(float, croniter(schedule.cron, _local(now)).get_prev(float)))

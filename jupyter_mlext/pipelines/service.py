@@ -2,6 +2,7 @@
 pipeline run, and describe one as the DAG the Pipelines panel draws. The SDK, the CLI and the REST handlers call
 these.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,9 +51,16 @@ def _unpacked(workspace: Workspace, snapshot_id: str | None) -> Path:
     return target
 
 
-def trigger_pipeline(workspace: Workspace, name: str, params: Mapping[str, Any] | None = None,
-                     version: int | None = None, *, trigger: str = "rest", user: str | None = None,
-                     tags: Mapping[str, Any] | None = None) -> PipelineRun:
+def trigger_pipeline(
+    workspace: Workspace,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    version: int | None = None,
+    *,
+    trigger: str = "rest",
+    user: str | None = None,
+    tags: Mapping[str, Any] | None = None,
+) -> PipelineRun:
     """Create a run of a published pipeline; the dispatcher drives it."""
     if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
         raise InvalidInput(f"version must be a positive integer, got {version!r}", field="version")
@@ -60,8 +68,9 @@ def trigger_pipeline(workspace: Workspace, name: str, params: Mapping[str, Any] 
     return start_pipeline_run(workspace, pipeline, params, version=version, trigger=trigger, user=user, tags=tags)
 
 
-def cancel_pipeline_run(workspace: Workspace, run_id: str, user: str | None = None, *,
-                        wait_s: float = CANCEL_WAIT_S) -> PipelineRun:
+def cancel_pipeline_run(
+    workspace: Workspace, run_id: str, user: str | None = None, *, wait_s: float = CANCEL_WAIT_S
+) -> PipelineRun:
     """Cancel a running pipeline run, whoever drives it: the request is recorded in the store, then carried out
     here if nobody drives the run, else by its driver (the `run_pipeline(wait=True)` caller, a server's or
     agent's dispatcher), which this waits up to `wait_s` for. Asking again while that is under way is harmless;
@@ -71,13 +80,21 @@ def cancel_pipeline_run(workspace: Workspace, run_id: str, user: str | None = No
     if not pipelines.request_cancel(run_id, f"canceled by {user}" if user else "canceled"):
         record = pipelines.get_run(run_id)
         if record.state is not PipelineState.CANCELING:
-            raise Conflict(f"pipeline run {run_id} has already ended ({record.state}); there is nothing to cancel",
-                           field="run_id")
+            raise Conflict(
+                f"pipeline run {run_id} has already ended ({record.state}); there is nothing to cancel", field="run_id"
+            )
     return settle(workspace, run_id, wait_s)
 
 
-def schedule_pipeline(workspace: Workspace, name: str, cron: str, params: Mapping[str, Any] | None = None,
-                      version: int | None = None, enabled: bool = True, user: str | None = None) -> Schedule:
+def schedule_pipeline(
+    workspace: Workspace,
+    name: str,
+    cron: str,
+    params: Mapping[str, Any] | None = None,
+    version: int | None = None,
+    enabled: bool = True,
+    user: str | None = None,
+) -> Schedule:
     """Create or replace the schedule of a published pipeline (its latest version at each firing, unless
     `version` pins one); it fires first at the next cron time."""
     check_cron(cron)
@@ -105,13 +122,20 @@ def describe_run(workspace: Workspace, run_id: str) -> dict[str, Any]:
     for state in record.steps:
         step = pipeline.step(state.step)
         child = children.get(state.child_run_id) if state.child_run_id else None
-        steps.append({
-            "name": step.name, "kind": step.kind, "state": state.state,
-            "status": child.status.value if child else None, "run_id": state.child_run_id,
-            "reused_from": state.produced_by if state.state is StepState.REUSED else None,
-            "depends_on": sorted({producer for producer, _ in step.upstream(names).values()}),
-            "inputs": dict(step.inputs), "outputs": list(step.outputs), "compute": step.compute,
-            "error": state.error,
-        })
+        steps.append(
+            {
+                "name": step.name,
+                "kind": step.kind,
+                "state": state.state,
+                "status": child.status.value if child else None,
+                "run_id": state.child_run_id,
+                "reused_from": state.produced_by if state.state is StepState.REUSED else None,
+                "depends_on": sorted({producer for producer, _ in step.upstream(names).values()}),
+                "inputs": dict(step.inputs),
+                "outputs": list(step.outputs),
+                "compute": step.compute,
+                "error": state.error,
+            }
+        )
     parent = workspace.tracking.get_run(record.run_id)
     return {**summarise_run(record), "status": parent.status.value, "steps": steps}

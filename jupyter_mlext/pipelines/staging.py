@@ -6,6 +6,7 @@ worker shares no filesystem with the workspace). The job is an ordinary submitte
 `compute.submit.submit` (target checked, snapshot, run and job in one transaction) with `source_type`
 "pipeline_step": the dispatcher starts it, and it gets logs, metrics and collected outputs.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,9 +40,19 @@ papermill.execute_notebook(
 '''
 
 
-def submit_step(workspace: Workspace, pipeline: Pipeline, step: Step, files: list[str], params: Mapping[str, Any],
-                inputs: Mapping[str, InputSource], *, parent_id: str, experiment: str,
-                tags: Mapping[str, Any], user: str | None = None) -> RunInfo:
+def submit_step(
+    workspace: Workspace,
+    pipeline: Pipeline,
+    step: Step,
+    files: list[str],
+    params: Mapping[str, Any],
+    inputs: Mapping[str, InputSource],
+    *,
+    parent_id: str,
+    experiment: str,
+    tags: Mapping[str, Any],
+    user: str | None = None,
+) -> RunInfo:
     """Stage the step's folder (`files`: its `code_files`) and submit it as a child run of the pipeline run."""
     entry, args = _entry(step, params)
     with tempfile.TemporaryDirectory(prefix="mlext-step-") as folder:
@@ -49,19 +60,30 @@ def submit_step(workspace: Workspace, pipeline: Pipeline, step: Step, files: lis
         for relative in files:
             if Path(relative).name not in (*IGNORE_FILES, ".gitignore"):  # already applied; inputs must not match
                 _copy(pipeline.source_dir / relative, stage / relative)
-        _write_entry(step, params, stage)
+        _stage_entry(step, params, stage)
         for name, source in inputs.items():
             _materialise(workspace, source, stage / "inputs" / name)
-        return submit(workspace, entry, args, source_dir=stage, compute=step.compute, experiment=experiment,
-                      name=step.name, params=loggable(params), tags=tags, timeout_s=step.timeout_s,
-                      parent_id=parent_id, user=user, source_type=SOURCE_TYPE,
-                      source_name=f"{pipeline.name}.{step.name}")
+        return submit(
+            workspace,
+            entry,
+            args,
+            source_dir=stage,
+            compute=step.compute,
+            experiment=experiment,
+            name=step.name,
+            params=loggable(params),
+            tags=tags,
+            timeout_s=step.timeout_s,
+            parent_id=parent_id,
+            user=user,
+            source_type=SOURCE_TYPE,
+            source_name=f"{pipeline.name}.{step.name}",
+        )
 
 
 def loggable(params: Mapping[str, Any]) -> dict[str, Any]:
     """Params as run params (the store keeps text; a null param is not logged)."""
-    return {key: str(value) if isinstance(value, bool) else value for key, value in params.items()
-            if value is not None}
+    return {key: str(value) if isinstance(value, bool) else value for key, value in params.items() if value is not None}
 
 
 def _entry(step: Step, params: Mapping[str, Any]) -> tuple[str, list[str]]:
@@ -71,14 +93,17 @@ def _entry(step: Step, params: Mapping[str, Any]) -> tuple[str, list[str]]:
     return GENERATED_ENTRY, []
 
 
-def _write_entry(step: Step, params: Mapping[str, Any], stage: Path) -> None:
+def _stage_entry(step: Step, params: Mapping[str, Any], stage: Path) -> None:
     if step.notebook is not None:
         executed = f"outputs/{Path(step.notebook).stem}.executed.ipynb"
         text = _NOTEBOOK_ENTRY.format(notebook=step.notebook, executed=executed, params=json.dumps(dict(params)))
     elif step.cells is not None:
         assignments = "".join(f"{key} = {value!r}\n" for key, value in params.items())
-        text = f"# step {step.name!r}: its params, then its cells (written by jupyter-mlext)\n{assignments}\n" + \
-            "\n\n".join(step.cells) + "\n"
+        text = (
+            f"# step {step.name!r}: its params, then its cells (written by jupyter-mlext)\n{assignments}\n"
+            + "\n\n".join(step.cells)
+            + "\n"
+        )
     else:
         return
     (stage / GENERATED_ENTRY).write_text(text, encoding="utf-8")
@@ -97,7 +122,7 @@ def _materialise(workspace: Workspace, source: InputSource, destination: Path) -
     prefix = f"outputs/{output}/"
     root = workspace.paths.run_artifacts(run_id)
     for artifact in workspace.tracking.list_artifacts(run_id, f"outputs/{output}"):
-        _copy(root / artifact.path, destination / artifact.path[len(prefix):])
+        _copy(root / artifact.path, destination / artifact.path[len(prefix) :])
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -1,10 +1,9 @@
 """What one process shares between its SDK calls: the open tracking stores (one per workspace or server, each
-with its background metric writer), the runs it started and has not ended, who the user is and where the code
-comes from.
+with its background metric writer), what runs at exit, who the user is and where the code comes from.
 
-The magics build on these too (a `%%mlrun` cell's run is an active run of this process), which is why they are
-public here rather than private to run.py.
+The runs this process owns live in sdk/run.py, which registers an exit hook here to end them.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -14,17 +13,15 @@ import subprocess
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..entities import MLExtError, RunStatus
+from ..entities import MLExtError
 from ..store import TrackingStore, Workspace, open_tracking, tracking_location
 from .writer import MetricWriter
-
-if TYPE_CHECKING:
-    from .run import Run
 
 WorkspaceArg = str | os.PathLike[str] | None
 
@@ -38,10 +35,9 @@ class Opened:
     workspace: Workspace | None
 
 
-_lock = threading.Lock()
+_opening = threading.Lock()
 _opened: dict[str, Opened] = {}
-active: list[Run] = []
-_context_run: list[Run] = []
+_exit_hooks: list[Callable[[str | None], None]] = []
 _uncaught: list[BaseException] = []
 
 
@@ -49,7 +45,7 @@ def opened(workspace: WorkspaceArg = None) -> Opened:
     """The store and writer for `workspace` (else MLEXT_TRACKING_URI, else MLEXT_WORKSPACE, else ./.mlext), opened
     once per process: an http(s):// URL is a server reached over its REST API, anything else a folder."""
     location = tracking_location(workspace)
-    with _lock:
+    with _opening:
         found = _opened.get(location)
         if found is None:
             if not _opened:
@@ -75,16 +71,10 @@ def flush_all() -> None:
         found.writer.flush()
 
 
-def context_run() -> Run | None:
-    return _context_run[0] if _context_run else None
-
-
-def set_context_run(run: Run) -> Run:
-    """Record the run of `Run.get_context()` (the first one set wins) and return it."""
-    with _lock:
-        if not _context_run:
-            _context_run.append(run)
-        return _context_run[0]
+def at_exit(hook: Callable[[str | None], None]) -> None:
+    """Call `hook(error)` at interpreter exit, before the buffered metrics are committed; `error` is the
+    traceback of the uncaught exception that stopped the interpreter, if one did."""
+    _exit_hooks.append(hook)
 
 
 def user() -> str | None:
@@ -134,13 +124,7 @@ def _install_exit_hooks() -> None:
 
 
 def _end_at_exit() -> None:
-    owned = [run for run in reversed(active) if run.owned]
-    context = context_run()
-    if context is not None and context.owned and context not in owned:
-        owned.append(context)
     error = "".join(traceback.format_exception(_uncaught[-1])) if _uncaught else None
-    for run in owned:
-        if run.status.is_terminal:
-            continue
-        run.end(RunStatus.FAILED if error else RunStatus.COMPLETED, error=error)
+    for hook in _exit_hooks:
+        hook(error)
     flush_all()

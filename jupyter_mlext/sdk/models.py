@@ -6,6 +6,7 @@
 
 Every change is recorded, with the user, in the model's append-only history (`model_history`).
 """
+
 from __future__ import annotations
 
 import os
@@ -42,12 +43,22 @@ def register_model(
     whatever happens to the source; `reference=True` keeps only the path of local files instead.
     """
     run_id = run.id if isinstance(run, Run) else run
-    return _registry(workspace).register(name, run_id=run_id, path=path, reference=reference, framework=framework,
-                                         description=description, tags=tags, properties=properties, user=context.user())
+    return _registry(workspace).register(
+        name,
+        run_id=run_id,
+        path=path,
+        reference=reference,
+        framework=framework,
+        description=description,
+        tags=tags,
+        properties=properties,
+        user=context.user(),
+    )
 
 
-def get_model(ref: str, version: int | None = None, alias: str | None = None,
-              workspace: WorkspaceArg = None) -> ModelVersion:
+def get_model(
+    ref: str, version: int | None = None, alias: str | None = None, workspace: WorkspaceArg = None
+) -> ModelVersion:
     """A version by "name" (the latest), "name:3" or "name@production" (or `version=` / `alias=`)."""
     return _registry(workspace).get(ref, version, alias)
 
@@ -56,8 +67,12 @@ def list_models(name_contains: str | None = None, workspace: WorkspaceArg = None
     return _registry(workspace).list_models(name_contains)
 
 
-def search_model_versions(name_contains: str | None = None, tags: Mapping[str, Any] | None = None,
-                          run: Run | str | None = None, workspace: WorkspaceArg = None) -> list[ModelVersion]:
+def search_model_versions(
+    name_contains: str | None = None,
+    tags: Mapping[str, Any] | None = None,
+    run: Run | str | None = None,
+    workspace: WorkspaceArg = None,
+) -> list[ModelVersion]:
     """Versions by (part of) their model's name, by tags they all carry, or by the run they came from."""
     run_id = run.id if isinstance(run, Run) else run
     return _registry(workspace).search_versions(name_contains, tags, run_id)

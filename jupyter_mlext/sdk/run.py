@@ -8,11 +8,13 @@
 
 Magics, widgets, the CLI and the server are thin layers over these functions and the store beneath them.
 """
+
 from __future__ import annotations
 
 import io
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +28,10 @@ from ..store.logs import MAX_LOG_CHUNK
 from ..store.validation import check_relative_path, validate_point
 from . import context
 from .context import WorkspaceArg
+
+active: list[Run] = []  # started by this process (SDK or a `%%mlrun` cell) and not yet ended, innermost last
+_context_run: list[Run] = []
+_context_guard = threading.Lock()
 
 DEFAULT_EXPERIMENT = "Default"
 RUN_ID_ENV = "MLEXT_RUN_ID"
@@ -43,7 +49,7 @@ class Run:
 
     def __init__(self, run_id: str, workspace: WorkspaceArg = None, *, owned: bool = False) -> None:
         self._opened = context.opened(workspace)
-        self._store, self._writer = self._opened.store, self._opened.writer
+        self._store, self._metrics = self._opened.store, self._opened.writer
         self._workspace = self._store.location
         self.id = run_id
         self.owned = owned
@@ -112,7 +118,7 @@ class Run:
 
         Returns at once: the point is committed by a background thread within ~0.1 s.
         """
-        self._writer.add_point(self.id, validate_point(key, value, step, timestamp, time.time()))
+        self._metrics.add_point(self.id, validate_point(key, value, step, timestamp, time.time()))
 
     def log_batch(self, points: Iterable[tuple[Any, ...]]) -> None:
         """Log many points at once: tuples of (key, value[, step[, timestamp]])."""
@@ -120,11 +126,12 @@ class Run:
         checked = []
         for point in points:
             if not isinstance(point, (tuple, list)) or not 2 <= len(point) <= 4:
-                raise InvalidInput(f"each point must be (key, value[, step[, timestamp]]), got {point!r:.60}",
-                                   field="points")
+                raise InvalidInput(
+                    f"each point must be (key, value[, step[, timestamp]]), got {point!r:.60}", field="points"
+                )
             key, value, step, timestamp = (*point, None, None)[:4]
             checked.append(validate_point(key, value, step, timestamp, now))
-        self._writer.add(self.id, checked)
+        self._metrics.add(self.id, checked)
 
     def log_params(self, params: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         """Record params (immutable: logging another value for a name raises Conflict)."""
@@ -150,7 +157,7 @@ class Run:
 
     def flush(self) -> None:
         """Commit every point this process has logged so far."""
-        self._writer.flush()
+        self._metrics.flush()
 
     # -- following a submitted run -------------------------------------------------------------------------------
 
@@ -185,26 +192,29 @@ class Run:
 
     # -- lifecycle ----------------------------------------------------------------------------------------------
 
-    def child(self, name: str | None = None, *, params: Mapping[str, Any] | None = None,
-              tags: Mapping[str, Any] | None = None) -> Run:
+    def child(
+        self, name: str | None = None, *, params: Mapping[str, Any] | None = None, tags: Mapping[str, Any] | None = None
+    ) -> Run:
         """Start a child run (any depth) in the same experiment; use it as a context manager."""
-        return start_run(self.info.experiment, name=name, params=params, tags=tags, parent=self,
-                         workspace=self._workspace)
+        return start_run(
+            self.info.experiment, name=name, params=params, tags=tags, parent=self, workspace=self._workspace
+        )
 
     def end(self, status: RunStatus | str = RunStatus.COMPLETED, error: str | None = None) -> None:
         """Commit pending points, then record the final status."""
         try:
             self.flush()
         finally:
-            if self in context.active:
-                context.active.remove(self)
+            if self in active:
+                active.remove(self)
             self._store.set_status(self.id, status, error=error)
 
     def __enter__(self) -> Run:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if exc is None:
             self.end(RunStatus.COMPLETED)
         elif isinstance(exc, KeyboardInterrupt):
@@ -220,17 +230,17 @@ class Run:
         process, started on first use in the experiment MLEXT_EXPERIMENT (or "Default") and ended at exit:
         Completed, or Failed if the interpreter stops on an uncaught exception.
         """
-        existing = context.context_run()
+        existing = context_run()
         if existing is not None:
             return existing
         run_id = os.environ.get(RUN_ID_ENV)
         if run_id:
+            context.opened().store.get_run(run_id)  # NotFound now if the submitted run is not in the store
             run = cls(run_id)
-            run._store.get_run(run_id)
         else:
             script = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
             run = start_run(os.environ.get(EXPERIMENT_ENV) or DEFAULT_EXPERIMENT, name=script)
-        return context.set_context_run(run)
+        return set_context_run(run)
 
 
 def start_run(
@@ -255,18 +265,18 @@ def start_run(
         **context.source(),
     )
     run = Run(info.id, store.location, owned=True)
-    context.active.append(run)
+    active.append(run)
     return run
 
 
 def active_run() -> Run | None:
     """The innermost run started in this process and not yet ended."""
-    return context.active[-1] if context.active else None
+    return active[-1] if active else None
 
 
 def log(key: str, value: float, step: int | None = None, timestamp: float | None = None) -> None:
     """Log into the active run, or into `Run.get_context()` when no run is active."""
-    (context.active[-1] if context.active else Run.get_context()).log(key, value, step, timestamp)
+    (active[-1] if active else Run.get_context()).log(key, value, step, timestamp)
 
 
 def get_run(run_id: str, workspace: WorkspaceArg = None) -> Run:
@@ -278,7 +288,7 @@ def list_experiments(workspace: WorkspaceArg = None) -> list[Experiment]:
     return context.opened(workspace).store.list_experiments()
 
 
-class RunList(list):
+class RunList(list[Run]):
     """A page of runs; pass `next_page_token` back to `search_runs` for the next page (None on the last)."""
 
     next_page_token: str | None = None
@@ -321,9 +331,17 @@ def submit(
     """
     folder = context.local_workspace(workspace, "submitting needs")
     info = compute_submit.submit(
-        folder, script, args, source_dir=source_dir, compute=compute,
-        experiment=experiment or os.environ.get(EXPERIMENT_ENV) or DEFAULT_EXPERIMENT, name=name, params=params,
-        tags=tags, timeout_s=timeout, user=context.user(),
+        folder,
+        script,
+        args,
+        source_dir=source_dir,
+        compute=compute,
+        experiment=experiment or os.environ.get(EXPERIMENT_ENV) or DEFAULT_EXPERIMENT,
+        name=name,
+        params=params,
+        tags=tags,
+        timeout_s=timeout,
+        user=context.user(),
     )
     return Run(info.id, str(folder.root))
 
@@ -331,3 +349,29 @@ def submit(
 def flush() -> None:
     """Commit everything this process has logged, in every workspace."""
     context.flush_all()
+
+
+def context_run() -> Run | None:
+    return _context_run[0] if _context_run else None
+
+
+def set_context_run(run: Run) -> Run:
+    """Record the run of `Run.get_context()` (the first one set wins) and return it."""
+    with _context_guard:
+        if not _context_run:
+            _context_run.append(run)
+        return _context_run[0]
+
+
+def _end_owned_runs(error: str | None) -> None:
+    """At exit: end the runs this process still owns, Failed with `error` if the interpreter stopped on one."""
+    owned = [run for run in reversed(active) if run.owned]
+    current = context_run()
+    if current is not None and current.owned and current not in owned:
+        owned.append(current)
+    for run in owned:
+        if not run.status.is_terminal:
+            run.end(RunStatus.FAILED if error else RunStatus.COMPLETED, error=error)
+
+
+context.at_exit(_end_owned_runs)

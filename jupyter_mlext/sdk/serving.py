@@ -10,6 +10,7 @@
 Endpoints keep running after the notebook's kernel stops; a Jupyter server on the workspace restarts any of
 their processes that died.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,14 +29,29 @@ def _store(workspace: WorkspaceArg) -> Workspace:
     return context.local_workspace(workspace, "endpoints need")
 
 
-def deploy(model: str, scoring_script: str | os.PathLike[str], *, endpoint: str, deployment: str = "default",
-           traffic: int | None = None, source_dir: str | os.PathLike[str] | None = None,
-           workspace: WorkspaceArg = None) -> Endpoint:
+def deploy(
+    model: str,
+    scoring_script: str | os.PathLike[str],
+    *,
+    endpoint: str,
+    deployment: str = "default",
+    traffic: int | None = None,
+    source_dir: str | os.PathLike[str] | None = None,
+    workspace: WorkspaceArg = None,
+) -> Endpoint:
     """Serve a registered model version ("name:3", "name@production") with a scoring script (`init()`, `run(data)`)
     as `deployment` of `endpoint`; returns once it answers. The first deployment of an endpoint takes all the
     traffic; a later one takes `traffic`% (default none: test it with `invoke_endpoint(..., deployment=...)`)."""
-    return service.deploy(_store(workspace), model, scoring_script, endpoint=endpoint, deployment=deployment,
-                          traffic=traffic, source_dir=source_dir, user=context.user())
+    return service.deploy(
+        _store(workspace),
+        model,
+        scoring_script,
+        endpoint=endpoint,
+        deployment=deployment,
+        traffic=traffic,
+        source_dir=source_dir,
+        user=context.user(),
+    )
 
 
 def set_traffic(endpoint: str, traffic: Mapping[str, int], workspace: WorkspaceArg = None) -> Endpoint:
@@ -77,13 +93,31 @@ def delete_endpoint(name: str, workspace: WorkspaceArg = None) -> None:
     service.delete_endpoint(_store(workspace), name)
 
 
-def batch_score(model: str, scoring_script: str | os.PathLike[str], inputs: str | os.PathLike[str], *,
-                source_dir: str | os.PathLike[str] | None = None, compute: str = "local",
-                experiment: str = batch.DEFAULT_EXPERIMENT, name: str | None = None, timeout: float | None = None,
-                workspace: WorkspaceArg = None) -> Run:
+def batch_score(
+    model: str,
+    scoring_script: str | os.PathLike[str],
+    inputs: str | os.PathLike[str],
+    *,
+    source_dir: str | os.PathLike[str] | None = None,
+    compute: str = "local",
+    experiment: str = batch.DEFAULT_EXPERIMENT,
+    name: str | None = None,
+    timeout: float | None = None,
+    workspace: WorkspaceArg = None,
+) -> Run:
     """Submit a job that runs the scoring script over every file in `inputs`; the results become the run's
     outputs (`outputs/predictions/…`). Follow it with `run.wait()`."""
     store = _store(workspace)
-    info = batch.batch_score(store, model, scoring_script, inputs, source_dir=source_dir, compute=compute,
-                             experiment=experiment, name=name, timeout_s=timeout, user=context.user())
+    info = batch.batch_score(
+        store,
+        model,
+        scoring_script,
+        inputs,
+        source_dir=source_dir,
+        compute=compute,
+        experiment=experiment,
+        name=name,
+        timeout_s=timeout,
+        user=context.user(),
+    )
     return Run(info.id, str(store.root))

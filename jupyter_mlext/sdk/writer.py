@@ -8,6 +8,7 @@ last unflushed batch of this process.
 The logging side takes no lock: a deque append is atomic, and the writer is woken only when it sleeps. `log()`
 runs inside the user's loop between steps whose caches it must not thrash, so every operation counts there.
 """
+
 from __future__ import annotations
 
 import threading
@@ -28,7 +29,7 @@ class MetricWriter:
         self._store = store
         self._pending: deque[tuple[str, Point]] = deque()
         self._wakeup = threading.Event()
-        self._commit_lock = threading.Lock()
+        self._commit_guard = threading.Lock()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._loop, name="mlext-metric-writer", daemon=True)
         self._thread.start()
@@ -57,7 +58,7 @@ class MetricWriter:
             self._raise_pending_error()
 
     def _commit(self) -> None:
-        with self._commit_lock:
+        with self._commit_guard:
             pending = self._pending
             batch: dict[str, list[Point]] = {}
             for _ in range(len(pending)):  # what was logged until now; later points wait for the next commit

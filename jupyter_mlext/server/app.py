@@ -4,6 +4,7 @@ compute backends and the daemon (daemon.py), the event hub, and puts them in tor
 The same app serves JupyterLab (`jupyter lab` loads it as an extension) and runs headless (`mlext server`);
 `mlext agent` runs the daemon alone (cli/compute.py).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -56,32 +57,47 @@ class MLExtApp(ExtensionApp):
     )
 
     def initialize_settings(self) -> None:
-        root = self.workspace or os.environ.get("MLEXT_WORKSPACE") or os.path.join(
-            os.path.expanduser(self.serverapp.root_dir), ".mlext"
+        serverapp = self.serverapp
+        assert serverapp is not None  # the server links itself to an extension before initializing it
+        root = (
+            self.workspace
+            or os.environ.get("MLEXT_WORKSPACE")
+            or os.path.join(os.path.expanduser(serverapp.root_dir), ".mlext")
         )
         workspace = Workspace(resolve_workspace(root))
         if self.local_concurrency:
             workspace.compute.set_concurrency("local", self.local_concurrency)
         for name, spec in self.compute_targets.items():
-            workspace.compute.declare_target(name, spec.get("kind", "local"), spec.get("address"),
-                                             spec.get("concurrency", 1))
+            workspace.compute.declare_target(
+                name, spec.get("kind", "local"), spec.get("address"), spec.get("concurrency", 1)
+            )
         backends: Backends = {
             TargetKind.LOCAL: LocalBackend(workspace),
             TargetKind.DASK: DaskBackend(workspace, self.tracking_endpoint),
         }
-        self.daemon = Daemon(workspace, backends, kind="server", dispatch=self.dispatch,
-                             interval=self.dispatch_interval, events_kept=self.events_kept)
+        self.daemon = Daemon(
+            workspace,
+            backends,
+            kind="server",
+            dispatch=self.dispatch,
+            interval=self.dispatch_interval,
+            events_kept=self.events_kept,
+        )
         self.hub = EventHub(workspace)
         self.settings.update(
-            mlext_workspace=workspace, mlext_backends=backends, mlext_events=self.hub,
-            mlext_root_dir=os.path.expanduser(self.serverapp.root_dir),
+            mlext_workspace=workspace,
+            mlext_backends=backends,
+            mlext_events=self.hub,
+            mlext_root_dir=os.path.expanduser(serverapp.root_dir),
         )
         self.log.info("jupyter-mlext workspace: %s", workspace.root)
 
     def tracking_endpoint(self) -> tuple[str, str | None]:
         """Where runs on Dask workers report, and the token they send: asked when a run starts, because the
         server's port is only known once it listens."""
-        return self.tracking_url or self.serverapp.connection_url, self.serverapp.identity_provider.token or None
+        serverapp = self.serverapp
+        assert serverapp is not None  # runs start only once the server is up
+        return self.tracking_url or serverapp.connection_url, serverapp.identity_provider.token or None
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(api_routes(API_PREFIX))

@@ -5,6 +5,7 @@ notebook kernel, a submitted script, this server); the hub then reads the events
 thread and hands them to every subscriber. A 1 s fallback wake-up covers filesystems without change
 notification. Clients resume with `?cursor=<last seq>` and miss nothing.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from ..entities import Event
 from ..store import Workspace
@@ -34,13 +35,17 @@ class EventHub:
         self._subscribers: set[asyncio.Queue[Event]] = set()
         self._changed = asyncio.Event()
         self._listeners: list[Callable[[], None]] = []
-        self._observer: Observer | None = None
-        self._task: asyncio.Task | None = None
+        self._observer: BaseObserver | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self.cursor = await asyncio.to_thread(self.workspace.events.latest)
-        self._observer = watch_database(self.workspace.paths, lambda: loop.call_soon_threadsafe(self._changed.set))
+
+        def changed() -> None:  # from the observer's thread
+            loop.call_soon_threadsafe(self._changed.set)
+
+        self._observer = watch_database(self.workspace.paths, changed)
         self._task = asyncio.create_task(self._pump())
 
     async def stop(self) -> None:

@@ -3,6 +3,7 @@
 Routes are written as the OpenAPI document writes its paths (`/runs/{run_id}`), so the table and the document
 can be compared one to one; `{path}` spans several segments, every other parameter one.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,6 +63,8 @@ def pattern(template: str) -> str:
 def api_routes(prefix: str) -> list[tuple[str, type, dict[str, str]]]:
     """The events WebSocket, the API's routes (each handler told its route's template, whose contract it
     checks requests against), then a JSON 404 for anything else under the prefix."""
-    return [(f"{prefix}/events", EventsHandler, {}),
-            *((prefix + pattern(template), handler, {"route": template}) for template, handler in ROUTES),
-            (rf"{prefix}/.*", UnknownRouteHandler, {})]
+    return [
+        (f"{prefix}/events", EventsHandler, {}),
+        *((prefix + pattern(template), handler, {"route": template}) for template, handler in ROUTES),
+        (rf"{prefix}/.*", UnknownRouteHandler, {}),
+    ]

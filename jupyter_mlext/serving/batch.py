@@ -4,6 +4,7 @@ The job's snapshot is self-contained — the runner (`batch_runner.py`), the sco
 version's files and the inputs — so it runs on any compute target, and the run records exactly what was scored
 with what. The results are the run's outputs (artifacts). Everything is checked before the run is queued.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,7 @@ from pathlib import Path
 
 from ..compute.snapshot import snapshot_files
 from ..compute.submit import submit
-from ..entities import InvalidInput
-from ..entities import RunInfo
+from ..entities import InvalidInput, RunInfo
 from ..store import Workspace
 from . import batch_runner, scoring
 from .service import resolve_script
@@ -23,10 +23,19 @@ ENTRY = "mlext_batch_score.py"
 DEFAULT_EXPERIMENT = "batch-scoring"
 
 
-def batch_score(workspace: Workspace, model: str, scoring_script: str | os.PathLike[str],
-                inputs: str | os.PathLike[str], *, source_dir: str | os.PathLike[str] | None = None,
-                compute: str = "local", experiment: str = DEFAULT_EXPERIMENT, name: str | None = None,
-                timeout_s: float | None = None, user: str | None = None) -> RunInfo:
+def batch_score(
+    workspace: Workspace,
+    model: str,
+    scoring_script: str | os.PathLike[str],
+    inputs: str | os.PathLike[str],
+    *,
+    source_dir: str | os.PathLike[str] | None = None,
+    compute: str = "local",
+    experiment: str = DEFAULT_EXPERIMENT,
+    name: str | None = None,
+    timeout_s: float | None = None,
+    user: str | None = None,
+) -> RunInfo:
     """Queue a run that scores every file under `inputs` with `model` ("name:3", "name@alias") and the script."""
     registry = workspace.registry
     version = registry.get(model)
@@ -50,8 +59,16 @@ def batch_score(workspace: Workspace, model: str, scoring_script: str | os.PathL
             (stage / "model").mkdir()
             shutil.copyfile(model_files, stage / "model" / model_files.name)
         shutil.copytree(folder, stage / "inputs")
-        return submit(workspace, stage / ENTRY, ["--script", f"code/{script}", "--model", "model", "--inputs", "inputs"],
-                      source_dir=stage, compute=compute, experiment=experiment, name=name, timeout_s=timeout_s,
-                      params={"model": f"{version.name}:{version.version}", "scoring_script": script,
-                              "inputs": str(folder)},
-                      tags={"kind": "batch-scoring", "model": version.name}, user=user)
+        return submit(
+            workspace,
+            stage / ENTRY,
+            ["--script", f"code/{script}", "--model", "model", "--inputs", "inputs"],
+            source_dir=stage,
+            compute=compute,
+            experiment=experiment,
+            name=name,
+            timeout_s=timeout_s,
+            params={"model": f"{version.name}:{version.version}", "scoring_script": script, "inputs": str(folder)},
+            tags={"kind": "batch-scoring", "model": version.name},
+            user=user,
+        )

@@ -7,6 +7,7 @@ files, so the job needs nothing from the workspace and runs on any compute targe
 text, as an online deployment receives a request body; its answer for `inputs/a/b.csv` is written as JSON to
 `outputs/predictions/a/b.json` (the submitted run collects ./outputs as its artifacts).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -4,10 +4,12 @@ tornado's own AsyncHTTPClient opens a new connection for every request unless py
 the connect costs as much as the request itself. Both ends of this hop are ours and always frame answers with
 Content-Length, so a small pool of persistent asyncio streams per address is enough.
 """
+
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+
+from ..wire.client import Response
 
 MAX_IDLE = 64
 _HEADER_END = b"\r\n\r\n"
@@ -15,13 +17,6 @@ _HEADER_END = b"\r\n\r\n"
 
 class Unreachable(ConnectionError):
     """Nothing answered at the address (refused, reset before an answer, or timed out connecting)."""
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
 
 
 class _Connection:
@@ -40,8 +35,9 @@ class ConnectionPool:
         self.request_timeout = request_timeout
         self._idle: dict[tuple[str, int], list[_Connection]] = {}
 
-    async def request(self, host: str, port: int, method: str, path: str, body: bytes = b"",
-                      headers: dict[str, str] | None = None) -> Response:
+    async def request(
+        self, host: str, port: int, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> Response:
         """Send one request; a reused connection that turns out closed is retried once on a fresh one."""
         head = _head(host, port, method, path, body, headers or {})
         idle = self._idle.setdefault((host, port), [])
@@ -64,8 +60,7 @@ class ConnectionPool:
         except (ConnectionError, asyncio.IncompleteReadError, OSError) as error:
             raise Unreachable(f"{host}:{port}: {error or type(error).__name__}") from None
 
-    async def _exchange(self, connection: _Connection, head: bytes, body: bytes,
-                        idle: list[_Connection]) -> Response:
+    async def _exchange(self, connection: _Connection, head: bytes, body: bytes, idle: list[_Connection]) -> Response:
         try:
             connection.writer.write(head + body)
             raw = await asyncio.wait_for(connection.reader.readuntil(_HEADER_END), self.request_timeout)

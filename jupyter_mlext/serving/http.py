@@ -6,6 +6,7 @@ A scoring request does little work of its own, so per-request overhead decides t
 `web.Application`'s machinery (request handler objects, cookies, XSRF, templates), which costs several times
 what this does.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,6 +15,7 @@ import json
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from http.client import responses
 from typing import Any
 
 from tornado import httputil
@@ -94,8 +96,9 @@ class _Exchange(httputil.HTTPMessageDelegate):
         self.headers = httputil.HTTPHeaders()
         self.chunks: list[bytes] = []
 
-    def headers_received(self, start_line: httputil.RequestStartLine | httputil.ResponseStartLine,
-                         headers: httputil.HTTPHeaders) -> None:
+    def headers_received(
+        self, start_line: httputil.RequestStartLine | httputil.ResponseStartLine, headers: httputil.HTTPHeaders
+    ) -> None:
         assert isinstance(start_line, httputil.RequestStartLine)
         self.start_line, self.headers = start_line, headers
 
@@ -113,9 +116,10 @@ class _Exchange(httputil.HTTPMessageDelegate):
             answer = await self.handler(request)
         except Exception as failure:  # a bug of ours, not the scoring script's: say so, keep serving
             answer = error(500, f"internal error in the scoring server: {type(failure).__name__}: {failure}")
-        headers = httputil.HTTPHeaders({"Content-Type": answer.content_type, "Content-Length": str(len(answer.body)),
-                                        **(answer.headers or {})})
-        start = httputil.ResponseStartLine("HTTP/1.1", answer.status, httputil.responses.get(answer.status, ""))
+        headers = httputil.HTTPHeaders(
+            {"Content-Type": answer.content_type, "Content-Length": str(len(answer.body)), **(answer.headers or {})}
+        )
+        start = httputil.ResponseStartLine("HTTP/1.1", answer.status, responses.get(answer.status, ""))
         try:
             self.connection.write_headers(start, headers, answer.body)
             self.connection.finish()

@@ -3,6 +3,7 @@
 Recording a request is a list append; the store sees one batch per interval (in a worker thread), never a
 write per request.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,9 +41,14 @@ class Meter:
         if not latencies:
             return []
         stamp = time.time()
-        points = [("requests", len(latencies)), ("requests_per_s", len(latencies) / max(elapsed, 1e-9)),
-                  ("errors_5xx", server_errors), ("errors_4xx", client_errors)]
-        points += [(key, 1000.0 * latencies[min(len(latencies) - 1, int(q * len(latencies)))])
-                   for key, q in PERCENTILES]
+        points = [
+            ("requests", len(latencies)),
+            ("requests_per_s", len(latencies) / max(elapsed, 1e-9)),
+            ("errors_5xx", server_errors),
+            ("errors_4xx", client_errors),
+        ]
+        points += [
+            (key, 1000.0 * latencies[min(len(latencies) - 1, int(q * len(latencies)))]) for key, q in PERCENTILES
+        ]
         points += [(f"requests.{name}", count) for name, count in sorted(by_deployment.items())]
         return [(key, float(value), None, stamp) for key, value in points]

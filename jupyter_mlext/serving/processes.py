@@ -6,6 +6,7 @@
 
 Each process runs in a session of its own, so it outlives the notebook, command or server that started it.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,8 @@ from ..compute.local import process_alive
 from ..store import Workspace
 
 STOP_GRACE_S = 5.0
-_children: list[subprocess.Popen] = []
-_children_lock = threading.Lock()
+_children: list[subprocess.Popen[bytes]] = []
+_children_guard = threading.Lock()
 
 
 def log(message: str) -> None:
@@ -47,29 +48,39 @@ def router_log(workspace: Workspace, endpoint: str) -> Path:
     return endpoint_folder(workspace, endpoint) / "router.log"
 
 
-def start_worker(workspace: Workspace, endpoint: str, deployment: str) -> subprocess.Popen:
-    return _spawn("jupyter_mlext.serving.worker", [str(workspace.paths.root), endpoint, deployment],
-                  worker_log(workspace, endpoint, deployment))
+def start_worker(workspace: Workspace, endpoint: str, deployment: str) -> subprocess.Popen[bytes]:
+    return _spawn(
+        "jupyter_mlext.serving.worker",
+        [str(workspace.paths.root), endpoint, deployment],
+        worker_log(workspace, endpoint, deployment),
+    )
 
 
-def start_router(workspace: Workspace, endpoint: str) -> subprocess.Popen:
-    return _spawn("jupyter_mlext.serving.router", [str(workspace.paths.root), endpoint], router_log(workspace, endpoint))
+def start_router(workspace: Workspace, endpoint: str) -> subprocess.Popen[bytes]:
+    return _spawn(
+        "jupyter_mlext.serving.router", [str(workspace.paths.root), endpoint], router_log(workspace, endpoint)
+    )
 
 
-def _spawn(module: str, args: list[str], log: Path) -> subprocess.Popen:
+def _spawn(module: str, args: list[str], log: Path) -> subprocess.Popen[bytes]:
     reap()
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        child = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.DEVNULL, stdout=out,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
-    with _children_lock:
+        child = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    with _children_guard:
         _children.append(child)
     return child
 
 
 def reap() -> None:
     """Collect the exit status of processes this process started that have ended (no zombies)."""
-    with _children_lock:
+    with _children_guard:
         _children[:] = [child for child in _children if child.poll() is None]
 
 
@@ -78,7 +89,7 @@ def alive(pid: int | None, started_at: float | None) -> bool:
     return process_alive(pid, started_at)
 
 
-def stop_child(child: subprocess.Popen) -> None:
+def stop_child(child: subprocess.Popen[bytes]) -> None:
     child.terminate()
     try:
         child.wait(timeout=STOP_GRACE_S)

@@ -13,6 +13,7 @@ Routes: `POST /score` (key required; the header `azureml-model-deployment` picks
 the one that served it in the same header), `GET /health` (liveness), `GET /ready` (every deployment that takes
 traffic answers), `POST /-/reload` (key required).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,14 +21,14 @@ import bisect
 import os
 import random
 import signal
+import socket
 import sys
 import time
 from collections.abc import Collection
 
 import psutil
 
-from ..entities import NotFound
-from ..entities import DeploymentStatus, RoutingConfig
+from ..entities import DeploymentStatus, NotFound, RoutingConfig
 from ..store import Workspace
 from . import http
 from .client import ConnectionPool, Unreachable
@@ -99,13 +100,15 @@ class Router:
 
     async def score(self, request: http.Request) -> tuple[str | None, http.Reply]:
         if not http.authorized(request, self.key):
-            return None, http.error(401, "missing or wrong key: send Authorization: Bearer <key>",
-                                    field="Authorization")
+            return None, http.error(
+                401, "missing or wrong key: send Authorization: Bearer <key>", field="Authorization"
+            )
         table = self.table
         wanted = request.headers.get(DEPLOYMENT_HEADER)
         if wanted is not None and wanted not in table.ports:
-            return None, http.error(404, f"endpoint {self.endpoint!r} has no deployment {wanted!r}",
-                                    field=DEPLOYMENT_HEADER)
+            return None, http.error(
+                404, f"endpoint {self.endpoint!r} has no deployment {wanted!r}", field=DEPLOYMENT_HEADER
+            )
         headers = {"Authorization": request.headers["Authorization"], "Content-Type": http.JSON}
         skipped: list[str] = []
         name = wanted or table.pick()
@@ -118,11 +121,11 @@ class Router:
                 continue
             except asyncio.TimeoutError:
                 return name, http.error(504, f"deployment {name!r} did not answer in time")
-            return name, http.Reply(answer.status, answer.body, answer.headers.get("content-type", http.JSON),
-                                    {DEPLOYMENT_HEADER: name})
+            return name, http.Reply(
+                answer.status, answer.body, answer.headers.get("content-type", http.JSON), {DEPLOYMENT_HEADER: name}
+            )
         if skipped:
-            return None, http.error(503, f"no deployment answered (tried {', '.join(skipped)}); they may be "
-                                         "restarting")
+            return None, http.error(503, f"no deployment answered (tried {', '.join(skipped)}); they may be restarting")
         return None, http.error(503, f"endpoint {self.endpoint!r} has no deployment that takes traffic")
 
     async def ready(self) -> http.Reply:
@@ -131,8 +134,11 @@ class Router:
         for name in table.names:
             try:
                 answer = await self.pool.request(LOCALHOST, table.ports[name], "GET", "/health")
-                states[name] = DeploymentStatus.READY if answer.status == 200 and table.statuses.get(name) == DeploymentStatus.READY else \
-                    table.statuses.get(name, "unknown")
+                states[name] = (
+                    DeploymentStatus.READY
+                    if answer.status == 200 and table.statuses.get(name) == DeploymentStatus.READY
+                    else table.statuses.get(name, "unknown")
+                )
             except (Unreachable, asyncio.TimeoutError):
                 states[name] = "unreachable"
         ready = bool(states) and all(state == DeploymentStatus.READY for state in states.values())
@@ -182,7 +188,9 @@ class Router:
                 return
 
 
-async def run(workspace: Workspace, endpoint: str, key: str, run_id: str | None, pid: int, sockets: list) -> None:
+async def run(
+    workspace: Workspace, endpoint: str, key: str, run_id: str | None, pid: int, sockets: list[socket.socket]
+) -> None:
     router = Router(workspace, endpoint, key, pid)
     await router.refresh()
     server = http.serve(router, sockets)

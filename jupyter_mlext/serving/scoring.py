@@ -4,6 +4,7 @@
 ML run unchanged). `run` receives the request body as text, as Azure ML passes it, and returns anything JSON can
 carry; NumPy arrays and scalars are converted.
 """
+
 from __future__ import annotations
 
 import ast
@@ -30,8 +31,7 @@ def check_source(path: Path) -> None:
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except (SyntaxError, UnicodeDecodeError, ValueError) as error:
-        raise InvalidInput(f"scoring script {path.name} is not valid Python: {error}",
-                           field="scoring_script") from None
+        raise InvalidInput(f"scoring script {path.name} is not valid Python: {error}", field="scoring_script") from None
     defined = set()
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -42,8 +42,11 @@ def check_source(path: Path) -> None:
             defined.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
     missing = [name for name in REQUIRED if name not in defined]
     if missing:
-        raise InvalidInput(f"scoring script {path.name} defines no {' and no '.join(f'{m}()' for m in missing)}; "
-                           "it needs init() and run(data)", field="scoring_script")
+        raise InvalidInput(
+            f"scoring script {path.name} defines no {' and no '.join(f'{m}()' for m in missing)}; "
+            "it needs init() and run(data)",
+            field="scoring_script",
+        )
 
 
 def model_folder(files: Path) -> Path:
@@ -57,10 +60,12 @@ def load(script: Path, model_dir: Path) -> tuple[Callable[[], Any], Callable[[An
     os.environ[MODEL_DIR_ENV] = os.environ[AZUREML_MODEL_DIR_ENV] = str(model_dir)
     sys.path.insert(0, str(script.parent))
     module = _import(script)
-    functions = [getattr(module, name, None) for name in REQUIRED]
-    for name, function in zip(REQUIRED, functions):
+    functions: list[Callable[..., Any]] = []
+    for name in REQUIRED:
+        function = getattr(module, name, None)
         if not callable(function):
             raise InvalidInput(f"scoring script {script.name} has no function {name}()", field="scoring_script")
+        functions.append(function)
     return functions[0], functions[1]
 
 

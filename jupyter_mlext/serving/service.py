@@ -6,6 +6,7 @@ model version that does not exist, a missing scoring script or one without init/
 before a process starts; a script that fails to import or whose `init()` raises is reported by its scoring
 process and raised here, and the failed deployment is removed again.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,9 +30,18 @@ START_GRACE_S = 60.0
 _POLL_S = 0.05
 
 
-def deploy(workspace: Workspace, model: str, scoring_script: str | os.PathLike[str], *, endpoint: str,
-           deployment: str = "default", traffic: int | None = None, source_dir: str | os.PathLike[str] | None = None,
-           user: str | None = None, timeout: float = DEPLOY_TIMEOUT_S) -> Endpoint:
+def deploy(
+    workspace: Workspace,
+    model: str,
+    scoring_script: str | os.PathLike[str],
+    *,
+    endpoint: str,
+    deployment: str = "default",
+    traffic: int | None = None,
+    source_dir: str | os.PathLike[str] | None = None,
+    user: str | None = None,
+    timeout: float = DEPLOY_TIMEOUT_S,
+) -> Endpoint:
     """Serve `model` ("name:3", "name@production", "name") with `scoring_script` as `deployment` of `endpoint`
     (created if new), and return the endpoint once the deployment is ready and routed.
 
@@ -54,8 +64,11 @@ def deploy(workspace: Workspace, model: str, scoring_script: str | os.PathLike[s
         existing = None
     if existing is not None:  # refuse what add_deployment and set_traffic would, before starting anything
         if any(d.name == deployment for d in existing.deployments):
-            raise Conflict(f"endpoint {endpoint!r} already has a deployment {deployment!r}; delete it first or "
-                           "choose another name", field="deployment")
+            raise Conflict(
+                f"endpoint {endpoint!r} already has a deployment {deployment!r}; delete it first or "
+                "choose another name",
+                field="deployment",
+            )
         _new_split(existing.traffic, deployment, traffic)
     snapshot_id = create_snapshot(workspace, source)
     _, created = serving.ensure_endpoint(endpoint, user)
@@ -123,8 +136,7 @@ def deployment_log(workspace: Workspace, endpoint: str, deployment: str, lines: 
     return processes.tail(processes.worker_log(workspace, endpoint, deployment), lines)
 
 
-def invoke(workspace: Workspace, endpoint: str, data: Any, deployment: str | None = None,
-           timeout: float = 60.0) -> Any:
+def invoke(workspace: Workspace, endpoint: str, data: Any, deployment: str | None = None, timeout: float = 60.0) -> Any:
     """Score `data` (sent as JSON) through the endpoint's URL, as any client would; returns the decoded answer."""
     found = workspace.serving.get_endpoint(endpoint)
     if found.url is None:
@@ -149,12 +161,16 @@ def reconcile(workspace: Workspace) -> list[str]:
     stale_before = time.time() - START_GRACE_S
     for endpoint in serving.list_endpoints():
         for d in endpoint.deployments:
-            if d.status in (DeploymentStatus.READY, DeploymentStatus.STARTING) and not processes.alive(d.pid, d.pid_started_at) and \
-                    serving.claim_deployment_restart(endpoint.name, d.name, d.pid, stale_before):
+            if (
+                d.status in (DeploymentStatus.READY, DeploymentStatus.STARTING)
+                and not processes.alive(d.pid, d.pid_started_at)
+                and serving.claim_deployment_restart(endpoint.name, d.name, d.pid, stale_before)
+            ):
                 processes.start_worker(workspace, endpoint.name, d.name)
                 restarted.append(f"{endpoint.name}/{d.name}")
-        if not processes.alive(endpoint.pid, endpoint.pid_started_at) and \
-                serving.claim_router_restart(endpoint.name, endpoint.pid, stale_before):
+        if not processes.alive(endpoint.pid, endpoint.pid_started_at) and serving.claim_router_restart(
+            endpoint.name, endpoint.pid, stale_before
+        ):
             processes.start_router(workspace, endpoint.name)
             restarted.append(endpoint.name)
     return restarted
@@ -162,8 +178,10 @@ def reconcile(workspace: Workspace) -> list[str]:
 
 # -- helpers -----------------------------------------------------------------------------------------------------
 
-def resolve_script(scoring_script: str | os.PathLike[str],
-                   source_dir: str | os.PathLike[str] | None) -> tuple[str, Path]:
+
+def resolve_script(
+    scoring_script: str | os.PathLike[str], source_dir: str | os.PathLike[str] | None
+) -> tuple[str, Path]:
     """The script's path inside its source folder (default: the script's own folder), and that folder."""
     if not isinstance(scoring_script, (str, os.PathLike)) or not str(scoring_script):
         raise InvalidInput("scoring_script must be the path of a Python file", field="scoring_script")
@@ -186,20 +204,23 @@ def _new_split(current: dict[str, int], deployment: str, share: int | None) -> d
         share = 0 if others else 100
     room = 100 - share
     if room and not others:
-        raise InvalidInput(f"no other deployment can take the remaining {room}% of the traffic; deploy with "
-                           "traffic=100 (or none)", field="traffic")
+        raise InvalidInput(
+            f"no other deployment can take the remaining {room}% of the traffic; deploy with traffic=100 (or none)",
+            field="traffic",
+        )
     total = sum(others.values())
     exact = {name: value * room / total for name, value in others.items()} if total else {}
     split = {name: int(value) for name, value in exact.items()}
     by_remainder = sorted(exact, key=lambda name: exact[name] - split[name], reverse=True)
-    for name in by_remainder[:room - sum(split.values())]:
+    for name in by_remainder[: room - sum(split.values())]:
         split[name] += 1
     split[deployment] = share
     return {name: value for name, value in split.items() if value}
 
 
-def _wait_ready(workspace: Workspace, endpoint: str, deployment: str, child: subprocess.Popen[bytes],
-                timeout: float) -> None:
+def _wait_ready(
+    workspace: Workspace, endpoint: str, deployment: str, child: subprocess.Popen[bytes], timeout: float
+) -> None:
     serving = workspace.serving
     deadline = time.monotonic() + timeout
     log = processes.worker_log(workspace, endpoint, deployment)
@@ -210,15 +231,23 @@ def _wait_ready(workspace: Workspace, endpoint: str, deployment: str, child: sub
         if found.pid == child.pid and found.status == DeploymentStatus.FAILED:
             raise InvalidInput(f"deployment {deployment!r} did not start: {found.error}", field="scoring_script")
         if child.poll() is not None:
-            raise MLExtError(f"the scoring process of {deployment!r} exited (code {child.returncode}) before it "
-                             f"was ready; end of {log}:\n{processes.tail(log)}")
+            raise MLExtError(
+                f"the scoring process of {deployment!r} exited (code {child.returncode}) before it "
+                f"was ready; end of {log}:\n{processes.tail(log)}"
+            )
         if time.monotonic() > deadline:
             raise MLExtError(f"deployment {deployment!r} was not ready after {timeout:g} s; see {log}")
         time.sleep(_POLL_S)
 
 
-def _undo(workspace: Workspace, serving: ServingRepository, endpoint: str, deployment: str, child: subprocess.Popen,
-          created: bool) -> None:
+def _undo(
+    workspace: Workspace,
+    serving: ServingRepository,
+    endpoint: str,
+    deployment: str,
+    child: subprocess.Popen[bytes],
+    created: bool,
+) -> None:
     """Remove a deployment that did not start (and its endpoint, if this deploy created it)."""
     processes.stop_child(child)
     try:
@@ -236,7 +265,8 @@ def _ensure_router(workspace: Workspace, serving: ServingRepository, name: str) 
     answers."""
     endpoint = serving.get_endpoint(name)
     if not processes.alive(endpoint.pid, endpoint.pid_started_at) and (
-            endpoint.pid is None or serving.claim_router_restart(name, endpoint.pid, time.time())):
+        endpoint.pid is None or serving.claim_router_restart(name, endpoint.pid, time.time())
+    ):
         processes.start_router(workspace, name)
     deadline = time.monotonic() + ROUTER_TIMEOUT_S
     log = processes.router_log(workspace, name)
@@ -245,8 +275,10 @@ def _ensure_router(workspace: Workspace, serving: ServingRepository, name: str) 
         if processes.alive(endpoint.pid, endpoint.pid_started_at) and _answers(endpoint):
             return
         if time.monotonic() > deadline:
-            raise MLExtError(f"the router of endpoint {name!r} did not answer after {ROUTER_TIMEOUT_S:g} s; end of "
-                             f"{log}:\n{processes.tail(log)}")
+            raise MLExtError(
+                f"the router of endpoint {name!r} did not answer after {ROUTER_TIMEOUT_S:g} s; end of "
+                f"{log}:\n{processes.tail(log)}"
+            )
         time.sleep(_POLL_S)
 
 
@@ -275,8 +307,12 @@ def _call(url: str, method: str, path: str, key: str | None, timeout: float) -> 
 
 def _live(endpoint: Endpoint) -> Endpoint:
     """The endpoint with deployments whose recorded process is gone shown as Down."""
-    deployments = [dataclasses.replace(d, status=DeploymentStatus.DOWN) if d.status == DeploymentStatus.READY and not processes.alive(
-        d.pid, d.pid_started_at) else d for d in endpoint.deployments]
+    deployments = [
+        dataclasses.replace(d, status=DeploymentStatus.DOWN)
+        if d.status == DeploymentStatus.READY and not processes.alive(d.pid, d.pid_started_at)
+        else d
+        for d in endpoint.deployments
+    ]
     return dataclasses.replace(endpoint, deployments=deployments)
 
 

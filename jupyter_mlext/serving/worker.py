@@ -10,6 +10,7 @@ whose init raises) — which is what `deploy` waits for. It stops when told
 Routes: `POST /score` (key required; body must be JSON; `run` gets it as text), `GET /health`, `GET /ready`.
 A `run` that raises answers 500 with an error id; the traceback is in worker.log under that id.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -69,8 +70,10 @@ class EndpointKey:
 
     def _matches(self, request: http.Request) -> bool:
         return http.authorized(request, self.key) or (
-            self.previous is not None and time.monotonic() < self.previous_until and
-            http.authorized(request, self.previous))
+            self.previous is not None
+            and time.monotonic() < self.previous_until
+            and http.authorized(request, self.previous)
+        )
 
 
 class Scorer:
@@ -123,8 +126,11 @@ class Scorer:
         except Exception:
             error_id = uuid.uuid4().hex[:12]
             log(f"error {error_id} in run():\n{traceback.format_exc()}")
-            return http.error(500, f"the scoring script failed (error id {error_id}); its traceback is in the "
-                                   "deployment log", error_id=error_id)
+            return http.error(
+                500,
+                f"the scoring script failed (error id {error_id}); its traceback is in the deployment log",
+                error_id=error_id,
+            )
 
 
 def prepare(workspace: Workspace, deployment: Deployment) -> tuple[Path, Path, Path]:
@@ -149,8 +155,9 @@ async def serve(workspace: Workspace, deployment: Deployment, scorer: Scorer, pi
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stopping.set)
     loop.add_signal_handler(signal.SIGINT, stopping.set)
-    if await asyncio.to_thread(workspace.serving.report_deployment, deployment.endpoint, deployment.name, pid,
-                               DeploymentStatus.READY, port):
+    if await asyncio.to_thread(
+        workspace.serving.report_deployment, deployment.endpoint, deployment.name, pid, DeploymentStatus.READY, port
+    ):
         log(f"ready on 127.0.0.1:{port}")
         while not stopping.is_set():
             try:
@@ -166,8 +173,9 @@ async def serve(workspace: Workspace, deployment: Deployment, scorer: Scorer, pi
 
 async def _still_mine(workspace: Workspace, deployment: Deployment, pid: int, inode: int) -> bool:
     try:
-        return workspace_intact(workspace, inode) and \
-            await asyncio.to_thread(workspace.serving.owns, deployment.endpoint, deployment.name, pid)
+        return workspace_intact(workspace, inode) and await asyncio.to_thread(
+            workspace.serving.owns, deployment.endpoint, deployment.name, pid
+        )
     except Exception:  # the workspace is unreadable: nobody can reach or manage this process
         return False
 

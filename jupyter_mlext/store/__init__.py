@@ -7,6 +7,7 @@ code that touches SQLite.
 
 `TrackingStore` (base.py) is the contract both tracking transports meet.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,19 @@ from .workspace import Workspace
 
 TRACKING_URI_ENV = "MLEXT_TRACKING_URI"
 
-__all__ = ["TOKEN_ENV", "TRACKING_URI_ENV", "WORKSPACE_ENV", "RestTracking", "TrackingStore", "Workspace",
-           "WorkspacePaths", "open_tracking", "resolve_workspace", "tracking_location", "validate_point"]
+__all__ = [
+    "TOKEN_ENV",
+    "TRACKING_URI_ENV",
+    "WORKSPACE_ENV",
+    "RestTracking",
+    "TrackingStore",
+    "Workspace",
+    "WorkspacePaths",
+    "open_tracking",
+    "resolve_workspace",
+    "tracking_location",
+    "validate_point",
+]
 
 
 def tracking_location(location: str | os.PathLike[str] | None = None) -> str:

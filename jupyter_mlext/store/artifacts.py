@@ -1,4 +1,5 @@
 """Files of a run under `artifacts/<run_id>/`, written atomically and hashed as they are copied."""
+
 from __future__ import annotations
 
 import hashlib

@@ -12,6 +12,7 @@ Contract of every implementation:
 - the abstract methods are the primitives; everything else here is derived from them, so the two transports
   cannot diverge.
 """
+
 from __future__ import annotations
 
 import abc
@@ -41,10 +42,20 @@ class TrackingStore(abc.ABC):
     # -- runs ----------------------------------------------------------------------------------------------------
 
     @abc.abstractmethod
-    def create_run(self, experiment: str, *, name: str | None = None, parent_id: str | None = None,
-                   user: str | None = None, source_type: str | None = None, source_name: str | None = None,
-                   git_commit: str | None = None, snapshot_id: str | None = None,
-                   params: Mapping[str, Any] | None = None, tags: Mapping[str, Any] | None = None) -> RunInfo:
+    def create_run(
+        self,
+        experiment: str,
+        *,
+        name: str | None = None,
+        parent_id: str | None = None,
+        user: str | None = None,
+        source_type: str | None = None,
+        source_name: str | None = None,
+        git_commit: str | None = None,
+        snapshot_id: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        tags: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
         """A new Running run in `experiment` (created on first use); params and tags land with it."""
 
     @abc.abstractmethod
@@ -86,9 +97,14 @@ class TrackingStore(abc.ABC):
     # -- search --------------------------------------------------------------------------------------------------
 
     @abc.abstractmethod
-    def search_runs(self, experiments: str | Sequence[str] | None = None, filter: str | None = None,
-                    order_by: str | Sequence[str] | None = None, max_results: int = 1000,
-                    page_token: str | None = None) -> RunPage:
+    def search_runs(
+        self,
+        experiments: str | Sequence[str] | None = None,
+        filter: str | None = None,
+        order_by: str | Sequence[str] | None = None,
+        max_results: int = 1000,
+        page_token: str | None = None,
+    ) -> RunPage:
         """Runs matching a filter of the search language (store/search.py), one page at a time."""
 
     @abc.abstractmethod
@@ -106,8 +122,9 @@ class TrackingStore(abc.ABC):
         token = None
         while True:
             quoted = run_id.replace("'", "''")
-            page = self.search_runs(filter=f"parent_id = '{quoted}'", order_by="created_at", max_results=10_000,
-                                    page_token=token)
+            page = self.search_runs(
+                filter=f"parent_id = '{quoted}'", order_by="created_at", max_results=10_000, page_token=token
+            )
             runs += page.runs
             token = page.next_page_token
             if token is None:
@@ -139,8 +156,9 @@ class TrackingStore(abc.ABC):
         """Copy one artifact or a folder of them under `destination`, keeping their relative paths."""
         found = self.list_artifacts(run_id, path)
         if not found:
-            raise NotFound(f"run {run_id} has no artifact {path!r}" if path else f"run {run_id} has no artifacts",
-                           field="path")
+            raise NotFound(
+                f"run {run_id} has no artifact {path!r}" if path else f"run {run_id} has no artifacts", field="path"
+            )
         written = []
         for artifact in found:
             target = Path(destination) / artifact.path

@@ -5,6 +5,7 @@ submission leaves nothing behind. Claiming a job is one conditional UPDATE: whoe
 and every other claimant (a second dispatcher, a retried Dask task) is told no — the guarantee that a run never
 executes twice.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ import sqlite3
 import time
 from typing import Any
 
-from ..entities import Conflict, ComputeTarget, InvalidInput, Job, JobSpec, NotFound, RunStatus, TargetKind
+from ..entities import ComputeTarget, Conflict, InvalidInput, Job, JobSpec, NotFound, RunStatus, TargetKind
 from .database import Database
 from .tracking import SqliteTracking
 from .validation import check_name, check_relative_path
@@ -21,8 +22,9 @@ from .validation import check_name, check_relative_path
 ACTIVE_STATUSES = (RunStatus.PREPARING.value, RunStatus.RUNNING.value, RunStatus.FINALIZING.value)
 MAX_CONCURRENCY = 256
 _DASK_ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx)://[^\s/]+$")
-_JOB_COLUMNS = ("run_id, target, entry, args, timeout_s, queued_at, attempt, host, pid, pid_started_at, exit_code, "
-                "cancel_requested")
+_JOB_COLUMNS = (
+    "run_id, target, entry, args, timeout_s, queued_at, attempt, host, pid, pid_started_at, exit_code, cancel_requested"
+)
 
 
 class ComputeRepository:
@@ -55,8 +57,10 @@ class ComputeRepository:
                 f"FROM compute_targets t {where} ORDER BY t.name",
                 [*ACTIVE_STATUSES, *params],
             ).fetchall()
-        return [ComputeTarget(name, TargetKind(kind), address, concurrency, created, busy, queued)
-                for name, kind, address, concurrency, created, busy, queued in rows]
+        return [
+            ComputeTarget(name, TargetKind(kind), address, concurrency, created, busy, queued)
+            for name, kind, address, concurrency, created, busy, queued in rows
+        ]
 
     def create_target(self, name: str, kind: str, address: str | None = None, concurrency: int = 1) -> ComputeTarget:
         kind = self._check_target(name, kind, address, concurrency)
@@ -76,11 +80,13 @@ class ComputeRepository:
         try:
             kind = TargetKind(kind)
         except ValueError:
-            raise InvalidInput(f"kind must be one of {[k.value for k in TargetKind]}, got {kind!r}",
-                               field="kind") from None
+            raise InvalidInput(
+                f"kind must be one of {[k.value for k in TargetKind]}, got {kind!r}", field="kind"
+            ) from None
         if kind is TargetKind.DASK and not (isinstance(address, str) and _DASK_ADDRESS.match(address)):
-            raise InvalidInput(f"a dask target needs a scheduler address like tcp://127.0.0.1:8786, got {address!r}",
-                               field="address")
+            raise InvalidInput(
+                f"a dask target needs a scheduler address like tcp://127.0.0.1:8786, got {address!r}", field="address"
+            )
         if kind is TargetKind.LOCAL and address:
             raise InvalidInput("a local target takes no address", field="address")
         _check_concurrency(concurrency)
@@ -95,15 +101,18 @@ class ComputeRepository:
             return self.create_target(name, kind, address, concurrency)
         checked = self._check_target(name, kind, address, concurrency)
         with self._db.write() as conn:
-            conn.execute("UPDATE compute_targets SET kind = ?, address = ?, concurrency = ? WHERE name = ?",
-                                 (checked.value, address, concurrency, name))
+            conn.execute(
+                "UPDATE compute_targets SET kind = ?, address = ?, concurrency = ? WHERE name = ?",
+                (checked.value, address, concurrency, name),
+            )
         return self.get_target(name)
 
     def set_concurrency(self, name: str, concurrency: int) -> ComputeTarget:
         _check_concurrency(concurrency)
         with self._db.write() as conn:
-            if not conn.execute("UPDATE compute_targets SET concurrency = ? WHERE name = ?",
-                                        (concurrency, name)).rowcount:
+            if not conn.execute(
+                "UPDATE compute_targets SET concurrency = ? WHERE name = ?", (concurrency, name)
+            ).rowcount:
                 raise NotFound(f"no compute target named {name!r}", field="compute")
         return self.get_target(name)
 
@@ -111,8 +120,9 @@ class ComputeRepository:
         """Refused while the target has queued or active runs, which would otherwise never finish."""
         target = self.get_target(name)
         if target.busy or target.queued:
-            raise Conflict(f"compute target {name!r} has {target.busy} active and {target.queued} queued runs",
-                           field="name")
+            raise Conflict(
+                f"compute target {name!r} has {target.busy} active and {target.queued} queued runs", field="name"
+            )
         with self._db.write() as conn:
             conn.execute("DELETE FROM compute_targets WHERE name = ?", (name,))
 
@@ -122,16 +132,24 @@ class ComputeRepository:
         """The spec with its entry normalised, or InvalidInput naming the field; the target must exist."""
         if not isinstance(spec.args, list) or not all(isinstance(a, str) for a in spec.args):
             raise InvalidInput("args must be a list of strings", field="args")
-        if spec.timeout_s is not None and (isinstance(spec.timeout_s, bool) or not isinstance(
-                spec.timeout_s, (int, float)) or not 0 < spec.timeout_s <= 30 * 86400):
-            raise InvalidInput(f"timeout_s must be a positive number of seconds, got {spec.timeout_s!r}",
-                               field="timeout_s")
+        if spec.timeout_s is not None and (
+            isinstance(spec.timeout_s, bool)
+            or not isinstance(spec.timeout_s, (int, float))
+            or not 0 < spec.timeout_s <= 30 * 86400
+        ):
+            raise InvalidInput(
+                f"timeout_s must be a positive number of seconds, got {spec.timeout_s!r}", field="timeout_s"
+            )
         try:
             self.get_target(spec.target)
         except NotFound:
             raise InvalidInput(f"unknown compute target {spec.target!r}", field="compute") from None
-        return JobSpec(spec.target, check_relative_path(spec.entry, "entry"), list(spec.args),
-                       None if spec.timeout_s is None else float(spec.timeout_s))
+        return JobSpec(
+            spec.target,
+            check_relative_path(spec.entry, "entry"),
+            list(spec.args),
+            None if spec.timeout_s is None else float(spec.timeout_s),
+        )
 
     def get_job(self, run_id: str) -> Job:
         jobs = self._jobs("WHERE run_id = ?", [run_id])
@@ -151,9 +169,23 @@ class ComputeRepository:
     def _jobs(self, where: str, params: list[Any]) -> list[Job]:
         with self._db.read() as conn:
             rows = conn.execute(f"SELECT {_JOB_COLUMNS} FROM jobs {where}", params).fetchall()
-        return [Job(run_id, target, entry, json.loads(args), timeout, queued, attempt, host, pid, started, code,
-                    bool(cancel))
-                for run_id, target, entry, args, timeout, queued, attempt, host, pid, started, code, cancel in rows]
+        return [
+            Job(
+                run_id,
+                target,
+                entry,
+                json.loads(args),
+                timeout,
+                queued,
+                attempt,
+                host,
+                pid,
+                started,
+                code,
+                bool(cancel),
+            )
+            for run_id, target, entry, args, timeout, queued, attempt, host, pid, started, code, cancel in rows
+        ]
 
     def claim(self, run_id: str, attempt: str) -> bool:
         """Take a queued job for one execution attempt: True for the first claimant, False for any other."""
@@ -170,18 +202,22 @@ class ComputeRepository:
     def record_process(self, run_id: str, attempt: str, host: str, pid: int, pid_started_at: float) -> None:
         """Record the runner process of the attempt, once: a second execution of the same attempt (a Dask task
         retried after its worker died) is refused with Conflict and must not run the script."""
-        self._update_job(run_id, attempt, "host = ?, pid = ?, pid_started_at = ?", [host, pid, pid_started_at],
-                         "AND pid IS NULL")
+        self._update_job(
+            run_id, attempt, "host = ?, pid = ?, pid_started_at = ?", [host, pid, pid_started_at], "AND pid IS NULL"
+        )
 
     def record_exit(self, run_id: str, attempt: str, exit_code: int | None) -> None:
         self._update_job(run_id, attempt, "exit_code = ?", [exit_code])
 
     def _update_job(self, run_id: str, attempt: str, assignments: str, values: list[Any], condition: str = "") -> None:
         with self._db.write() as conn:
-            if not conn.execute(f"UPDATE jobs SET {assignments} WHERE run_id = ? AND attempt = ? {condition}",
-                                        [*values, run_id, attempt]).rowcount:
-                raise Conflict(f"run {run_id} is not held by attempt {attempt!r} (or it started already)",
-                               field="attempt")
+            if not conn.execute(
+                f"UPDATE jobs SET {assignments} WHERE run_id = ? AND attempt = ? {condition}",
+                [*values, run_id, attempt],
+            ).rowcount:
+                raise Conflict(
+                    f"run {run_id} is not held by attempt {attempt!r} (or it started already)", field="attempt"
+                )
 
     def request_cancel(self, run_id: str) -> Job:
         """Mark the job canceled; a queued run becomes Canceled at once, a started one is stopped by its runner."""
@@ -195,5 +231,6 @@ class ComputeRepository:
 
 def _check_concurrency(concurrency: Any) -> None:
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= MAX_CONCURRENCY:
-        raise InvalidInput(f"concurrency must be an integer from 1 to {MAX_CONCURRENCY}, got {concurrency!r}",
-                           field="concurrency")
+        raise InvalidInput(
+            f"concurrency must be an integer from 1 to {MAX_CONCURRENCY}, got {concurrency!r}", field="concurrency"
+        )

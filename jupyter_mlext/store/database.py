@@ -12,6 +12,7 @@ A `write()` inside a `write()` joins the outer transaction, and a `read()` insid
 connection, so a unit of work sees its own changes. Repositories get the Database and pass the connection that
 `read()`/`write()` yields to their private helpers; nothing outside this module touches a connection's state.
 """
+
 from __future__ import annotations
 
 import contextlib

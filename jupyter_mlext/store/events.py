@@ -4,6 +4,7 @@ An event is written in the same transaction as the change it describes, so a rea
 has seen everything committed before it. Live views (the server's WebSocket, widgets) read events after their
 cursor, which makes a reconnecting client miss nothing: it asks again from the last `seq` it received.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,10 @@ MAX_POINTS_PER_EVENT = 200
 
 def emit(conn: sqlite3.Connection, kind: str, run_id: str | None, data: dict[str, Any]) -> None:
     """Record an event; the caller holds the write transaction of the change itself."""
-    conn.execute("INSERT INTO events (at, kind, run_id, data) VALUES (?, ?, ?, ?)",
-                 (time.time(), kind, run_id, json.dumps(jsonable(data), separators=(",", ":"))))
+    conn.execute(
+        "INSERT INTO events (at, kind, run_id, data) VALUES (?, ?, ?, ?)",
+        (time.time(), kind, run_id, json.dumps(jsonable(data), separators=(",", ":"))),
+    )
 
 
 class EventFeed:
@@ -42,8 +45,9 @@ class EventFeed:
     def since(self, cursor: int, limit: int = 1000) -> list[Event]:
         """Changes committed after event `cursor`, oldest first."""
         with self._db.read() as conn:
-            rows = conn.execute("SELECT seq, at, kind, run_id, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-                                (cursor, limit)).fetchall()
+            rows = conn.execute(
+                "SELECT seq, at, kind, run_id, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (cursor, limit)
+            ).fetchall()
         return [Event(seq, at, kind, run_id, json.loads(data)) for seq, at, kind, run_id, data in rows]
 
     def latest(self) -> int:

@@ -3,6 +3,7 @@
 A reader that follows a running run asks again from the `next_offset` it was given, so nothing is read twice or
 skipped, however the writer's lines were buffered.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -46,6 +47,6 @@ def read_chunk(paths: WorkspacePaths, run: RunInfo, offset: int, max_bytes: int)
             data = handle.read(max_bytes)
         cut = data.rfind(b"\n")
         if 0 <= cut < len(data) - 1 and start + len(data) < size:
-            data = data[:cut + 1]
+            data = data[: cut + 1]
     end = start + len(data)
     return LogChunk(run.id, start, end, data.decode("utf-8", "replace"), size, run.status.is_terminal and end >= size)

@@ -7,6 +7,7 @@ block rows instead of a million point rows; both downsampling paths are one GROU
 
 SQLite stores NaN as NULL: a NULL value reads back as NaN, and min/max skip it the way numpy's nanmin does.
 """
+
 from __future__ import annotations
 
 import math
@@ -51,10 +52,12 @@ def _write_series(conn: sqlite3.Connection, run_id: str, key: str, points: list[
         "SELECT id, count, last_step FROM metric_series WHERE run_id = ? AND key = ?", (run_id, key)
     ).fetchone()
     if row is None:
-        series_id = conn.execute(
+        inserted = conn.execute(
             "INSERT INTO metric_series (run_id, key, count, last_step, last_timestamp) VALUES (?, ?, 0, ?, 0)",
             (run_id, key, -(2**63)),
-        ).lastrowid
+        )
+        assert inserted.lastrowid is not None  # set by every successful INSERT
+        series_id: int = inserted.lastrowid
         count, last_step = 0, -(2**63)
     else:
         series_id, count, last_step = row
@@ -86,19 +89,33 @@ def _write_series(conn: sqlite3.Connection, run_id: str, key: str, points: list[
             len(points),
             *(2 * [_nan_min(values)]),
             *(2 * [_nan_max(values)]),
-            is_newer, values[newest],
-            is_newer, steps[newest],
-            is_newer, timestamps[newest],
+            is_newer,
+            values[newest],
+            is_newer,
+            steps[newest],
+            is_newer,
+            timestamps[newest],
             series_id,
         ),
     )
     tail = slice(-MAX_POINTS_PER_EVENT, None)
-    return {"count": len(points), "truncated": len(points) > MAX_POINTS_PER_EVENT, "steps": steps[tail],
-            "timestamps": timestamps[tail], "values": values[tail]}
+    return {
+        "count": len(points),
+        "truncated": len(points) > MAX_POINTS_PER_EVENT,
+        "steps": steps[tail],
+        "timestamps": timestamps[tail],
+        "values": values[tail],
+    }
 
 
-def _write_blocks(conn: sqlite3.Connection, series_id: int, first_ordinal: int, steps: list[int],
-                  timestamps: list[float], values: list[float]) -> None:
+def _write_blocks(
+    conn: sqlite3.Connection,
+    series_id: int,
+    first_ordinal: int,
+    steps: list[int],
+    timestamps: list[float],
+    values: list[float],
+) -> None:
     rows = []
     start = 0
     while start < len(steps):
@@ -106,8 +123,17 @@ def _write_blocks(conn: sqlite3.Connection, series_id: int, first_ordinal: int, 
         end = min(len(steps), (block + 1) * BLOCK_SIZE - first_ordinal)
         chunk = values[start:end]
         rows.append(
-            (series_id, block, end - start, steps[start], steps[end - 1], timestamps[end - 1], chunk[-1],
-             _nan_min(chunk), _nan_max(chunk))
+            (
+                series_id,
+                block,
+                end - start,
+                steps[start],
+                steps[end - 1],
+                timestamps[end - 1],
+                chunk[-1],
+                _nan_min(chunk),
+                _nan_max(chunk),
+            )
         )
         start = end
     conn.executemany(

@@ -2,6 +2,7 @@
 
 A workspace is a self-contained directory so that it can be copied or backed up as a folder.
 """
+
 from __future__ import annotations
 
 import os

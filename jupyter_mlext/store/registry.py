@@ -7,6 +7,7 @@ deleted version's number is never given out again. Files inside the
 workspace are hard-linked where possible: artifacts are replaced, never rewritten, so a link keeps the registered
 bytes even if the run later overwrites the artifact.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,11 +40,19 @@ from .validation import check_name, check_texts, check_value
 COPY = "copy"
 REFERENCE = "reference"
 REGISTERED, DELETED, TAG_SET, TAG_DELETED, ALIAS_SET, ALIAS_DELETED = (
-    "registered", "deleted", "tag_set", "tag_deleted", "alias_set", "alias_deleted")
+    "registered",
+    "deleted",
+    "tag_set",
+    "tag_deleted",
+    "alias_set",
+    "alias_deleted",
+)
 _REF = re.compile(r"^(?P<name>.+?)(?::(?P<version>\d+)|@(?P<alias>[^@:]+))?$")
 _ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
-_VERSION_COLUMNS = ("m.name, v.version, v.run_id, v.source, v.stored, v.location, v.framework, v.description, "
-                    "v.user, v.created_at, v.size, v.file_count, v.model_id")
+_VERSION_COLUMNS = (
+    "m.name, v.version, v.run_id, v.source, v.stored, v.location, v.framework, v.description, "
+    "v.user, v.created_at, v.size, v.file_count, v.model_id"
+)
 
 
 def parse_model_ref(ref: str) -> tuple[str, int | None, str | None]:
@@ -92,16 +101,18 @@ class ModelRegistry:
             if value is not None:
                 check_value(value, field)
         if reference and run_id is not None:
-            raise InvalidInput("reference applies to local files; a run's artifacts are always copied",
-                               field="reference")
+            raise InvalidInput(
+                "reference applies to local files; a run's artifacts are always copied", field="reference"
+            )
         if run_id is not None:
             run_id = self._tracking.resolve_run_id(run_id)
         source_files, source = self._source(run_id, path)
         staged = None if reference else self._stage(source_files)
         size, count = _measure(source_files)
         try:
-            return self._record(name, run_id, source, staged, framework, description, tag_rows, property_rows,
-                                user, size, count)
+            return self._record(
+                name, run_id, source, staged, framework, description, tag_rows, property_rows, user, size, count
+            )
         finally:
             if staged is not None and staged.exists():
                 shutil.rmtree(staged, ignore_errors=True)
@@ -129,16 +140,31 @@ class ModelRegistry:
             _link_or_copy(source, staging / source.name)
         return staging
 
-    def _record(self, name: str, run_id: str | None, source: str, staged: Path | None, framework: str | None,
-                description: str | None, tags: dict[str, str], properties: dict[str, str], user: str | None,
-                size: int, count: int) -> ModelVersion:
+    def _record(
+        self,
+        name: str,
+        run_id: str | None,
+        source: str,
+        staged: Path | None,
+        framework: str | None,
+        description: str | None,
+        tags: dict[str, str],
+        properties: dict[str, str],
+        user: str | None,
+        size: int,
+        count: int,
+    ) -> ModelVersion:
         now = time.time()
         with self._db.write() as conn:
-            conn.execute("INSERT INTO registered_models (name, created_at) VALUES (?, ?) "
-                         "ON CONFLICT (name) DO NOTHING", (name, now))
+            conn.execute(
+                "INSERT INTO registered_models (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                (name, now),
+            )
             model_id = conn.execute("SELECT id FROM registered_models WHERE name = ?", (name,)).fetchone()[0]
-            version = conn.execute("UPDATE registered_models SET last_version = last_version + 1 WHERE id = ? "
-                                   "RETURNING last_version", (model_id,)).fetchone()[0]
+            version = conn.execute(
+                "UPDATE registered_models SET last_version = last_version + 1 WHERE id = ? RETURNING last_version",
+                (model_id,),
+            ).fetchone()[0]
             if staged is None:
                 stored, location = REFERENCE, source
             else:
@@ -146,12 +172,16 @@ class ModelRegistry:
             conn.execute(
                 "INSERT INTO model_versions (model_id, version, run_id, source, stored, location, framework, "
                 "description, user, created_at, size, file_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (model_id, version, run_id, source, stored, location, framework, description, user, now, size,
-                 count))
-            conn.executemany("INSERT INTO model_version_tags VALUES (?, ?, ?, ?)",
-                             [(model_id, version, k, v) for k, v in tags.items()])
-            conn.executemany("INSERT INTO model_version_properties VALUES (?, ?, ?, ?)",
-                             [(model_id, version, k, v) for k, v in properties.items()])
+                (model_id, version, run_id, source, stored, location, framework, description, user, now, size, count),
+            )
+            conn.executemany(
+                "INSERT INTO model_version_tags VALUES (?, ?, ?, ?)",
+                [(model_id, version, k, v) for k, v in tags.items()],
+            )
+            conn.executemany(
+                "INSERT INTO model_version_properties VALUES (?, ?, ?, ?)",
+                [(model_id, version, k, v) for k, v in properties.items()],
+            )
             _history(conn, user, model_id, name, version, REGISTERED, None, source, None)
         return self.get_version(name, version)
 
@@ -177,13 +207,13 @@ class ModelRegistry:
         model_id = self._model_id(name)
         with self._db.read() as conn:
             if alias is not None:
-                row = conn.execute("SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?",
-                                           (model_id, alias)).fetchone()
+                row = conn.execute(
+                    "SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?", (model_id, alias)
+                ).fetchone()
                 if row is None:
                     raise NotFound(f"model {name!r} has no alias {alias!r}", field="alias")
             else:
-                row = conn.execute("SELECT max(version) FROM model_versions WHERE model_id = ?",
-                                           (model_id,)).fetchone()
+                row = conn.execute("SELECT max(version) FROM model_versions WHERE model_id = ?", (model_id,)).fetchone()
                 if row[0] is None:
                     raise NotFound(f"model {name!r} has no versions", field="name")
         return self.get_version(name, row[0])
@@ -201,8 +231,9 @@ class ModelRegistry:
         self._model_id(name)
         return self._versions("WHERE m.name = ?", [name])
 
-    def search_versions(self, name_contains: str | None = None, tags: Mapping[str, Any] | None = None,
-                        run_id: str | None = None) -> list[ModelVersion]:
+    def search_versions(
+        self, name_contains: str | None = None, tags: Mapping[str, Any] | None = None, run_id: str | None = None
+    ) -> list[ModelVersion]:
         """Versions whose model name contains `name_contains` (case-insensitive), that carry every tag in `tags`,
         registered from `run_id`; newest first within each name."""
         clauses, params = [], []
@@ -210,8 +241,10 @@ class ModelRegistry:
             clauses.append("instr(lower(m.name), lower(?)) > 0")
             params.append(name_contains)
         for key, value in check_texts(tags, "tags").items():
-            clauses.append("EXISTS (SELECT 1 FROM model_version_tags t WHERE t.model_id = v.model_id "
-                           "AND t.version = v.version AND t.key = ? AND t.value = ?)")
+            clauses.append(
+                "EXISTS (SELECT 1 FROM model_version_tags t WHERE t.model_id = v.model_id "
+                "AND t.version = v.version AND t.key = ? AND t.value = ?)"
+            )
             params += [key, value]
         if run_id is not None:
             clauses.append("v.run_id = ?")
@@ -224,20 +257,28 @@ class ModelRegistry:
             rows = conn.execute(
                 "SELECT m.id, m.name, m.created_at, max(v.version), count(v.version) FROM registered_models m "
                 f"LEFT JOIN model_versions v ON v.model_id = m.id {where} GROUP BY m.id ORDER BY m.name",
-                params).fetchall()
+                params,
+            ).fetchall()
             aliases = _aliases(conn, [row[0] for row in rows])
-        return [RegisteredModel(name, created, latest, count,
-                                {alias: version for (_, version), alias in aliases.get(model_id, [])})
-                for model_id, name, created, latest, count in rows]
+        return [
+            RegisteredModel(
+                name, created, latest, count, {alias: version for (_, version), alias in aliases.get(model_id, [])}
+            )
+            for model_id, name, created, latest, count in rows
+        ]
 
     def history(self, name: str) -> list[RegistryChange]:
         model_id = self._model_id(name)
         with self._db.read() as conn:
             rows = conn.execute(
                 "SELECT seq, at, user, version, action, key, value, previous FROM model_history "
-                "WHERE model_id = ? ORDER BY seq", (model_id,)).fetchall()
-        return [RegistryChange(seq, at, user, name, version, action, key, value, previous)
-                for seq, at, user, version, action, key, value, previous in rows]
+                "WHERE model_id = ? ORDER BY seq",
+                (model_id,),
+            ).fetchall()
+        return [
+            RegistryChange(seq, at, user, name, version, action, key, value, previous)
+            for seq, at, user, version, action, key, value, previous in rows
+        ]
 
     def files(self, version: ModelVersion) -> Path:
         """The file or folder holding a version's files."""
@@ -284,27 +325,43 @@ class ModelRegistry:
     def set_alias(self, name: str, alias: str, version: int, user: str | None = None) -> ModelVersion:
         """Point `alias` at `version` (moving it if it pointed elsewhere); the move is kept in the history."""
         if not isinstance(alias, str) or not _ALIAS.match(alias) or alias.isdigit():
-            raise InvalidInput(f"alias {alias!r} must start with a letter and hold only letters, digits, '_', '-' "
-                               "and '.' (at most 64)", field="alias")
+            raise InvalidInput(
+                f"alias {alias!r} must start with a letter and hold only letters, digits, '_', '-' "
+                "and '.' (at most 64)",
+                field="alias",
+            )
         self.get_version(name, version)
         model_id = self._model_id(name)
         with self._db.write() as conn:
-            row = conn.execute("SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?",
-                               (model_id, alias)).fetchone()
+            row = conn.execute(
+                "SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?", (model_id, alias)
+            ).fetchone()
             previous = None if row is None else row[0]
             if previous != version:
-                conn.execute("INSERT INTO model_aliases (model_id, alias, version) VALUES (?, ?, ?) "
-                             "ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version",
-                             (model_id, alias, version))
-                _history(conn, user, model_id, name, version, ALIAS_SET, alias, str(version),
-                         None if previous is None else str(previous))
+                conn.execute(
+                    "INSERT INTO model_aliases (model_id, alias, version) VALUES (?, ?, ?) "
+                    "ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version",
+                    (model_id, alias, version),
+                )
+                _history(
+                    conn,
+                    user,
+                    model_id,
+                    name,
+                    version,
+                    ALIAS_SET,
+                    alias,
+                    str(version),
+                    None if previous is None else str(previous),
+                )
         return self.get_version(name, version)
 
     def delete_alias(self, name: str, alias: str, user: str | None = None) -> None:
         model_id = self._model_id(name)
         with self._db.write() as conn:
-            row = conn.execute("SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?",
-                               (model_id, alias)).fetchone()
+            row = conn.execute(
+                "SELECT version FROM model_aliases WHERE model_id = ? AND alias = ?", (model_id, alias)
+            ).fetchone()
             if row is None:
                 raise NotFound(f"model {name!r} has no alias {alias!r}", field="alias")
             conn.execute("DELETE FROM model_aliases WHERE model_id = ? AND alias = ?", (model_id, alias))
@@ -316,16 +373,27 @@ class ModelRegistry:
     def delete_tag(self, name: str, version: int, key: str, user: str | None = None) -> ModelVersion:
         return self.update_tags(name, version, delete=[key], user=user, missing_field="key")
 
-    def update_tags(self, name: str, version: int, tags: Mapping[str, Any] | None = None, delete: Sequence[str] = (),
-                    user: str | None = None, *, missing_field: str = "delete") -> ModelVersion:
+    def update_tags(
+        self,
+        name: str,
+        version: int,
+        tags: Mapping[str, Any] | None = None,
+        delete: Sequence[str] = (),
+        user: str | None = None,
+        *,
+        missing_field: str = "delete",
+    ) -> ModelVersion:
         """Set `tags` and delete the keys in `delete`, in one transaction, each change in the history. A key to
         delete that the version does not have (and that is not being set) refuses the whole change."""
         rows = check_texts(tags or {}, "tags")
         self.get_version(name, version)
         model_id = self._model_id(name)
         with self._db.write() as conn:
-            current = dict(conn.execute("SELECT key, value FROM model_version_tags WHERE model_id = ? AND version = ?",
-                                        (model_id, version)).fetchall())
+            current = dict(
+                conn.execute(
+                    "SELECT key, value FROM model_version_tags WHERE model_id = ? AND version = ?", (model_id, version)
+                ).fetchall()
+            )
             missing = [key for key in delete if key not in current and key not in rows]
             if missing:
                 raise NotFound(f"{name}:{version} has no tag {missing[0]!r}", field=missing_field)
@@ -333,13 +401,18 @@ class ModelRegistry:
                 previous = current.get(key)
                 if previous == value:
                     continue
-                conn.execute("INSERT INTO model_version_tags VALUES (?, ?, ?, ?) ON CONFLICT (model_id, version, "
-                             "key) DO UPDATE SET value = excluded.value", (model_id, version, key, value))
+                conn.execute(
+                    "INSERT INTO model_version_tags VALUES (?, ?, ?, ?) ON CONFLICT (model_id, version, "
+                    "key) DO UPDATE SET value = excluded.value",
+                    (model_id, version, key, value),
+                )
                 _history(conn, user, model_id, name, version, TAG_SET, key, value, previous)
                 current[key] = value
             for key in dict.fromkeys(delete):
-                conn.execute("DELETE FROM model_version_tags WHERE model_id = ? AND version = ? AND key = ?",
-                             (model_id, version, key))
+                conn.execute(
+                    "DELETE FROM model_version_tags WHERE model_id = ? AND version = ? AND key = ?",
+                    (model_id, version, key),
+                )
                 _history(conn, user, model_id, name, version, TAG_DELETED, key, None, current.pop(key))
         return self.get_version(name, version)
 
@@ -350,10 +423,13 @@ class ModelRegistry:
         with self._db.write() as conn:
             users = self._deployments_of(conn, name, version)
             if users:
-                raise Conflict(f"{name}:{version} is used by deployment {users[0]!r}; delete or update the "
-                               "deployment first", field="version")
-            for alias, in conn.execute("SELECT alias FROM model_aliases WHERE model_id = ? AND version = ?",
-                                       (model_id, version)).fetchall():
+                raise Conflict(
+                    f"{name}:{version} is used by deployment {users[0]!r}; delete or update the deployment first",
+                    field="version",
+                )
+            for (alias,) in conn.execute(
+                "SELECT alias FROM model_aliases WHERE model_id = ? AND version = ?", (model_id, version)
+            ).fetchall():
                 _history(conn, user, model_id, name, version, ALIAS_DELETED, alias, None, str(version))
             conn.execute("DELETE FROM model_aliases WHERE model_id = ? AND version = ?", (model_id, version))
             conn.execute("DELETE FROM model_versions WHERE model_id = ? AND version = ?", (model_id, version))
@@ -363,8 +439,10 @@ class ModelRegistry:
 
     def _deployments_of(self, conn: sqlite3.Connection, name: str, version: int) -> list[str]:
         """Deployments serving a version (the deployments table, migration m005_serving)."""
-        rows = conn.execute("SELECT endpoint || '/' || name FROM deployments WHERE model_name = ? AND "
-                            "model_version = ?", (name, version)).fetchall()
+        rows = conn.execute(
+            "SELECT endpoint || '/' || name FROM deployments WHERE model_name = ? AND model_version = ?",
+            (name, version),
+        ).fetchall()
         return [row[0] for row in rows]
 
     # -- rows → entities ---------------------------------------------------------------------------------------
@@ -375,13 +453,16 @@ class ModelRegistry:
             row = conn.execute("SELECT id FROM registered_models WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise NotFound(f"no registered model named {name!r}", field="name")
-        return row[0]
+        model_id: int = row[0]
+        return model_id
 
     def _versions(self, where: str, params: list[Any]) -> list[ModelVersion]:
         with self._db.read() as conn:
             rows = conn.execute(
                 f"SELECT {_VERSION_COLUMNS} FROM model_versions v JOIN registered_models m ON m.id = v.model_id "
-                f"{where} ORDER BY m.name, v.version DESC", params).fetchall()
+                f"{where} ORDER BY m.name, v.version DESC",
+                params,
+            ).fetchall()
             keys = [(row[-1], row[1]) for row in rows]
             tags = _key_values(conn, "model_version_tags", keys)
             properties = _key_values(conn, "model_version_properties", keys)
@@ -390,14 +471,44 @@ class ModelRegistry:
         for model_aliases in aliases.values():
             for key, alias in model_aliases:
                 by_version.setdefault(key, []).append(alias)
-        return [ModelVersion(*row[:-1], tags=tags.get((row[-1], row[1]), {}),
-                             properties=properties.get((row[-1], row[1]), {}),
-                             aliases=sorted(by_version.get((row[-1], row[1]), [])))
-                for row in rows]
+        return [
+            _model_version(
+                row,
+                tags.get((row[-1], row[1]), {}),
+                properties.get((row[-1], row[1]), {}),
+                sorted(by_version.get((row[-1], row[1]), [])),
+            )
+            for row in rows
+        ]
 
 
-def _key_values(conn: sqlite3.Connection, table: str,
-                keys: list[tuple[int, int]]) -> dict[tuple[int, int], dict[str, str]]:
+def _model_version(
+    row: tuple[Any, ...], tags: dict[str, str], properties: dict[str, str], aliases: list[str]
+) -> ModelVersion:
+    """A version from a row of _VERSION_COLUMNS (its last column, the model's id, is not part of it)."""
+    name, version, run_id, source, stored, location, framework, description, user, created, size, files, _ = row
+    return ModelVersion(
+        name,
+        version,
+        run_id,
+        source,
+        stored,
+        location,
+        framework,
+        description,
+        user,
+        created,
+        size,
+        files,
+        tags=tags,
+        properties=properties,
+        aliases=aliases,
+    )
+
+
+def _key_values(
+    conn: sqlite3.Connection, table: str, keys: list[tuple[int, int]]
+) -> dict[tuple[int, int], dict[str, str]]:
     found: dict[tuple[int, int], dict[str, str]] = {}
     for model_id, version, key, value in _rows_for(conn, table, "model_id, version, key, value", keys):
         found.setdefault((model_id, version), {})[key] = value
@@ -409,30 +520,44 @@ def _aliases(conn: sqlite3.Connection, model_ids: list[int]) -> dict[int, list[t
     for chunk in _chunks(model_ids):
         rows = conn.execute(
             f"SELECT model_id, version, alias FROM model_aliases WHERE model_id IN ({','.join('?' * len(chunk))})"
-            " ORDER BY alias", chunk).fetchall()
+            " ORDER BY alias",
+            chunk,
+        ).fetchall()
         for model_id, version, alias in rows:
             found.setdefault(model_id, []).append(((model_id, version), alias))
     return found
 
 
-def _rows_for(conn: sqlite3.Connection, table: str, columns: str,
-              keys: list[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
+def _rows_for(
+    conn: sqlite3.Connection, table: str, columns: str, keys: list[tuple[int, int]]
+) -> Iterator[tuple[Any, ...]]:
     model_ids = sorted({model_id for model_id, _ in keys})
     wanted = set(keys)
     for chunk in _chunks(model_ids):
         rows = conn.execute(
-            f"SELECT {columns} FROM {table} WHERE model_id IN ({','.join('?' * len(chunk))}) ORDER BY key",
-            chunk).fetchall()
+            f"SELECT {columns} FROM {table} WHERE model_id IN ({','.join('?' * len(chunk))}) ORDER BY key", chunk
+        ).fetchall()
         yield from (row for row in rows if (row[0], row[1]) in wanted)
 
 
-def _history(conn: sqlite3.Connection, user: str | None, model_id: int, name: str, version: int | None, action: str,
-             key: str | None, value: str | None, previous: str | None) -> None:
+def _history(
+    conn: sqlite3.Connection,
+    user: str | None,
+    model_id: int,
+    name: str,
+    version: int | None,
+    action: str,
+    key: str | None,
+    value: str | None,
+    previous: str | None,
+) -> None:
     """Append to the model's history, and put the change on the change feed in the same transaction (so live
     views such as the Models panel follow the registry as they follow runs)."""
-    conn.execute("INSERT INTO model_history (at, user, model_id, version, action, key, value, previous) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (time.time(), user, model_id, version, action, key, value,
-                                                     previous))
+    conn.execute(
+        "INSERT INTO model_history (at, user, model_id, version, action, key, value, previous) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (time.time(), user, model_id, version, action, key, value, previous),
+    )
     events.emit(conn, events.MODEL, None, {"name": name, "version": version, "action": action, "key": key})
 
 
@@ -452,4 +577,4 @@ def _measure(source: Path) -> tuple[int, int]:
 
 def _chunks(values: list[int], size: int = 500) -> Iterator[list[int]]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]

@@ -5,6 +5,7 @@ A script on a machine that cannot see the workspace (a Dask worker, a cloud VM) 
 entities, the same errors (InvalidInput / NotFound / Conflict with their field), so the SDK does not know which
 transport it has. Input is checked here as the store would, so a bad value raises before any request.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -44,19 +45,39 @@ class RestTracking(TrackingStore):
 
     # -- runs --------------------------------------------------------------------------------------------------
 
-    def create_run(self, experiment: str, *, name: str | None = None, parent_id: str | None = None,
-                   user: str | None = None, source_type: str | None = None, source_name: str | None = None,
-                   git_commit: str | None = None, snapshot_id: str | None = None,
-                   params: Mapping[str, Any] | None = None, tags: Mapping[str, Any] | None = None) -> RunInfo:
+    def create_run(
+        self,
+        experiment: str,
+        *,
+        name: str | None = None,
+        parent_id: str | None = None,
+        user: str | None = None,
+        source_type: str | None = None,
+        source_name: str | None = None,
+        git_commit: str | None = None,
+        snapshot_id: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        tags: Mapping[str, Any] | None = None,
+    ) -> RunInfo:
         check_name(experiment, "experiment")
         if name is not None:
             check_name(name, "name")
         if snapshot_id is not None:
-            raise InvalidInput(f"a snapshot cannot be attached over the HTTP transport ({self.location}); open the "
-                               "workspace folder for it", field="snapshot_id")
-        body = {"name": name, "parent_id": parent_id, "params": check_texts(params, "params"),
-                "tags": check_texts(tags, "tags"), "source_type": source_type, "source_name": source_name,
-                "user": user, "git_commit": git_commit}
+            raise InvalidInput(
+                f"a snapshot cannot be attached over the HTTP transport ({self.location}); open the "
+                "workspace folder for it",
+                field="snapshot_id",
+            )
+        body = {
+            "name": name,
+            "parent_id": parent_id,
+            "params": check_texts(params, "params"),
+            "tags": check_texts(tags, "tags"),
+            "source_type": source_type,
+            "source_name": source_name,
+            "user": user,
+            "git_commit": git_commit,
+        }
         data = self.http.json("POST", f"/experiments/{quote(experiment, safe='')}/runs", json_body=body)
         return decode(RunInfo, data)
 
@@ -88,9 +109,10 @@ class RestTracking(TrackingStore):
         """One POST per run of the batch (per MAX_POINTS_PER_REQUEST points)."""
         for run_id, points in batch.items():
             for start in range(0, len(points), MAX_POINTS_PER_REQUEST):
-                chunk = points[start:start + MAX_POINTS_PER_REQUEST]
-                self.http.request("POST", run_path(run_id, "metrics"),
-                                  json_body={"points": [list(point) for point in chunk]})
+                chunk = points[start : start + MAX_POINTS_PER_REQUEST]
+                self.http.request(
+                    "POST", run_path(run_id, "metrics"), json_body={"points": [list(point) for point in chunk]}
+                )
 
     def metric_history(self, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
         query = None if max_points is None else {"max_points": max_points}
@@ -99,9 +121,14 @@ class RestTracking(TrackingStore):
 
     # -- search ------------------------------------------------------------------------------------------------
 
-    def search_runs(self, experiments: str | Sequence[str] | None = None, filter: str | None = None,
-                    order_by: str | Sequence[str] | None = None, max_results: int = 1000,
-                    page_token: str | None = None) -> RunPage:
+    def search_runs(
+        self,
+        experiments: str | Sequence[str] | None = None,
+        filter: str | None = None,
+        order_by: str | Sequence[str] | None = None,
+        max_results: int = 1000,
+        page_token: str | None = None,
+    ) -> RunPage:
         query: dict[str, Any] = {"max_results": max_results}
         if experiments is not None:
             query["experiment"] = [experiments] if isinstance(experiments, str) else list(experiments)
@@ -129,8 +156,9 @@ class RestTracking(TrackingStore):
             data = self.http.json("PUT", path, body=source, content_type="application/octet-stream")
         else:
             with open(source, "rb") as handle:
-                data = self.http.json("PUT", path, body=handle, content_type="application/octet-stream",
-                                      length=source.stat().st_size)
+                data = self.http.json(
+                    "PUT", path, body=handle, content_type="application/octet-stream", length=source.stat().st_size
+                )
         return decode(Artifact, data)
 
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[Artifact]:

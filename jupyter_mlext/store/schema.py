@@ -4,6 +4,7 @@ Opening a workspace applies the migrations it lacks, so an older workspace is up
 records a migration this version does not know was written by a newer jupyter-mlext and is refused rather than
 misread.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -351,9 +352,17 @@ def m006_pipelines(db: sqlite_utils.Database) -> None:
 def m007_one_vocabulary_and_daemons(db: sqlite_utils.Database) -> None:
     """Pipeline run and step states spelt as run statuses are (entities/pipelines.py), and the heartbeats of the
     processes that run the daemon (daemon.py), so a submission can tell whether anything will start it."""
-    renames = {"pending": "Pending", "queued": "Queued", "running": "Running", "completed": "Completed",
-               "reused": "Reused", "failed": "Failed", "not_started": "NotStarted", "canceling": "Canceling",
-               "canceled": "Canceled"}
+    renames = {
+        "pending": "Pending",
+        "queued": "Queued",
+        "running": "Running",
+        "completed": "Completed",
+        "reused": "Reused",
+        "failed": "Failed",
+        "not_started": "NotStarted",
+        "canceling": "Canceling",
+        "canceled": "Canceled",
+    }
     for old, new in renames.items():
         db.execute("UPDATE pipeline_runs SET state = ? WHERE state = ?", [new, old])
         db.execute("UPDATE pipeline_steps SET state = ? WHERE state = ?", [new, old])

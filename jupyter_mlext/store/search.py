@@ -9,6 +9,7 @@ backticks) and run attributes (`status`, `name`, `id`, `experiment`, `user`, `co
 A numeric literal compares params and tags as numbers, a quoted one as text. Values never enter the SQL text:
 every literal becomes a bound parameter, and keys are bound too.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,8 +17,7 @@ import datetime
 import re
 from collections.abc import Sequence
 
-from ..entities import InvalidInput
-from ..entities import RunStatus
+from ..entities import InvalidInput, RunStatus
 
 
 class FilterSyntaxError(InvalidInput):
@@ -123,7 +123,9 @@ def _parse_field(token: _Token, text: str, field: str) -> _Field:
         raise FilterSyntaxError(
             f"unknown field {_describe(token)} (use metrics.KEY, params.KEY, tags.KEY or one of "
             f"{', '.join(sorted(_ATTRIBUTES))})",
-            token.position, text, field,
+            token.position,
+            text,
+            field,
         )
     return _Field("attribute", name, token.position)
 
@@ -198,8 +200,11 @@ class _Parser:
         if token.kind == "keyword" and token.value == "not" and self._is_keyword("in"):
             self._take()
             return self._compile(field, "NOT IN", self._literal_list())
-        raise self._error(f"expected a comparison operator after {self.text[field.position:token.position].strip()!r}, "
-                          f"found {_describe(token)}", token)
+        raise self._error(
+            f"expected a comparison operator after {self.text[field.position : token.position].strip()!r}, "
+            f"found {_describe(token)}",
+            token,
+        )
 
     def _literal(self, kind: str | None = None) -> _Token:
         token = self._take()
@@ -233,24 +238,33 @@ class _Parser:
             if op in ("LIKE", "ILIKE"):
                 raise self._error(f"metrics.{field.key} cannot be matched with {op}", literals[0])
             key = self._bind(field.key)
-            return (f"EXISTS (SELECT 1 FROM metric_series ms WHERE ms.run_id = r.id AND ms.key = {key} "
-                    f"AND {self._condition('ms.last', op, literals, numeric=True)})")
+            return (
+                f"EXISTS (SELECT 1 FROM metric_series ms WHERE ms.run_id = r.id AND ms.key = {key} "
+                f"AND {self._condition('ms.last', op, literals, numeric=True)})"
+            )
         if field.family in ("params", "tags"):
             numeric = all(literal.kind == "number" for literal in literals)
             column = "kv.value_num" if numeric else "kv.value"
             key = self._bind(field.key)
-            return (f"EXISTS (SELECT 1 FROM {field.family} kv WHERE kv.run_id = r.id AND kv.key = {key} "
-                    f"AND {self._condition(column, op, literals, numeric=numeric)})")
-        return self._condition(_ATTRIBUTES[field.key], op, [self._attribute_value(field, t) for t in literals],
-                               numeric=field.key in _NUMERIC_ATTRIBUTES)
+            return (
+                f"EXISTS (SELECT 1 FROM {field.family} kv WHERE kv.run_id = r.id AND kv.key = {key} "
+                f"AND {self._condition(column, op, literals, numeric=numeric)})"
+            )
+        return self._condition(
+            _ATTRIBUTES[field.key],
+            op,
+            [self._attribute_value(field, t) for t in literals],
+            numeric=field.key in _NUMERIC_ATTRIBUTES,
+        )
 
     def _attribute_value(self, field: _Field, literal: _Token) -> _Token:
         if field.key in _TIME_ATTRIBUTES and literal.kind == "string":
             try:
                 moment = datetime.datetime.fromisoformat(str(literal.value))
             except ValueError:
-                raise self._error(f"{field.key} needs a number of seconds or an ISO date, not {literal.text}",
-                                  literal) from None
+                raise self._error(
+                    f"{field.key} needs a number of seconds or an ISO date, not {literal.text}", literal
+                ) from None
             if moment.tzinfo is None:
                 moment = moment.astimezone()
             return dataclasses.replace(literal, kind="number", value=moment.timestamp())
@@ -303,7 +317,9 @@ _ORDER_RE = re.compile(r"^\s*(?P<field>.+?)(?:\s+(?P<direction>asc|desc))?\s*$",
 def compile_order_by(order_by: str | Sequence[str] | None) -> tuple[str, str, list[object]]:
     """SQL JOINs, an ORDER BY list and its parameters; runs without the ordered metric or param sort last."""
     clauses = [order_by] if isinstance(order_by, str) else list(order_by or [])
-    joins, orders, params = [], [], []
+    joins: list[str] = []
+    orders: list[str] = []
+    params: list[object] = []
     for index, clause in enumerate(clauses):
         match = _ORDER_RE.match(clause)
         tokens = _tokenize(match.group("field") if match else clause, "order_by")

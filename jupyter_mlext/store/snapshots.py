@@ -3,6 +3,7 @@
 The archive itself is built by compute/snapshot.py (which folders, which ignore files); here it is stored once
 per distinct content, whichever process stores it first, and read back by id.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -5,6 +5,7 @@ REST twin, rest.py, which has the same contract: base.py). It validates all inpu
 input leaves the workspace as it was, and every write is one short transaction (database.py), so that many
 processes can log into one workspace at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,6 +25,7 @@ from ..entities import (
     JobSpec,
     LogChunk,
     MetricHistory,
+    MetricSummary,
     NotFound,
     RunInfo,
     RunPage,
@@ -32,8 +34,8 @@ from ..entities import (
 from . import artifacts as artifact_files
 from . import events, logs, metrics
 from .base import FileSource, TrackingStore
-from .logs import MAX_LOG_CHUNK
 from .database import Database
+from .logs import MAX_LOG_CHUNK
 from .paths import WorkspacePaths
 from .search import compile_filter, compile_order_by
 from .validation import Point, check_name, check_relative_path, check_texts, numeric_value
@@ -126,22 +128,41 @@ class SqliteTracking(TrackingStore):
                 "source_type, source_name, compute, git_commit, snapshot_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    run_id, experiment_id, parent_id, name or f"{experiment}-{run_count + 1}", status.value, now,
+                    run_id,
+                    experiment_id,
+                    parent_id,
+                    name or f"{experiment}-{run_count + 1}",
+                    status.value,
+                    now,
                     None if status in (RunStatus.QUEUED, RunStatus.PREPARING) else now,
                     now if status.is_terminal else None,
-                    user, source_type, source_name, compute, git_commit, snapshot_id,
+                    user,
+                    source_type,
+                    source_name,
+                    compute,
+                    git_commit,
+                    snapshot_id,
                 ),
             )
-            conn.executemany("INSERT INTO params (run_id, key, value, value_num) VALUES (?, ?, ?, ?)",
-                             [(run_id, *row) for row in param_rows])
-            conn.executemany("INSERT INTO tags (run_id, key, value, value_num) VALUES (?, ?, ?, ?)",
-                             [(run_id, *row) for row in tag_rows])
+            conn.executemany(
+                "INSERT INTO params (run_id, key, value, value_num) VALUES (?, ?, ?, ?)",
+                [(run_id, *row) for row in param_rows],
+            )
+            conn.executemany(
+                "INSERT INTO tags (run_id, key, value, value_num) VALUES (?, ?, ?, ?)",
+                [(run_id, *row) for row in tag_rows],
+            )
             if job is not None:
-                conn.execute("INSERT INTO jobs (run_id, target, entry, args, timeout_s, queued_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?)",
-                             (run_id, job.target, job.entry, json.dumps(job.args), job.timeout_s, now))
-            events.emit(conn, events.RUN_CREATED, run_id, {"experiment": experiment, "parent_id": parent_id,
-                                                           "status": status.value})
+                conn.execute(
+                    "INSERT INTO jobs (run_id, target, entry, args, timeout_s, queued_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (run_id, job.target, job.entry, json.dumps(job.args), job.timeout_s, now),
+                )
+            events.emit(
+                conn,
+                events.RUN_CREATED,
+                run_id,
+                {"experiment": experiment, "parent_id": parent_id, "status": status.value},
+            )
             return self._get_run(conn, run_id)
 
     def get_run(self, run_id: str) -> RunInfo:
@@ -179,8 +200,7 @@ class SqliteTracking(TrackingStore):
             current = RunStatus(row[0])
             if target != current:
                 if target not in ALLOWED_TRANSITIONS[current]:
-                    raise Conflict(f"run {run_id} is {current.value} and cannot become {target.value}",
-                                   field="status")
+                    raise Conflict(f"run {run_id} is {current.value} and cannot become {target.value}", field="status")
                 conn.execute(
                     "UPDATE runs SET status = ?, "
                     "started_at = CASE WHEN ? AND started_at IS NULL THEN ? ELSE started_at END, "
@@ -195,11 +215,14 @@ class SqliteTracking(TrackingStore):
         with self._db.write() as conn:
             _require_run(conn, run_id)
             for key, value, value_num in rows:
-                existing = conn.execute("SELECT value FROM params WHERE run_id = ? AND key = ?",
-                                        (run_id, key)).fetchone()
+                existing = conn.execute(
+                    "SELECT value FROM params WHERE run_id = ? AND key = ?", (run_id, key)
+                ).fetchone()
                 if existing is None:
-                    conn.execute("INSERT INTO params (run_id, key, value, value_num) VALUES (?, ?, ?, ?)",
-                                 (run_id, key, value, value_num))
+                    conn.execute(
+                        "INSERT INTO params (run_id, key, value, value_num) VALUES (?, ?, ?, ?)",
+                        (run_id, key, value, value_num),
+                    )
                 elif existing[0] != value:
                     raise Conflict(
                         f"param {key!r} of run {run_id} is already {existing[0]!r}; params cannot change "
@@ -231,8 +254,9 @@ class SqliteTracking(TrackingStore):
                 events.emit(conn, events.METRICS, run_id, {"series": series})
 
     def metric_history(self, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
-        if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, int)
-                                       or max_points < 1):
+        if max_points is not None and (
+            isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 1
+        ):
             raise InvalidInput(f"max_points must be a positive integer, got {max_points!r}", field="max_points")
         with self._db.read() as conn:
             _require_run(conn, run_id)
@@ -342,20 +366,61 @@ def _load_runs(conn: sqlite3.Connection, tail: str, params: list[Any]) -> list[R
     ids = [row[0] for row in rows]
     run_params = _key_values_of(conn, "params", ids)
     run_tags = _key_values_of(conn, "tags", ids)
-    summaries: dict[str, dict[str, Any]] = {}
+    summaries: dict[str, dict[str, MetricSummary]] = {}
     for start in range(0, len(ids), _IN_CHUNK):
-        summaries.update(metrics.summaries(conn, ids[start:start + _IN_CHUNK]))
-    return [
-        RunInfo(*row[:5], RunStatus(row[5]), *row[6:], params=run_params[row[0]], tags=run_tags[row[0]],
-                metrics=summaries[row[0]])
-        for row in rows
-    ]
+        summaries.update(metrics.summaries(conn, ids[start : start + _IN_CHUNK]))
+    return [_run_info(row, run_params[row[0]], run_tags[row[0]], summaries[row[0]]) for row in rows]
+
+
+def _run_info(
+    row: tuple[Any, ...], params: dict[str, str], tags: dict[str, str], summaries: dict[str, MetricSummary]
+) -> RunInfo:
+    """A run from a row of _RUN_COLUMNS and its params, tags and metric summaries."""
+    (
+        run_id,
+        experiment_id,
+        experiment,
+        parent_id,
+        name,
+        status,
+        created_at,
+        started_at,
+        ended_at,
+        user,
+        source_type,
+        source_name,
+        compute,
+        git_commit,
+        snapshot_id,
+        error,
+    ) = row
+    return RunInfo(
+        run_id,
+        experiment_id,
+        experiment,
+        parent_id,
+        name,
+        RunStatus(status),
+        created_at,
+        started_at,
+        ended_at,
+        user,
+        source_type,
+        source_name,
+        compute,
+        git_commit,
+        snapshot_id,
+        error,
+        params=params,
+        tags=tags,
+        metrics=summaries,
+    )
 
 
 def _key_values_of(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, dict[str, str]]:
     result: dict[str, dict[str, str]] = {run_id: {} for run_id in ids}
     for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start:start + _IN_CHUNK]
+        chunk = ids[start : start + _IN_CHUNK]
         for run_id, key, value in conn.execute(
             f"SELECT run_id, key, value FROM {table} WHERE run_id IN ({','.join('?' * len(chunk))}) ORDER BY key",
             chunk,

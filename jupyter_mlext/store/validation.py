@@ -1,4 +1,5 @@
 """Checks applied before anything is written, so bad input is refused whole and names the field at fault."""
+
 from __future__ import annotations
 
 import math
@@ -55,7 +56,9 @@ def check_step(value: Any, field: str) -> int:
 
 def check_timestamp(value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
-        raise InvalidInput(f"{field} must be a finite number of seconds since the epoch, got {value!r:.40}", field=field)
+        raise InvalidInput(
+            f"{field} must be a finite number of seconds since the epoch, got {value!r:.40}", field=field
+        )
     return float(value)
 
 

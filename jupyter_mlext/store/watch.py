@@ -3,6 +3,7 @@
 SQLite in WAL mode appends every commit to `workspace.db-wal`, so a watchdog observer on the workspace folder sees
 commits from every writer (kernels, scripts, servers) without polling the database.
 """
+
 from __future__ import annotations
 
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from .paths import WorkspacePaths
 
@@ -25,7 +27,7 @@ class _DatabaseChanges(FileSystemEventHandler):
             self.notify()
 
 
-def watch_database(paths: WorkspacePaths, notify: Callable[[], None]) -> Observer:
+def watch_database(paths: WorkspacePaths, notify: Callable[[], None]) -> BaseObserver:
     """A started daemon observer calling `notify()` (from its own thread) on database changes; `.stop()` it."""
     observer = Observer()
     observer.schedule(_DatabaseChanges(paths.database, notify), str(paths.root), recursive=False)
@@ -34,11 +36,10 @@ def watch_database(paths: WorkspacePaths, notify: Callable[[], None]) -> Observe
     return observer
 
 
-
 STOP_WAIT_S = 5.0
 
 
-def stop_observer(observer: Observer, wait: float = STOP_WAIT_S) -> None:
+def stop_observer(observer: BaseObserver, wait: float = STOP_WAIT_S) -> None:
     """Stop an observer, giving up after `wait` seconds.
 
     `Observer.stop()` joins its emitter threads with no timeout, and an inotify emitter can stay blocked in a read;

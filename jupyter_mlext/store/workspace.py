@@ -4,6 +4,7 @@ Every layer that works on a workspace it can see (the SDK's local transport, the
 supervisors, scoring processes) opens one `Workspace` per process and folder and passes it on; services take it
 as their first argument. The repositories are built once here and share the workspace's `Database`.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,8 +69,9 @@ class Workspace:
     def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def __repr__(self) -> str:

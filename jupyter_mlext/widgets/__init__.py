@@ -6,6 +6,7 @@ they render in JupyterLab, Notebook 7 and VS Code alike.
     mlx.RunsTable(experiment="diabetes")    # filter, sort, pick runs, compare
     mlx.ModelRegistry("diabetes-ridge")     # models, versions, lineage, history; register from a run
 """
+
 from .compare import RunComparison
 from .live_chart import LiveChart
 from .model_registry import ModelRegistry

@@ -1,11 +1,13 @@
 """What the widgets read, all through the SDK: runs by id or handle, their metric histories downsampled in SQL."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from ..sdk import run as sdk
 from ..entities import MetricHistory, RunInfo
+from ..sdk import run as sdk
 
 CHART_POINTS = 400  # per series: about one point per pixel column of a chart panel
 MAX_PANELS = 6
@@ -38,23 +40,35 @@ def chart_keys(infos: Sequence[RunInfo], wanted: list[str] | None) -> tuple[list
     return keys[:MAX_PANELS], len(keys)
 
 
-def read_panels(runs: Sequence[sdk.Run], infos: Sequence[RunInfo], keys: Sequence[str],
-                max_points: int = CHART_POINTS) -> list[tuple[str, list[Series]]]:
+def read_panels(
+    runs: Sequence[sdk.Run], infos: Sequence[RunInfo], keys: Sequence[str], max_points: int = CHART_POINTS
+) -> list[tuple[str, list[Series]]]:
     """For each key, the series of every run that has it, downsampled to `max_points` buckets in SQL (a series
     of a million points costs what one of a thousand does)."""
     labels = _labels(infos)
     return [
-        (key, [Series(label, run.history(key, max_points))
-               for run, info, label in zip(runs, infos, labels) if key in info.metrics])
+        (
+            key,
+            [
+                Series(label, run.history(key, max_points))
+                for run, info, label in zip(runs, infos, labels)
+                if key in info.metrics
+            ],
+        )
         for key in keys
     ]
 
 
-def series_signature(infos: Sequence[RunInfo]) -> tuple:
+def series_signature(infos: Sequence[RunInfo]) -> tuple[Any, ...]:
     """Changes whenever a run's status or any of its series changes: the widgets redraw only then."""
-    return tuple((info.id, info.status.value, tuple(sorted((key, m.count, m.last_step, m.last)
-                                                           for key, m in info.metrics.items())))
-                 for info in infos)
+    return tuple(
+        (
+            info.id,
+            info.status.value,
+            tuple(sorted((key, m.count, m.last_step, m.last) for key, m in info.metrics.items())),
+        )
+        for info in infos
+    )
 
 
 def _labels(infos: Sequence[RunInfo]) -> list[str]:

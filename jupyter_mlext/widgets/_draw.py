@@ -8,6 +8,7 @@ visible however long the series is.
 Drawing holds the GIL that the training loop needs, so a live chart keeps its figure between redraws and only
 replaces the data of its lines (new axes and tick objects on every frame cost three times as much).
 """
+
 from __future__ import annotations
 
 import io
@@ -32,7 +33,7 @@ class ChartRenderer:
     """Renders panels to PNG, reusing its figure while the panels' metrics and runs stay the same."""
 
     def __init__(self) -> None:
-        self._layout: tuple | None = None
+        self._layout: tuple[Any, ...] | None = None
         self._figure: Any = None
         self._axes: list[Any] = []
         self._lines: dict[tuple[int, str], Any] = {}
@@ -51,8 +52,9 @@ class ChartRenderer:
                 line.set_data(history.steps, history.values)
                 line.set_marker("o" if len(history.steps) == 1 else "")
                 if history.downsampled:
-                    ax.fill_between(history.steps, history.mins, history.maxs, color=line.get_color(), alpha=0.2,
-                                    linewidth=0)
+                    ax.fill_between(
+                        history.steps, history.mins, history.maxs, color=line.get_color(), alpha=0.2, linewidth=0
+                    )
             ax.relim()
             ax.autoscale_view()
         buffer = io.BytesIO()
@@ -79,19 +81,25 @@ class ChartRenderer:
             ax.locator_params(nbins=5)
             ax.grid(True, alpha=0.3)
             for series in panel:
-                (self._lines[(index, series.label)],) = ax.plot([], [], color=colors[series.label], linewidth=1.2,
-                                                                markersize=3, label=series.label)
-        for ax in axes[len(panels):]:
+                (self._lines[(index, series.label)],) = ax.plot(
+                    [], [], color=colors[series.label], linewidth=1.2, markersize=3, label=series.label
+                )
+        for ax in axes[len(panels) :]:
             ax.set_visible(False)
-        for ax in axes[max(0, len(panels) - columns):len(panels)]:
+        for ax in axes[max(0, len(panels) - columns) : len(panels)]:
             ax.set_xlabel("step", fontsize=8)
         if legend_in:
             handles = {label: line for (_, label), line in self._lines.items()}
-            figure.legend([handles[label] for label in labels], labels, loc="upper right", fontsize=7,
-                          frameon=False)
-        figure.subplots_adjust(left=0.55 / width_in, right=1 - (legend_in + 0.15) / width_in,
-                               bottom=0.16 / rows, top=1 - 0.12 / rows, wspace=0.3, hspace=0.45)
-        self._figure, self._axes = figure, axes[:len(panels)]
+            figure.legend([handles[label] for label in labels], labels, loc="upper right", fontsize=7, frameon=False)
+        figure.subplots_adjust(
+            left=0.55 / width_in,
+            right=1 - (legend_in + 0.15) / width_in,
+            bottom=0.16 / rows,
+            top=1 - 0.12 / rows,
+            wspace=0.3,
+            hspace=0.45,
+        )
+        self._figure, self._axes = figure, axes[: len(panels)]
 
 
 def render_png(panels: Panels) -> bytes:

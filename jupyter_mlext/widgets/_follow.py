@@ -6,6 +6,7 @@ updates come from here. Two limits keep the kernel's own work fast: at most one 
 50 ms / budget before the next, since drawing holds the GIL the training loop needs (and a busy loop makes
 the update's wall time longer, so the chart backs off further exactly when the kernel is working).
 """
+
 from __future__ import annotations
 
 import logging

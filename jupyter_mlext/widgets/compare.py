@@ -1,4 +1,5 @@
 """RunComparison: the metrics of several runs in one chart, and which params differ between them."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -6,14 +7,14 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from .. import readable
-from ..sdk import run as sdk
 from ..entities import RunInfo
+from ..sdk import run as sdk
 from ._data import as_keys, as_runs, chart_keys, read_panels
 from ._draw import render_png
 from ._html import note, run_title, table
 
 
-class RunComparison(widgets.VBox):
+class RunComparison(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type information: VBox is Any
     """Charts of every metric the runs logged (one line per run) and a table of their params: those that differ
     first and in bold, those equal in all runs after them. `%mlrun compare` and `RunsTable` show one."""
 
@@ -62,8 +63,10 @@ def _params_table(infos: Sequence[RunInfo]) -> str:
     same = [key for key in keys if key not in differing]
     rows = [[key, *(info.params.get(key, "–") for info in infos)] for key in differing + same]
     metric_keys = sorted({key for info in infos for key in info.metrics})
-    rows += [[f"metrics.{key}", *(readable.number(info.metrics[key].last) if key in info.metrics else "–"
-                                  for info in infos)] for key in metric_keys]
+    rows += [
+        [f"metrics.{key}", *(readable.number(info.metrics[key].last) if key in info.metrics else "–" for info in infos)]
+        for key in metric_keys
+    ]
     caption = note(f"{len(differing)} of {len(keys)} params differ" if keys else "no params")
     if not rows:
         return caption

@@ -6,15 +6,17 @@ It is a stock `VBox` holding an `HTML` status line and a PNG `Image` drawn by ma
 ipywidgets do (JupyterLab, Notebook 7, VS Code) without a frontend extension of ours. Each redraw reads the
 series downsampled in SQL (`Run.history(key, max_points)`), and only when a run's status or series changed.
 """
+
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import ipywidgets as widgets
 
-from ..sdk import run as sdk
 from ..entities import RunInfo
+from ..sdk import run as sdk
 from ._data import CHART_POINTS, as_keys, as_runs, chart_keys, read_panels, series_signature
 from ._draw import ChartRenderer
 from ._follow import Follower
@@ -23,15 +25,22 @@ from ._html import escape, note, status_badge
 REDRAW_INTERVAL_S = 0.25  # at most ~4 redraws a second
 
 
-class LiveChart(widgets.VBox):
+class LiveChart(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type information: VBox is Any
     """One panel per metric, one line per run; follows the runs until they have all ended.
 
     `keys` picks metrics (default: every metric the runs have, up to six panels); with `include_children`
     the child runs of the given runs are drawn too (a `%%mlrun` sweep cell's trials).
     """
 
-    def __init__(self, runs: sdk.Run | str | Sequence[sdk.Run | str], keys: str | Sequence[str] | None = None, *,
-                 include_children: bool = False, max_points: int = CHART_POINTS, follow: bool = True) -> None:
+    def __init__(
+        self,
+        runs: sdk.Run | str | Sequence[sdk.Run | str],
+        keys: str | Sequence[str] | None = None,
+        *,
+        include_children: bool = False,
+        max_points: int = CHART_POINTS,
+        follow: bool = True,
+    ) -> None:
         self.runs = as_runs(runs)
         self.metric_keys = as_keys(keys)
         self.include_children = include_children
@@ -39,8 +48,8 @@ class LiveChart(widgets.VBox):
         self._status = widgets.HTML(note("waiting for metrics…"))
         self._image = widgets.Image(format="png", layout=widgets.Layout(display="none"))
         super().__init__([self._status, self._image])
-        self._signature: tuple | None = None
-        self._refresh_lock = threading.Lock()
+        self._signature: tuple[Any, ...] | None = None
+        self._refresh_guard = threading.Lock()
         self._renderer = ChartRenderer()
         self._follower = Follower(self.refresh, REDRAW_INTERVAL_S)
         if not self.refresh() and follow:
@@ -57,7 +66,7 @@ class LiveChart(widgets.VBox):
 
     def refresh(self) -> bool:
         """Redraw if anything changed since the last drawing; returns True once every run has ended."""
-        with self._refresh_lock:
+        with self._refresh_guard:
             runs = self._all_runs()
             infos = [run.info for run in runs]
             signature = series_signature(infos)

@@ -8,25 +8,31 @@ picked version: its tags, aliases, files and source; its lineage (the run's para
 run's parents); and the model's history (who moved `production` to which version, when). The "Register" tab
 registers the next version of a model from a run's artifact file or folder. Everything goes through the SDK.
 """
+
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 
 from .. import readable
+from ..entities import MLExtError, ModelLineage, ModelVersion, NotFound, RegisteredModel, RegistryChange, RunInfo
 from ..sdk import models as sdk_models
-from ..entities import MLExtError, NotFound
-from ..entities import ModelLineage, ModelVersion, RegisteredModel, RegistryChange, RunInfo
 from ._html import escape, note, run_title, table
 
 TABS = ("Version", "Lineage", "History", "Register")
-ACTIONS = {"registered": "registered", "deleted": "deleted", "tag_set": "set tag", "tag_deleted": "removed tag",
-           "alias_set": "moved alias", "alias_deleted": "removed alias"}
+ACTIONS = {
+    "registered": "registered",
+    "deleted": "deleted",
+    "tag_set": "set tag",
+    "tag_deleted": "removed tag",
+    "alias_set": "moved alias",
+    "alias_deleted": "removed alias",
+}
 
 
-class ModelRegistry(widgets.VBox):
+class ModelRegistry(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type information: VBox is Any
     """Registered models of a workspace; `models`, `versions` and `version` hold what is listed and picked,
     `error` the last refusal (shown in the widget)."""
 
@@ -36,14 +42,18 @@ class ModelRegistry(widgets.VBox):
         self.versions: list[ModelVersion] = []
         self.version: ModelVersion | None = None
         self.error: str | None = None
-        self._search = widgets.Text(description="Search", placeholder="name, or tag as key=value",
-                                    continuous_update=False, layout=widgets.Layout(width="28em"))
+        self._search = widgets.Text(
+            description="Search",
+            placeholder="name, or tag as key=value",
+            continuous_update=False,
+            layout=widgets.Layout(width="28em"),
+        )
         self._refresh_button = widgets.Button(description="Refresh", icon="refresh")
         self._message = widgets.HTML()
-        self._model_list = widgets.Select(options=[], description="Models", rows=8,
-                                          layout=widgets.Layout(width="24em"))
-        self._version_list = widgets.Select(options=[], description="Versions", rows=8,
-                                            layout=widgets.Layout(width="30em"))
+        self._model_list = widgets.Select(options=[], description="Models", rows=8, layout=widgets.Layout(width="24em"))
+        self._version_list = widgets.Select(
+            options=[], description="Versions", rows=8, layout=widgets.Layout(width="30em")
+        )
         self._version_html = widgets.HTML()
         self._lineage_html = widgets.HTML()
         self._history_html = widgets.HTML()
@@ -53,12 +63,17 @@ class ModelRegistry(widgets.VBox):
         self._register_button = widgets.Button(description="Register", icon="plus", button_style="primary")
         self._register_message = widgets.HTML()
         form = widgets.VBox([self._run_id, self._path, self._name, self._register_button, self._register_message])
-        self._tabs = widgets.Tab(children=[self._version_html, self._lineage_html, self._history_html, form],
-                                 titles=TABS)
-        super().__init__([
-            widgets.HBox([self._search, self._refresh_button]), self._message,
-            widgets.HBox([self._model_list, self._version_list]), self._tabs,
-        ])
+        self._tabs = widgets.Tab(
+            children=[self._version_html, self._lineage_html, self._history_html, form], titles=TABS
+        )
+        super().__init__(
+            [
+                widgets.HBox([self._search, self._refresh_button]),
+                self._message,
+                widgets.HBox([self._model_list, self._version_list]),
+                self._tabs,
+            ]
+        )
         self._quiet = False  # set while option lists are rewritten, which resets their values
         self._search.observe(lambda _change: self.refresh(), names="value")
         self._refresh_button.on_click(lambda _button: self.refresh())
@@ -114,10 +129,16 @@ class ModelRegistry(widgets.VBox):
     def _list_models(self, wanted: str | None) -> None:
         names = [model.name for model in self.models]
         count = len(names)
-        self._message.value = note(f"{count} model{'' if count == 1 else 's'}" if count else
-                                   "no model matches" if self._search.value.strip() else "no models registered yet")
-        options = [(f"{m.name} ({m.version_count} version{'' if m.version_count == 1 else 's'})", m.name)
-                   for m in self.models]
+        self._message.value = note(
+            f"{count} model{'' if count == 1 else 's'}"
+            if count
+            else "no model matches"
+            if self._search.value.strip()
+            else "no models registered yet"
+        )
+        options = [
+            (f"{m.name} ({m.version_count} version{'' if m.version_count == 1 else 's'})", m.name) for m in self.models
+        ]
         self._set_options(self._model_list, options, wanted if wanted in names else (names[0] if names else None))
         self._show_model(self._model_list.value)
 
@@ -125,18 +146,24 @@ class ModelRegistry(widgets.VBox):
         key, sep, value = text.partition("=")
         if not sep:
             return sdk_models.list_models(text or None, workspace=self.workspace)
-        tagged = {v.name for v in sdk_models.search_model_versions(tags={key.strip(): value.strip()},
-                                                                    workspace=self.workspace)}
+        tagged = {
+            v.name
+            for v in sdk_models.search_model_versions(tags={key.strip(): value.strip()}, workspace=self.workspace)
+        }
         return [model for model in sdk_models.list_models(workspace=self.workspace) if model.name in tagged]
 
     def _show_model(self, name: str | None) -> None:
-        self.versions = [] if name is None else [
-            v for v in sdk_models.search_model_versions(name, workspace=self.workspace) if v.name == name]
+        self.versions = (
+            []
+            if name is None
+            else [v for v in sdk_models.search_model_versions(name, workspace=self.workspace) if v.name == name]
+        )
         current = self.version.version if self.version and self.version.name == name else None
         numbers = [v.version for v in self.versions]
         options = [(_version_label(v), v.version) for v in self.versions]
-        self._set_options(self._version_list, options, current if current in numbers else
-                          (numbers[0] if numbers else None))
+        self._set_options(
+            self._version_list, options, current if current in numbers else (numbers[0] if numbers else None)
+        )
         history = [] if name is None else sdk_models.model_history(name, workspace=self.workspace)
         self._history_html.value = _history_html(history)
         self._show_version(self._version_list.value)
@@ -169,11 +196,11 @@ class ModelRegistry(widgets.VBox):
         self.error = error.message
         self._message.value = note(error.message, error=True)
 
-    def _model_picked(self, change: dict) -> None:
+    def _model_picked(self, change: dict[str, Any]) -> None:
         if not self._quiet:
             self._reading(self._show_model, change["new"])
 
-    def _version_picked(self, change: dict) -> None:
+    def _version_picked(self, change: dict[str, Any]) -> None:
         if not self._quiet:
             self._reading(self._show_version, change["new"])
 
@@ -184,7 +211,7 @@ class ModelRegistry(widgets.VBox):
         except MLExtError as error:
             self._fail(error)
 
-    def _set_options(self, control: widgets.Select, options: list[tuple[str, object]], value: object) -> None:
+    def _set_options(self, control: widgets.Select, options: Sequence[tuple[str, object]], value: object) -> None:
         self._quiet = True
         try:
             control.options = options
@@ -209,7 +236,7 @@ def _version_html(version: ModelVersion) -> str:
         ["description", version.description or "–"],
     ]
     tags = table(["TAG", "VALUE"], sorted(version.tags.items())) if version.tags else note("no tags")
-    properties = (table(["PROPERTY", "VALUE"], sorted(version.properties.items())) if version.properties else "")
+    properties = table(["PROPERTY", "VALUE"], sorted(version.properties.items())) if version.properties else ""
     return table(["", ""], facts) + f"<div>{tags}</div><div>{properties}</div>"
 
 
@@ -227,20 +254,35 @@ def _lineage_html(lineage: ModelLineage) -> str:
 
 def _run_tables(run: RunInfo) -> str:
     params = table(["PARAM", "VALUE"], sorted(run.params.items())) if run.params else note("no params")
-    metrics = (table(["METRIC", "LAST", "MIN", "MAX"],
-                     [[m.key, readable.number(m.last), readable.number(m.min), readable.number(m.max)]
-                      for m in sorted(run.metrics.values(), key=lambda m: m.key)], right={1, 2, 3})
-               if run.metrics else note("no metrics"))
-    return (f'<div style="display:flex;gap:2em;align-items:flex-start"><div>{params}</div><div>{metrics}</div>'
-            "</div>")
+    metrics = (
+        table(
+            ["METRIC", "LAST", "MIN", "MAX"],
+            [
+                [m.key, readable.number(m.last), readable.number(m.min), readable.number(m.max)]
+                for m in sorted(run.metrics.values(), key=lambda m: m.key)
+            ],
+            right={1, 2, 3},
+        )
+        if run.metrics
+        else note("no metrics")
+    )
+    return f'<div style="display:flex;gap:2em;align-items:flex-start"><div>{params}</div><div>{metrics}</div></div>'
 
 
 def _history_html(changes: list[RegistryChange]) -> str:
     if not changes:
         return note("no history")
-    rows = [[readable.time(c.at), c.user or "unknown", ACTIONS.get(c.action, c.action),
-             "" if c.version is None else str(c.version), c.key or "", _change_text(c)]
-            for c in reversed(changes)]
+    rows = [
+        [
+            readable.time(c.at),
+            c.user or "unknown",
+            ACTIONS.get(c.action, c.action),
+            "" if c.version is None else str(c.version),
+            c.key or "",
+            _change_text(c),
+        ]
+        for c in reversed(changes)
+    ]
     return table(["WHEN", "WHO", "WHAT", "VERSION", "TAG/ALIAS", "CHANGE"], rows)
 
 

@@ -5,16 +5,17 @@
 Status and timings on top; tabs for params and latest metrics, charts, the log's tail and the output files. A
 submitted run is followed from `Queued` to its end (about once a second, charts at most when they changed).
 """
+
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import ipywidgets as widgets
 
 from .. import readable
+from ..entities import Artifact, MLExtError, RunInfo
 from ..sdk import run as sdk
-from ..entities import MLExtError
-from ..entities import Artifact, RunInfo
 from ._data import chart_keys, read_panels, series_signature
 from ._draw import ChartRenderer
 from ._follow import Follower
@@ -25,7 +26,7 @@ LOG_TAIL_BYTES = 8 * 1024
 TABS = ("Overview", "Charts", "Log", "Outputs")
 
 
-class RunDetails(widgets.VBox):
+class RunDetails(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type information: VBox is Any
     """One run (a handle, an id or a unique prefix); with `follow` (the default) a background thread updates
     the view about once a second until the run ends (a run that stays Queued is followed until `stop()`)."""
 
@@ -37,11 +38,13 @@ class RunDetails(widgets.VBox):
         self._chart_note = widgets.HTML()
         self._log = widgets.HTML()
         self._outputs = widgets.HTML()
-        self._tabs = widgets.Tab(children=[self._overview, widgets.VBox([self._chart_note, self._chart]),
-                                           self._log, self._outputs], titles=TABS)
+        self._tabs = widgets.Tab(
+            children=[self._overview, widgets.VBox([self._chart_note, self._chart]), self._log, self._outputs],
+            titles=TABS,
+        )
         super().__init__([self._header, self._tabs])
-        self._signature: tuple | None = None
-        self._refresh_lock = threading.Lock()
+        self._signature: tuple[Any, ...] | None = None
+        self._refresh_guard = threading.Lock()
         self._renderer = ChartRenderer()
         self._follower = Follower(self.refresh, FOLLOW_INTERVAL_S)
         if not self.refresh() and follow:
@@ -57,7 +60,7 @@ class RunDetails(widgets.VBox):
 
     def refresh(self) -> bool:
         """Read the run again and update every part; returns True once the run has ended."""
-        with self._refresh_lock:
+        with self._refresh_guard:
             info = self.run.info
             log_text = self._log_tail()
             outputs = self.run.list_artifacts()
@@ -117,19 +120,27 @@ def _header(info: RunInfo) -> str:
 def _outputs(artifacts: list[Artifact]) -> str:
     if not artifacts:
         return note("no output files")
-    return table(["PATH", "SIZE", "SHA256"], [[a.path, readable.size(a.size), a.sha256[:12]] for a in artifacts],
-                 right={1})
+    return table(
+        ["PATH", "SIZE", "SHA256"], [[a.path, readable.size(a.size), a.sha256[:12]] for a in artifacts], right={1}
+    )
 
 
 def _overview(info: RunInfo) -> str:
-    params = (table(["PARAM", "VALUE"], sorted(info.params.items())) if info.params else note("no params"))
-    metrics = (table(["METRIC", "LAST", "MIN", "MAX", "STEP"],
-                     [[m.key, readable.number(m.last), readable.number(m.min), readable.number(m.max),
-                       str(m.last_step)] for m in sorted(info.metrics.values(), key=lambda m: m.key)],
-                     right={1, 2, 3, 4}) if info.metrics else note("no metrics"))
+    params = table(["PARAM", "VALUE"], sorted(info.params.items())) if info.params else note("no params")
+    metrics = (
+        table(
+            ["METRIC", "LAST", "MIN", "MAX", "STEP"],
+            [
+                [m.key, readable.number(m.last), readable.number(m.min), readable.number(m.max), str(m.last_step)]
+                for m in sorted(info.metrics.values(), key=lambda m: m.key)
+            ],
+            right={1, 2, 3, 4},
+        )
+        if info.metrics
+        else note("no metrics")
+    )
     tags = "".join(f"<code>{escape(k)}={escape(v)}</code> " for k, v in sorted(info.tags.items()))
-    parts = [f'<div style="display:flex;gap:2em;align-items:flex-start"><div>{params}</div><div>{metrics}</div>'
-             "</div>"]
+    parts = [f'<div style="display:flex;gap:2em;align-items:flex-start"><div>{params}</div><div>{metrics}</div></div>']
     if tags:
         parts.append(f"<div>tags: {tags}</div>")
     if info.error:

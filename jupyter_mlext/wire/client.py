@@ -7,6 +7,7 @@ network is a `Transport`'s job; `ConnectionTransport` keeps one keep-alive conne
 request again, once, when a kept-alive connection turns out to have been closed by the server. Tests inject a
 transport of their own.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -21,8 +22,13 @@ from ..entities import Conflict, InvalidInput, MLExtError, NotFound, jsonable
 
 TIMEOUT_S = 60.0
 STREAM_CHUNK = 1024 * 1024
-_ERRORS: dict[int, type[MLExtError]] = {400: InvalidInput, 413: InvalidInput, 422: InvalidInput, 404: NotFound,
-                                        409: Conflict}
+_ERRORS: dict[int, type[MLExtError]] = {
+    400: InvalidInput,
+    413: InvalidInput,
+    422: InvalidInput,
+    404: NotFound,
+    409: Conflict,
+}
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, http.client.BadStatusLine)
 
 Body = bytes | BinaryIO | None
@@ -44,8 +50,9 @@ class Transport(Protocol):
     """Sends one request to the transport's host. With `sink`, a 2xx answer's body is streamed into it (and the
     Response carries no body)."""
 
-    def send(self, method: str, target: str, headers: Mapping[str, str], body: Body,
-             sink: BinaryIO | None = None) -> Response: ...
+    def send(
+        self, method: str, target: str, headers: Mapping[str, str], body: Body, sink: BinaryIO | None = None
+    ) -> Response: ...
 
     def close(self) -> None: ...
 
@@ -67,19 +74,20 @@ class ConnectionTransport:
         self.description = f"{parts.scheme}://{self._netloc}"
         self._local = threading.local()
         self._connections: list[http.client.HTTPConnection] = []
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
 
     def _connection(self) -> http.client.HTTPConnection:
         conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._factory(self._netloc, timeout=self._timeout)
             self._local.conn = conn
-            with self._lock:
+            with self._guard:
                 self._connections.append(conn)
         return conn
 
-    def send(self, method: str, target: str, headers: Mapping[str, str], body: Body,
-             sink: BinaryIO | None = None) -> Response:
+    def send(
+        self, method: str, target: str, headers: Mapping[str, str], body: Body, sink: BinaryIO | None = None
+    ) -> Response:
         for attempt in (1, 2):
             conn = self._connection()
             reused = conn.sock is not None
@@ -98,7 +106,7 @@ class ConnectionTransport:
                 # sent again on a new connection (a file body from its start).
                 if attempt == 2 or not reused:
                     raise MLExtError(f"the server at {self.description} dropped the connection: {error}") from None
-                if hasattr(body, "seek"):
+                if body is not None and hasattr(body, "seek"):
                     body.seek(0)
             except OSError as error:
                 conn.close()
@@ -106,7 +114,7 @@ class ConnectionTransport:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        with self._lock:
+        with self._guard:
             connections, self._connections = self._connections, []
         for conn in connections:
             conn.close()
@@ -116,8 +124,17 @@ class HttpClient:
     """Requests to `<base_url><prefix>/…`; `token` is sent as `Authorization: <scheme> <token>`. A refusal (401,
     403) tells the user to check `token_hint` (where the token comes from)."""
 
-    def __init__(self, base_url: str, *, token: str | None = None, scheme: str = "token", prefix: str = "",
-                 timeout: float = TIMEOUT_S, transport: Transport | None = None, token_hint: str = "the token") -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        scheme: str = "token",
+        prefix: str = "",
+        timeout: float = TIMEOUT_S,
+        transport: Transport | None = None,
+        token_hint: str = "the token",
+    ) -> None:
         if not is_http_uri(base_url):
             raise InvalidInput(f"a server URL must look like http://host:port/base, got {base_url!r}", field="url")
         self.base_url = base_url.rstrip("/")
@@ -126,10 +143,20 @@ class HttpClient:
         self.transport = transport or ConnectionTransport(self.base_url, timeout)
         self.token_hint = token_hint
 
-    def request(self, method: str, path: str, *, json_body: Any = None, body: Body = None,
-                content_type: str | None = None, query: Mapping[str, Any] | None = None, length: int | None = None,
-                headers: Mapping[str, str] | None = None, sink: BinaryIO | None = None,
-                check: bool = True) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        body: Body = None,
+        content_type: str | None = None,
+        query: Mapping[str, Any] | None = None,
+        length: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        sink: BinaryIO | None = None,
+        check: bool = True,
+    ) -> Response:
         """Send one request. With `check` (the default) an answer of 400 or more raises its MLExtError."""
         target = self._path + path + (f"?{urlencode(query, doseq=True)}" if query else "")
         sent = {**self._headers, **(headers or {})}

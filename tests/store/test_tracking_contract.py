@@ -43,8 +43,16 @@ def experiment() -> str:
 
 
 def test_a_run_is_created_with_its_params_and_tags_and_read_back(store: TrackingStore, experiment):
-    run = store.create_run(experiment, name="first", params={"alpha": 0.1, "layers": 3}, tags={"team": "a"},
-                           source_type="script", source_name="train.py", git_commit="abc123", user="ann")
+    run = store.create_run(
+        experiment,
+        name="first",
+        params={"alpha": 0.1, "layers": 3},
+        tags={"team": "a"},
+        source_type="script",
+        source_name="train.py",
+        git_commit="abc123",
+        user="ann",
+    )
     assert (run.experiment, run.name, run.status) == (experiment, "first", RunStatus.RUNNING)
     assert run.params == {"alpha": "0.1", "layers": "3"} and run.tags == {"team": "a"}
     assert (run.source_type, run.source_name, run.git_commit, run.user) == ("script", "train.py", "abc123", "ann")
@@ -123,14 +131,19 @@ def test_artifacts_are_stored_listed_and_downloaded(store: TrackingStore, experi
     text = store.write_artifact(run.id, "report/summary.txt", b"done")
     assert text.size == 4 and len(text.sha256) == 64
     assert [a.path for a in store.list_artifacts(run.id)] == [
-        "model/sub/notes.txt", "model/weights.bin", "report/summary.txt"]
+        "model/sub/notes.txt",
+        "model/weights.bin",
+        "report/summary.txt",
+    ]
     assert [a.path for a in store.list_artifacts(run.id, "model/sub")] == ["model/sub/notes.txt"]
     copied = io.BytesIO()
     store.copy_artifact(run.id, "model/weights.bin", copied)
     assert copied.getvalue() == bytes(range(256))
     written = store.download_artifacts(run.id, "model", tmp_path / "out")
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in written) == [
-        "model/sub/notes.txt", "model/weights.bin"]
+        "model/sub/notes.txt",
+        "model/weights.bin",
+    ]
     assert (tmp_path / "out" / "model" / "sub" / "notes.txt").read_text() == "fine"
     with pytest.raises(InvalidInput):
         store.write_artifact(run.id, "../escape.txt", b"x")
@@ -149,9 +162,14 @@ def test_a_log_is_read_in_chunks_and_followed_to_its_end(store: TrackingStore, e
 
 def test_unknown_runs_are_not_found_everywhere(store: TrackingStore):
     missing = "f" * 32
-    for call in (lambda: store.get_run(missing), lambda: store.log_params(missing, {"a": 1}),
-                 lambda: store.set_tags(missing, {"a": 1}), lambda: store.list_artifacts(missing),
-                 lambda: store.write_metrics({missing: [("x", 1.0, 0, 0.0)]}), lambda: store.read_log(missing)):
+    for call in (
+        lambda: store.get_run(missing),
+        lambda: store.log_params(missing, {"a": 1}),
+        lambda: store.set_tags(missing, {"a": 1}),
+        lambda: store.list_artifacts(missing),
+        lambda: store.write_metrics({missing: [("x", 1.0, 0, 0.0)]}),
+        lambda: store.read_log(missing),
+    ):
         with pytest.raises(NotFound) as caught:
             call()
         assert caught.value.field == "run_id"

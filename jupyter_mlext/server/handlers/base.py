@@ -5,12 +5,13 @@ Handlers are thin: parse the request, call a store or service function off the e
 Our errors (`MLExtError` and its subclasses, wherever they are raised) are turned into `{"error", "field"}` JSON
 with their own status in one place, `write_error`.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
@@ -18,7 +19,7 @@ from tornado import web
 from ...compute.dispatcher import Backends
 from ...entities import InvalidInput, MLExtError
 from ...store import Workspace
-from ..contract import body_validator, check_body, parse_body
+from ...wire.contract import body_validator, check_body, parse_body
 
 T = TypeVar("T")
 
@@ -75,6 +76,12 @@ class MLExtHandler(APIHandler):
                 raise InvalidInput("this request takes no body", field="body")
             return Body({})
         return Body(check_body(validator, data))
+
+    @overload
+    def query_int(self, name: str, default: int) -> int: ...
+
+    @overload
+    def query_int(self, name: str, default: None = None) -> int | None: ...
 
     def query_int(self, name: str, default: int | None = None) -> int | None:
         text = self.get_query_argument(name, None)

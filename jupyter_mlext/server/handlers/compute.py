@@ -1,4 +1,5 @@
 """Compute targets: list them with how busy they are, create, resize and delete them."""
+
 from __future__ import annotations
 
 from jupyter_server.auth.decorator import authorized
@@ -19,8 +20,11 @@ class ComputeTargetsHandler(MLExtHandler):
     async def post(self) -> None:
         body = self.body()
         target = await self.call(
-            self.workspace.compute.create_target, body.get("name"), body.get("kind", "local"),
-            address=body.get("address"), concurrency=body.get("concurrency", 1),
+            self.workspace.compute.create_target,
+            body.get("name"),
+            body.get("kind", "local"),
+            address=body.get("address"),
+            concurrency=body.get("concurrency", 1),
         )
         self.reply(target.to_dict(), status=201)
 

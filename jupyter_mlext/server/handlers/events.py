@@ -1,8 +1,10 @@
 """`/mlext/api/events`: a WebSocket that replays the change feed after the client's cursor, then streams it live."""
+
 from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any, cast
 
 from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import ws_authenticated
@@ -17,20 +19,20 @@ class EventsHandler(JupyterHandler, websocket.WebSocketHandler):
 
     @property
     def hub(self) -> EventHub:
-        return self.settings["mlext_events"]
+        return cast(EventHub, self.settings["mlext_events"])
 
     @ws_authenticated
-    async def get(self, *args, **kwargs):
+    async def get(self, *args: Any, **kwargs: Any) -> None:
         if not await ensure_async(self.authorizer.is_authorized(self, self.current_user, "read", "mlext")):
             raise web.HTTPError(403)
         cursor = self.get_query_argument("cursor", None)
         try:
             self.cursor = None if cursor is None else int(cursor)
         except ValueError:
-            raise web.HTTPError(400, reason="cursor must be an integer (the seq of the last event received)")
+            raise web.HTTPError(400, reason="cursor must be an integer (the seq of the last event received)") from None
         await super().get(*args, **kwargs)
 
-    async def open(self, *args, **kwargs) -> None:
+    async def open(self, *args: str, **kwargs: str) -> None:
         """Subscribe first, then replay: an event committed in between arrives once, through whichever is first."""
         self.queue = self.hub.subscribe()
         feed = self.hub.workspace.events

@@ -4,6 +4,7 @@ Files go through the server in chunks, read and written in worker threads, so ne
 client holds the event loop or the whole file in memory. Every artifact path is checked twice: as text (no `..`,
 not absolute) and as a real path (no symlink leading out of the run's folder).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,9 +17,10 @@ from typing import BinaryIO
 from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized
 from tornado import web
+from tornado.http1connection import HTTP1Connection
 from tornado.iostream import StreamClosedError
 
-from ...entities import NotFound
+from ...entities import MLExtError, NotFound
 from ...store import artifacts as artifact_files
 from ...store.validation import check_relative_path
 from .base import MLExtHandler
@@ -79,22 +81,25 @@ class ArtifactHandler(FileHandler):
     upload: BinaryIO | None = None
     upload_path: Path | None = None
 
-    async def prepare(self) -> None:
+    # APIHandler.prepare() drops JupyterHandler's `_redirect_to_login` (jupyter_server ignores that override too).
+    async def prepare(self) -> None:  # type: ignore[override]
         await super().prepare()
         if self.request.method != "PUT":
             return
         # The body streams in before put() runs, so write permission and the path are checked before it does.
-        if not await ensure_async(self.authorizer.is_authorized(self, self.current_user, "write",
-                                                                self.auth_resource)):
+        if not await ensure_async(self.authorizer.is_authorized(self, self.current_user, "write", self.auth_resource)):
             raise web.HTTPError(403, f"User is not authorized to write on resource: {self.auth_resource}.")
-        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
+        connection = self.request.connection
+        assert isinstance(connection, HTTP1Connection)  # tornado's HTTPServer serves every request on one
+        connection.set_max_body_size(MAX_UPLOAD_BYTES)
         run_id, path = self.path_args
         self.target_run = await self.run_id(run_id)
         self.target_path = check_relative_path(path, "path")
         self.pending: list[bytes] = []
         self.pending_bytes = 0
         self.upload, self.upload_path = await self.call(
-            self._open_upload, self.workspace.paths.run_artifacts(self.target_run), self.target_path)
+            self._open_upload, self.workspace.paths.run_artifacts(self.target_run), self.target_path
+        )
 
     @staticmethod
     def _open_upload(run_root: Path, relative: str) -> tuple[BinaryIO, Path]:
@@ -111,11 +116,17 @@ class ArtifactHandler(FileHandler):
         self.pending.append(chunk)
         self.pending_bytes += len(chunk)
         if self.pending_bytes >= WRITE_BYTES:
-            await self._write_pending()
+            await self._flush_pending()
 
-    async def _write_pending(self) -> None:
+    def _open(self) -> BinaryIO:
+        """The temporary file of this PUT: prepare() opens it; only a connection closed meanwhile discards it."""
+        if self.upload is None:
+            raise MLExtError("the upload was discarded: the connection closed")
+        return self.upload
+
+    async def _flush_pending(self) -> None:
         data, self.pending, self.pending_bytes = b"".join(self.pending), [], 0
-        await self.call(self.upload.write, data)
+        await self.call(self._open().write, data)
 
     @web.authenticated
     @authorized
@@ -128,10 +139,11 @@ class ArtifactHandler(FileHandler):
     @authorized
     async def put(self, run_id: str, path: str) -> None:
         try:
-            await self._write_pending()
-            await self.call(self.upload.close)
-            artifacts = await self.call(self.workspace.tracking.log_artifact, self.target_run, self.upload_path,
-                                        self.target_path)
+            await self._flush_pending()
+            await self.call(self._open().close)
+            artifacts = await self.call(
+                self.workspace.tracking.log_artifact, self.target_run, self.upload_path, self.target_path
+            )
         finally:
             upload, self.upload = self.upload, None
             await self.call(self._discard, upload, self.upload_path)
@@ -147,6 +159,7 @@ class ArtifactHandler(FileHandler):
         super().on_connection_close()
         if self.upload is not None:
             upload, self.upload = self.upload, None
+            assert self.upload_path is not None  # opened together with the upload
             asyncio.get_running_loop().run_in_executor(None, self._discard, upload, self.upload_path)
 
 

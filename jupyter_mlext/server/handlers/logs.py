@@ -3,6 +3,7 @@
 A viewer follows a running run by asking again from the `next_offset` it was given; a runner on a machine that
 cannot see the workspace (a Dask worker) ships its output here as it is written.
 """
+
 from __future__ import annotations
 
 from jupyter_server.auth.decorator import authorized
@@ -28,4 +29,3 @@ class LogsHandler(MLExtHandler):
         run_id = await self.run_id(run_id)
         await self.call(self.workspace.tracking.append_log, run_id, self.request.body)
         self.no_content()
-

@@ -3,6 +3,7 @@ and the download of a version's files.
 
 Who changed an alias or a tag is the authenticated Jupyter user, recorded in the model's history.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,9 +57,16 @@ class ModelVersionsHandler(RegistryHandler):
         """Register the next version from a run's artifacts (local files go through the SDK or the CLI)."""
         body = self.body()
         version = await self.call(
-            self.registry.register, name, run_id=body.get("run_id"), path=body.get("path"),
-            framework=body.get("framework"), description=body.get("description"), tags=body.get("tags", {}),
-            properties=body.get("properties", {}), user=self.user)
+            self.registry.register,
+            name,
+            run_id=body.get("run_id"),
+            path=body.get("path"),
+            framework=body.get("framework"),
+            description=body.get("description"),
+            tags=body.get("tags", {}),
+            properties=body.get("properties", {}),
+            user=self.user,
+        )
         self.reply(version.to_dict(), status=201)
 
 
@@ -72,8 +80,12 @@ class ModelVersionsSearchHandler(RegistryHandler):
             if not sep or not key:
                 raise InvalidInput(f"tag must be KEY=VALUE, got {item!r}", field="tag")
             tags[key] = value
-        versions = await self.call(self.registry.search_versions, self.get_query_argument("name", None), tags,
-                                   self.get_query_argument("run_id", None))
+        versions = await self.call(
+            self.registry.search_versions,
+            self.get_query_argument("name", None),
+            tags,
+            self.get_query_argument("run_id", None),
+        )
         self.reply({"versions": [version.to_dict() for version in versions]})
 
 
@@ -98,8 +110,14 @@ class ModelVersionTagsHandler(RegistryHandler):
         """`{"set": {key: value}, "delete": [key]}`: every change lands in the history. A key to delete that the
         version does not have refuses the whole request before anything changes."""
         body = self.body()
-        updated = await self.call(self.registry.update_tags, name, self.version_number(version), body.get("set", {}),
-                                  body.get("delete", []), user=self.user)
+        updated = await self.call(
+            self.registry.update_tags,
+            name,
+            self.version_number(version),
+            body.get("set", {}),
+            body.get("delete", []),
+            user=self.user,
+        )
         self.reply(updated.to_dict())
 
 
@@ -120,8 +138,11 @@ class ModelDownloadHandler(FileHandler, RegistryHandler):
     async def get(self, name: str, version: str) -> None:
         found = await self.call(self.registry.get_version, name, self.version_number(version))
         if found.stored != COPY:
-            raise Conflict(f"{name}:{found.version} references files outside the workspace ({found.location}); "
-                           "only versions copied into the workspace are served", field="version")
+            raise Conflict(
+                f"{name}:{found.version} references files outside the workspace ({found.location}); "
+                "only versions copied into the workspace are served",
+                field="version",
+            )
         folder = self.registry.files(found)
         files = await self.call(_files_in, folder)
         if not files:

@@ -5,6 +5,7 @@ A trigger only creates the run; the dispatcher's tick drives it (pipelines/drive
 once and the run goes on whoever asked. The notebook to export is named relative to the Jupyter root folder,
 and the folder written is answered the same way.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -56,9 +57,15 @@ class PipelineRunsHandler(PipelineHandlerBase):
     @authorized("execute")
     async def post(self, name: str) -> None:
         body = self.body()
-        record = await self.call(service.trigger_pipeline, self.workspace, name, body.get("params", {}),
-                                 body.get("version"), trigger="rest",
-                                 user=self.user)
+        record = await self.call(
+            service.trigger_pipeline,
+            self.workspace,
+            name,
+            body.get("params", {}),
+            body.get("version"),
+            trigger="rest",
+            user=self.user,
+        )
         self.reply(await self.call(service.describe_run, self.workspace, record.run_id), status=201)
 
 
@@ -116,4 +123,3 @@ PIPELINE_ROUTES: list[tuple[str, type]] = [
     ("/pipeline-runs/{run_id}", PipelineRunHandler),
     ("/pipeline-runs/{run_id}/cancel", PipelineRunCancelHandler),
 ]
-

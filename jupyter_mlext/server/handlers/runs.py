@@ -3,6 +3,7 @@
 The ingest endpoints are what the SDK's HTTP transport (store/rest.py) calls from a machine that cannot see the
 workspace, so their bodies are the ones that client sends.
 """
+
 from __future__ import annotations
 
 import time
@@ -26,9 +27,14 @@ class RunsHandler(MLExtHandler):
         order_by = self.get_query_arguments("order_by") or None
         max_results = self.query_int("max_results")
         options: dict[str, Any] = {} if max_results is None else {"max_results": max_results}
-        page = await self.call(self.workspace.tracking.search_runs, experiments, filter=self.get_query_argument("filter", None),
-                               order_by=order_by, page_token=self.get_query_argument("page_token", None),
-                               **options)
+        page = await self.call(
+            self.workspace.tracking.search_runs,
+            experiments,
+            filter=self.get_query_argument("filter", None),
+            order_by=order_by,
+            page_token=self.get_query_argument("page_token", None),
+            **options,
+        )
         self.reply(page.to_dict())
 
     @web.authenticated
@@ -62,9 +68,15 @@ class ExperimentRunsHandler(MLExtHandler):
         """A new Running run in `experiment` (created on first use): `start_run` of the SDK over HTTP."""
         body = self.body()
         run = await self.call(
-            self.workspace.tracking.create_run, experiment, name=body.get("name"), parent_id=body.get("parent_id"),
-            params=body.get("params", {}), tags=body.get("tags", {}), source_type=body.get("source_type"),
-            source_name=body.get("source_name"), git_commit=body.get("git_commit"),
+            self.workspace.tracking.create_run,
+            experiment,
+            name=body.get("name"),
+            parent_id=body.get("parent_id"),
+            params=body.get("params", {}),
+            tags=body.get("tags", {}),
+            source_type=body.get("source_type"),
+            source_name=body.get("source_name"),
+            git_commit=body.get("git_commit"),
             user=body.get("user") or self.user,
         )
         self.reply(run.to_dict(), status=201)
@@ -114,5 +126,7 @@ def parse_points(items: list[list[Any]]) -> list[Point]:
     """Checked points from their JSON form, `[key, value, step|null, timestamp|null]` (the contract has checked the
     shape), where a value may be spelt "NaN", "Infinity" or "-Infinity" (JSON has no such numbers)."""
     now = time.time()
-    return [validate_point(key, number(value), step, timestamp, now)
-            for key, value, step, timestamp in (([*item, None, None])[:4] for item in items)]
+    return [
+        validate_point(key, number(value), step, timestamp, now)
+        for key, value, step, timestamp in (([*item, None, None])[:4] for item in items)
+    ]

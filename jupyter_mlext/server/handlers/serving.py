@@ -4,6 +4,7 @@ Endpoint answers carry no key: it is read (and regenerated) at `/endpoints/{endp
 to change the endpoint. Paths in requests (scoring script, source folder, inputs) are relative to the Jupyter root
 folder and may not leave it. Deploying waits for the scoring process to be ready, off the event loop.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -80,9 +81,17 @@ class DeploymentsHandler(ServingHandler):
         """Create a deployment (and the endpoint, if new); answers once it is ready and routed."""
         body = self.body()
         updated = await self.call(
-            _deploy, self.workspace, self.root, body.get("model"), body.get("scoring_script"), body.get("source_dir"),
-            endpoint=endpoint, deployment=body.get("deployment", "default"), traffic=body.get("traffic"),
-            user=self.user)
+            _deploy,
+            self.workspace,
+            self.root,
+            body.get("model"),
+            body.get("scoring_script"),
+            body.get("source_dir"),
+            endpoint=endpoint,
+            deployment=body.get("deployment", "default"),
+            traffic=body.get("traffic"),
+            user=self.user,
+        )
         self.reply(updated.public_dict(), status=201)
 
 
@@ -98,7 +107,9 @@ class DeploymentLogHandler(ServingHandler):
     @web.authenticated
     @authorized
     async def get(self, endpoint: str, deployment: str) -> None:
-        text = await self.call(service.deployment_log, self.workspace, endpoint, deployment, self.query_int("lines", 200))
+        text = await self.call(
+            service.deployment_log, self.workspace, endpoint, deployment, self.query_int("lines", 200)
+        )
         self.reply({"endpoint": endpoint, "deployment": deployment, "log": text})
 
 
@@ -109,10 +120,19 @@ class BatchScoringHandler(ServingHandler):
         """Queue a batch-scoring run over a folder of input files; answers with the queued run."""
         body = self.body()
         run = await self.call(
-            _batch_score, self.workspace, self.root, body.get("model"), body.get("scoring_script"), body.get("inputs"),
-            body.get("source_dir"), compute=body.get("compute", "local"),
-            experiment=body.get("experiment", batch.DEFAULT_EXPERIMENT), name=body.get("name"),
-            timeout_s=body.get("timeout"), user=self.user)
+            _batch_score,
+            self.workspace,
+            self.root,
+            body.get("model"),
+            body.get("scoring_script"),
+            body.get("inputs"),
+            body.get("source_dir"),
+            compute=body.get("compute", "local"),
+            experiment=body.get("experiment", batch.DEFAULT_EXPERIMENT),
+            name=body.get("name"),
+            timeout_s=body.get("timeout"),
+            user=self.user,
+        )
         self.reply(run.to_dict(), status=201)
 
 
@@ -130,17 +150,30 @@ SERVING_ROUTES: list[tuple[str, type]] = [
 
 # The paths of a request are resolved (file system calls) in the handler's worker thread with the rest.
 
-def _deploy(workspace: Workspace, root: Path, model: str, script: str, source_dir: str | None,
-            **options: Any) -> Endpoint:
-    return service.deploy(workspace, model, under_root(root, script, "scoring_script"),
-                          source_dir=_optional_under_root(root, source_dir, "source_dir"), **options)
+
+def _deploy(
+    workspace: Workspace, root: Path, model: str, script: str, source_dir: str | None, **options: Any
+) -> Endpoint:
+    return service.deploy(
+        workspace,
+        model,
+        under_root(root, script, "scoring_script"),
+        source_dir=_optional_under_root(root, source_dir, "source_dir"),
+        **options,
+    )
 
 
-def _batch_score(workspace: Workspace, root: Path, model: str, script: str, inputs: str, source_dir: str | None,
-                 **options: Any) -> RunInfo:
-    return batch.batch_score(workspace, model, under_root(root, script, "scoring_script"),
-                             under_root(root, inputs, "inputs"),
-                             source_dir=_optional_under_root(root, source_dir, "source_dir"), **options)
+def _batch_score(
+    workspace: Workspace, root: Path, model: str, script: str, inputs: str, source_dir: str | None, **options: Any
+) -> RunInfo:
+    return batch.batch_score(
+        workspace,
+        model,
+        under_root(root, script, "scoring_script"),
+        under_root(root, inputs, "inputs"),
+        source_dir=_optional_under_root(root, source_dir, "source_dir"),
+        **options,
+    )
 
 
 def _optional_under_root(root: Path, value: str | None, field: str) -> Path | None:

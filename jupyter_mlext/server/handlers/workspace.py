@@ -1,10 +1,11 @@
 """The workspace as a whole: health, experiments, and a JSON 404 for any other path under the API."""
+
 from __future__ import annotations
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ... import __version__
+from ...about import __version__
 from ...entities import NotFound
 from .base import MLExtHandler
 
@@ -14,12 +15,14 @@ class HealthHandler(MLExtHandler):
     @authorized
     async def get(self) -> None:
         experiments = await self.call(self.workspace.tracking.list_experiments)
-        self.reply({
-            "status": "ok",
-            "version": __version__,
-            "workspace": str(self.workspace.root),
-            "experiments": len(experiments),
-        })
+        self.reply(
+            {
+                "status": "ok",
+                "version": __version__,
+                "workspace": str(self.workspace.root),
+                "experiments": len(experiments),
+            }
+        )
 
 
 class ExperimentsHandler(MLExtHandler):

@@ -1,16 +1,19 @@
-"""The API contract, api/openapi.yaml, as the server enforces it: each operation's request body is validated against
-the schema the document gives it, before a handler reads it, so no handler accepts what the document refuses and a
-refusal names the field at fault.
+"""The contract, api/openapi.yaml, as the code enforces it: the server validates each operation's request body
+against the schema the document gives it before a handler reads it, and pipeline definitions (pipeline.yaml or the
+Python form) are validated against its `PipelineDefinition` schema, so nothing accepts what the document refuses
+and a refusal names the field at fault.
 
 The document is the only hand-written description of the wire shapes: the frontend's types are generated from it
 (src/api/schema.d.ts) and the tests check every answer against it.
 """
+
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -21,8 +24,15 @@ from referencing.jsonschema import DRAFT202012
 from ..entities import InvalidInput
 
 SPEC_URI = "urn:jupyter-mlext:openapi"
-_JSON_TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "array": "a list",
-               "object": "an object", "boolean": "true or false", "null": "null"}
+_JSON_TYPES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "array": "a list",
+    "object": "an object",
+    "boolean": "true or false",
+    "null": "null",
+}
 
 
 def spec_path() -> Path:
@@ -40,7 +50,8 @@ def spec() -> dict[str, Any]:
 
 @functools.cache
 def _registry() -> Registry:
-    return Registry().with_resource(SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT202012))
+    registry = Registry().with_resource(SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT202012))
+    return cast("Registry[Any]", registry)
 
 
 @functools.cache
@@ -52,6 +63,14 @@ def body_validator(template: str, method: str) -> Draft202012Validator | None:
         return None
     pointer = f"{SPEC_URI}#/paths/{_escape(template)}/{method.lower()}/requestBody/content/application~1json/schema"
     return Draft202012Validator({"$ref": pointer}, registry=_registry())
+
+
+@functools.cache
+def schema_validator(component: str) -> Draft202012Validator:
+    """The validator of a named schema of the document (`#/components/schemas/<component>`)."""
+    if component not in spec()["components"]["schemas"]:
+        raise KeyError(f"api/openapi.yaml has no schema {component!r}")
+    return Draft202012Validator({"$ref": f"{SPEC_URI}#/components/schemas/{component}"}, registry=_registry())
 
 
 def _escape(segment: str) -> str:
@@ -82,16 +101,29 @@ def parse_body(raw: bytes) -> Any:
 
 
 def check_body(validator: Draft202012Validator, data: Any) -> dict[str, Any]:
-    """`data` if the schema accepts it, else InvalidInput for the first fault, naming its field."""
+    """`data` if the schema accepts it, else InvalidInput for the first fault, naming its field (a request's
+    field names stop at the first list: `points` for anything inside the points)."""
     if not isinstance(data, dict):
         raise InvalidInput(f"request body must be a JSON object, got {json_type(data)}", field="body")
+    _raise_first_fault(validator, data, _field)
+    return data
+
+
+def check_document(validator: Draft202012Validator, data: Any, what: str) -> None:
+    """Raise InvalidInput for the first fault of a document (`what` names it in messages), its field spelt with
+    list positions (`steps[0].retries`), since a document's reader looks for the item at fault."""
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{what} must be a mapping, got {json_type(data)}", field="definition")
+    _raise_first_fault(validator, data, _indexed_field)
+
+
+def _raise_first_fault(validator: Draft202012Validator, data: Any, field_of: Callable[[list[Any]], str]) -> None:
     errors = list(validator.iter_errors(data))
     # A misspelt field is also a missing one: name the misspelling, which says what to fix.
     unknown = [e for e in errors if e.validator == "additionalProperties"]
     error = min(unknown, key=lambda e: len(e.absolute_path)) if unknown else best_match(errors)
     if error is not None:
-        raise _refusal(error)
-    return data
+        raise _refusal(error, field_of)
 
 
 def _field(path: list[Any]) -> str:
@@ -104,26 +136,41 @@ def _field(path: list[Any]) -> str:
     return ".".join(names) or "body"
 
 
-def _refusal(error: ValidationError) -> InvalidInput:
+def _indexed_field(path: list[Any]) -> str:
+    """`steps[0].params.alpha`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "definition"
+
+
+def _refusal(error: ValidationError, field_of: Callable[[list[Any]], str]) -> InvalidInput:
     path = list(error.absolute_path)
-    field = _field(path)
-    where = field + "".join(f"[{part}]" for part in path if isinstance(part, int))
+    field = field_of(path)
+    where = _indexed_field(path) if path else field
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(known))
-        name = _field([*path, unknown[0]]) if unknown else field
-        return InvalidInput(f"unknown field {name!r}; this request takes {known}", field=name)
+        name = field_of([*path, unknown[0]]) if unknown else field
+        return InvalidInput(f"unknown field {name!r} (the known fields are {', '.join(known)})", field=name)
     if error.validator == "required" and isinstance(error.instance, dict):
         missing = next((n for n in error.validator_value if n not in error.instance), "")
-        name = _field([*path, missing])
+        name = field_of([*path, missing])
         return InvalidInput(f"{name} is required", field=name)
     if error.validator == "type":
-        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        wanted: list[str] = (
+            error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        )
         expected = " or ".join(_JSON_TYPES.get(kind, kind) for kind in wanted if kind != "null")
         return InvalidInput(f"{where} must be {expected}, got {json_type(error.instance)}", field=field)
     if error.validator in ("anyOf", "oneOf"):
-        return InvalidInput(f"{where} is not a valid value here: {json_type(error.instance)} "
-                            f"{json.dumps(error.instance)[:60]}", field=field)
+        return InvalidInput(
+            f"{where} is not a valid value here: {json_type(error.instance)} {json.dumps(error.instance)[:60]}",
+            field=field,
+        )
+    if error.validator == "pattern":
+        rule = error.schema.get("description") or f"a match of {error.validator_value}"
+        return InvalidInput(f"{where} must be {rule}, got {error.instance!r}", field=field)
     if error.validator == "enum":
         return InvalidInput(f"{where} must be one of {error.validator_value}, got {error.instance!r}", field=field)
     return InvalidInput(f"{where}: {error.message}", field=field)
