@@ -1009,6 +1009,10 @@ export interface components {
         PipelineParams: {
             [key: string]: string | number | boolean | null;
         };
+        /** @description a letter or '_', then letters, digits or '_' */
+        ParamName: string;
+        /** @description a letter or '_', then up to 99 letters, digits, '_' or '-' */
+        StepName: string;
         PipelineSchedule: {
             pipeline: string;
             /** @description a cron expression in the server's local time, e.g. *\/5 * * * * */
@@ -1043,13 +1047,14 @@ export interface components {
         };
         /** @description the pipeline.yaml fields, as published */
         PipelineDefinition: {
+            /** @description a letter or digit, then up to 99 letters, digits, '_', '-' or '.' */
             name: string;
             params: components["schemas"]["PipelineParams"];
             steps: components["schemas"]["PipelineStepDefinition"][];
         };
         /** @description one step; exactly one of script, notebook and cells; fields at their default are left out */
         PipelineStepDefinition: {
-            name: string;
+            name: components["schemas"]["StepName"];
             /** @description a Python file in the pipeline's folder */
             script?: string;
             /** @description a notebook in the pipeline's folder */
@@ -1060,11 +1065,9 @@ export interface components {
             inputs?: {
                 [key: string]: string;
             };
-            outputs?: string[];
+            outputs?: components["schemas"]["StepName"][];
             /** @description the step's params; a value `${name}` takes the pipeline param `name` */
-            params?: {
-                [key: string]: string | number | boolean | null;
-            };
+            params?: components["schemas"]["PipelineParams"];
             /** @default local */
             compute?: string;
             timeout_s?: number;
@@ -1139,7 +1142,7 @@ export interface components {
             steps: components["schemas"]["PipelineRunStep"][];
         };
         TriggerPipeline: {
-            params?: components["schemas"]["Scalars"];
+            params?: components["schemas"]["PipelineParams"];
             /** @description default the latest */
             version?: number | null;
         };
