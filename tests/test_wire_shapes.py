@@ -7,7 +7,7 @@ import dataclasses
 import math
 
 import pytest
-from api_support import validate
+from api_support import document, validate
 
 from jupyter_mlext.entities import (
     Deployment,
@@ -19,6 +19,7 @@ from jupyter_mlext.entities import (
     decode,
 )
 from jupyter_mlext.entities.codec import jsonable
+from jupyter_mlext.entities.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MAX_VALUE_BYTES
 
 
 def entities(ws, tmp_path) -> dict[str, Entity]:
@@ -123,3 +124,14 @@ def test_decoding_ignores_fields_a_newer_server_adds_and_keeps_defaults():
     wire = {**jsonable(dataclasses.asdict(deployment)), "colour": "green"}
     del wire["traffic"]
     assert decode(Deployment, wire) == deployment
+
+
+def test_the_documents_limits_are_the_stores_limits():
+    schemas = document()["components"]["schemas"]
+    create = schemas["CreateRun"]["properties"]
+    assert create["name"]["maxLength"] == MAX_NAME_LENGTH
+    for field in ("source_type", "source_name", "git_commit", "user"):
+        assert create[field]["maxLength"] == MAX_TEXT_LENGTH, field
+    scalars = schemas["Scalars"]
+    assert scalars["propertyNames"]["maxLength"] == MAX_NAME_LENGTH
+    assert scalars["additionalProperties"]["maxLength"] == MAX_VALUE_BYTES

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection
 from typing import Any, NamedTuple
 
 from ..entities import InvalidInput
 from ..readable import duration, number, size, time
 
-__all__ = ["Output", "duration", "key_values", "number", "size", "table", "time"]
+__all__ = ["Output", "duration", "key_values", "number", "printable", "size", "table", "time"]
+
+_UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 class Output(NamedTuple):
@@ -16,8 +19,22 @@ class Output(NamedTuple):
     text: str  # what a person reads
 
 
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """`text` safe for a terminal: control and format characters (an escape sequence that would recolour or
+    retitle the terminal, a NUL, a right-to-left override) are shown as Python escapes (`\\x1b`, `\\u202e`)
+    instead of acting; `keep_newlines` keeps line breaks (a traceback)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if (ch == "\n" and keep_newlines) or unicodedata.category(ch) not in _UNSAFE else ascii(ch)[1:-1]
+        for ch in text
+    )
+
+
 def table(rows: list[list[str]], right: Collection[int] = ()) -> str:
-    """Rows as columns two spaces apart, left-aligned except the column indexes in `right` (numbers)."""
+    """Rows as columns two spaces apart, left-aligned except the column indexes in `right` (numbers); cells are
+    made `printable`."""
+    rows = [[printable(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(

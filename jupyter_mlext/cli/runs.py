@@ -14,7 +14,7 @@ from typing import Any
 
 from ..compute.submit import cancel
 from ..entities import RunInfo
-from .format import Output, duration, number, size, table, time
+from .format import Output, duration, number, printable, size, table, time
 from .session import Session
 
 METRIC_COLUMNS = 4  # latest metrics shown in run tables; --json carries them all
@@ -205,7 +205,7 @@ def _run_text(run: RunInfo) -> str:
         ),
     ]
     if run.error:
-        sections.append("error:\n" + textwrap.indent(run.error, "  "))
+        sections.append("error:\n" + textwrap.indent(printable(run.error, keep_newlines=True), "  "))
     return "\n\n".join(sections)
 
 

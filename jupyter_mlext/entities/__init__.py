@@ -5,7 +5,7 @@ Nothing here imports anything else of jupyter-mlext, so every other package may 
 
 from .codec import Entity, decode, jsonable, number
 from .compute import ComputeTarget, Job, JobSpec, TargetKind
-from .errors import Conflict, InvalidInput, MLExtError, NotFound, WorkspaceError
+from .errors import Conflict, InvalidInput, MLExtError, NotFound, TooLarge, WorkspaceError
 from .pipelines import (
     PipelineRun,
     PipelineState,
@@ -53,6 +53,7 @@ __all__ = [
     "ModelLineage",
     "ModelVersion",
     "NotFound",
+    "TooLarge",
     "PipelineRun",
     "PipelineState",
     "PipelineStep",

@@ -30,6 +30,12 @@ class InvalidInput(MLExtError):
     status = 400
 
 
+class TooLarge(InvalidInput):
+    """A request larger than the server takes (the limit is in the message)."""
+
+    status = 413
+
+
 class NotFound(MLExtError):
     status = 404
 

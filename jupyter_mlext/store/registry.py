@@ -47,7 +47,7 @@ REGISTERED, DELETED, TAG_SET, TAG_DELETED, ALIAS_SET, ALIAS_DELETED = (
     "alias_set",
     "alias_deleted",
 )
-_REF = re.compile(r"^(?P<name>.+?)(?::(?P<version>\d+)|@(?P<alias>[^@:]+))?$")
+_REF = re.compile(r"^(?P<name>.+?)(?::(?P<version>\d+)|@(?P<alias>[^@:]+))?$", re.DOTALL)
 _ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 _VERSION_COLUMNS = (
     "m.name, v.version, v.run_id, v.source, v.stored, v.location, v.framework, v.description, "

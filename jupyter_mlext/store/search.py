@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from ..entities import InvalidInput, RunStatus
+from ..entities.limits import MAX_FILTER_CONDITIONS, MAX_FILTER_NESTING, MAX_IN_VALUES, MAX_QUERY_LENGTH
 
 
 class FilterSyntaxError(InvalidInput):
@@ -138,6 +139,8 @@ class _Parser:
         self.tokens = _tokenize(text, "filter")
         self.index = 0
         self.params: list[object] = []
+        self.depth = 0
+        self.conditions = 0
 
     def _peek(self) -> _Token:
         return self.tokens[self.index]
@@ -176,16 +179,23 @@ class _Parser:
         return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
 
     def _not(self) -> str:
-        if self._is_keyword("not"):
-            self._take()
-            return f"NOT {self._not()}"
-        if self._peek().kind == "lparen":
-            self._take()
-            inner = self._or()
-            token = self._take()
-            if token.kind != "rparen":
-                raise self._error(f"expected ')', found {_describe(token)}", token)
+        if self._is_keyword("not") or self._peek().kind == "lparen":
+            self.depth += 1
+            if self.depth > MAX_FILTER_NESTING:
+                raise self._error(f"filter nests more than {MAX_FILTER_NESTING} parentheses or 'not's", self._peek())
+            opening = self._take()
+            if opening.kind == "keyword":
+                inner = f"NOT {self._not()}"
+            else:
+                inner = self._or()
+                token = self._take()
+                if token.kind != "rparen":
+                    raise self._error(f"expected ')', found {_describe(token)}", token)
+            self.depth -= 1
             return inner
+        self.conditions += 1
+        if self.conditions > MAX_FILTER_CONDITIONS:
+            raise self._error(f"filter has more than {MAX_FILTER_CONDITIONS} comparisons", self._peek())
         return self._comparison()
 
     def _comparison(self) -> str:
@@ -219,7 +229,9 @@ class _Parser:
             raise self._error(f"expected '(' to start a list, found {_describe(token)}", token)
         values = [self._literal()]
         while self._peek().kind == "comma":
-            self._take()
+            comma = self._take()
+            if len(values) == MAX_IN_VALUES:
+                raise self._error(f"a list holds at most {MAX_IN_VALUES} values", comma)
             values.append(self._literal())
         token = self._take()
         if token.kind != "rparen":
@@ -307,6 +319,8 @@ def compile_filter(text: str | None) -> tuple[str, list[object]]:
     """SQL for a WHERE clause over `runs r JOIN experiments e`, and its parameters."""
     if text is None or not text.strip():
         return "1", []
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidInput(f"filter is {len(text)} characters long; the limit is {MAX_QUERY_LENGTH}", field="filter")
     parser = _Parser(text)
     return parser.parse(), parser.params
 

@@ -31,6 +31,7 @@ from ..entities import (
     RunPage,
     RunStatus,
 )
+from ..entities.limits import MAX_ERROR_LENGTH
 from . import artifacts as artifact_files
 from . import events, logs, metrics
 from .base import FileSource, TrackingStore
@@ -38,7 +39,7 @@ from .database import Database
 from .logs import MAX_LOG_CHUNK
 from .paths import WorkspacePaths
 from .search import compile_filter, compile_order_by
-from .validation import Point, check_name, check_relative_path, check_texts, numeric_value
+from .validation import Point, check_name, check_relative_path, check_text, check_texts, numeric_value
 
 MAX_PAGE_SIZE = 50_000
 _IN_CHUNK = 500
@@ -106,6 +107,13 @@ class SqliteTracking(TrackingStore):
         check_name(experiment, "experiment")
         if name is not None:
             check_name(name, "name")
+        for field, value in (
+            ("user", user),
+            ("source_type", source_type),
+            ("source_name", source_name),
+            ("git_commit", git_commit),
+        ):
+            check_text(value, field)
         param_rows = _key_values(params, "params")
         tag_rows = _key_values(tags, "tags")
         status = RunStatus(status or (RunStatus.QUEUED if job is not None else RunStatus.RUNNING))
@@ -192,6 +200,10 @@ class SqliteTracking(TrackingStore):
             target = RunStatus(status)
         except ValueError:
             raise InvalidInput(f"unknown status {status!r}", field="status") from None
+        if error is not None:
+            error = check_text(
+                error[-MAX_ERROR_LENGTH:] if isinstance(error, str) else error, "error", MAX_ERROR_LENGTH
+            )
         now = time.time()
         with self._db.write() as conn:
             row = conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()

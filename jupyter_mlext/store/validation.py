@@ -11,15 +11,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..entities import InvalidInput
+from ..entities.limits import INT64_MAX, MAX_NAME_LENGTH, MAX_PATH_LENGTH, MAX_TEXT_LENGTH, MAX_VALUE_BYTES
 
-MAX_NAME_LENGTH = 250
-MAX_VALUE_BYTES = 8 * 1024
-INT64_MAX = 2**63 - 1
 _DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _has_control_characters(text: str) -> bool:
     return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def check_encodable(text: str, field: str) -> str:
+    """Text that is valid Unicode: a lone surrogate ("\\ud800", which JSON can spell) has no UTF-8 form."""
+    if _SURROGATE.search(text):
+        raise InvalidInput(f"{field} contains a lone UTF-16 surrogate, which is not a character", field=field)
+    return text
 
 
 def check_name(value: Any, field: str) -> str:
@@ -30,9 +38,23 @@ def check_name(value: Any, field: str) -> str:
         raise InvalidInput(f"{field} must not be empty", field=field)
     if len(value) > MAX_NAME_LENGTH:
         raise InvalidInput(f"{field} is {len(value)} characters long; the limit is {MAX_NAME_LENGTH}", field=field)
+    check_encodable(value, field)
     if _has_control_characters(value):
         raise InvalidInput(f"{field} {value!r} contains control characters", field=field)
     return value
+
+
+def check_text(value: Any, field: str, limit: int = MAX_TEXT_LENGTH) -> str | None:
+    """Optional free text a run records (user, source, commit, error): at most `limit` characters, no NUL."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be a string, got {type(value).__name__}", field=field)
+    if len(value) > limit:
+        raise InvalidInput(f"{field} is {len(value)} characters long; the limit is {limit}", field=field)
+    if "\x00" in value:
+        raise InvalidInput(f"{field} contains a NUL character", field=field)
+    return check_encodable(value, field)
 
 
 def check_metric_value(value: Any, field: str) -> float:
@@ -65,9 +87,12 @@ def check_timestamp(value: Any, field: str) -> float:
 def check_value(value: Any, field: str) -> str:
     """Param and tag values are stored as text, up to 8 KB of UTF-8."""
     text = value if isinstance(value, str) else str(value)
-    size = len(text.encode("utf-8", "surrogatepass"))
+    check_encodable(text, field)
+    size = len(text.encode("utf-8"))
     if size > MAX_VALUE_BYTES:
         raise InvalidInput(f"{field} is {size} bytes long; the limit is {MAX_VALUE_BYTES} bytes", field=field)
+    if "\x00" in text:
+        raise InvalidInput(f"{field} contains a NUL character", field=field)
     return text
 
 
@@ -84,6 +109,9 @@ def check_relative_path(value: Any, field: str) -> str:
     """An artifact path that stays inside its run's folder, in normal form ("a/b.txt")."""
     if not isinstance(value, str) or not value:
         raise InvalidInput(f"{field} must be a non-empty relative path", field=field)
+    if len(value) > MAX_PATH_LENGTH:
+        raise InvalidInput(f"{field} is {len(value)} characters long; the limit is {MAX_PATH_LENGTH}", field=field)
+    check_encodable(value, field)
     if _has_control_characters(value):
         raise InvalidInput(f"{field} {value!r} contains control characters", field=field)
     if "\\" in value:
@@ -95,10 +123,10 @@ def check_relative_path(value: Any, field: str) -> str:
         raise InvalidInput(f"{field} {value!r} contains '..' and would leave the run's folder", field=field)
     if not parts:
         raise InvalidInput(f"{field} {value!r} names no file", field=field)
-    normal = posixpath.join(*parts)
-    if len(normal) > 1024:
-        raise InvalidInput(f"{field} is longer than 1024 characters", field=field)
-    return normal
+    long_part = next((part for part in parts if len(part.encode("utf-8")) > 255), None)
+    if long_part is not None:
+        raise InvalidInput(f"{field}: the name {long_part[:40]!r}… is longer than 255 bytes", field=field)
+    return posixpath.join(*parts)
 
 
 # One point as the metric writer hands it over: (key, value, step or None for "next", timestamp).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -21,9 +22,11 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from ..entities import InvalidInput
+from ..entities import InvalidInput, TooLarge
+from ..entities.limits import MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_LIST_ITEMS, MAX_STRING_LENGTH
 
 SPEC_URI = "urn:jupyter-mlext:openapi"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_TYPES = {
     "string": "a string",
     "integer": "an integer",
@@ -91,13 +94,57 @@ def json_type(value: Any) -> str:
 
 
 def parse_body(raw: bytes) -> Any:
-    """The JSON of a request body; an empty body reads as an empty object."""
+    """The JSON of a request body (an empty body reads as an empty object), within the limits of
+    entities/limits.py: its size, its nesting, the length of every string and list, and valid Unicode only."""
+    if len(raw) > MAX_BODY_BYTES:
+        raise TooLarge(f"request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}", field="body")
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
+    except RecursionError:
+        raise InvalidInput(f"request body nests deeper than {MAX_JSON_DEPTH} levels", field="body") from None
     except ValueError as error:
         raise InvalidInput(f"request body is not valid JSON: {error}", field="body") from None
+    check_shape(data)
+    return data
+
+
+def check_shape(data: Any) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH, strings longer than MAX_STRING_LENGTH or holding lone
+    surrogates, and lists or objects of more than MAX_LIST_ITEMS; iterative, so no input can exhaust the stack."""
+    pending: list[tuple[Any, list[Any]]] = [(data, [])]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, str):
+            _check_string(value, path)
+            continue
+        if not isinstance(value, (dict, list)):
+            continue
+        if len(path) >= MAX_JSON_DEPTH:
+            raise InvalidInput(f"{_indexed_field(path)} nests deeper than {MAX_JSON_DEPTH} levels", field=_field(path))
+        if len(value) > MAX_LIST_ITEMS:
+            raise TooLarge(
+                f"{_indexed_field(path)} has {len(value)} items; the limit is {MAX_LIST_ITEMS}", field=_field(path)
+            )
+        if isinstance(value, dict):
+            for key, member in value.items():
+                _check_string(key, path)
+                pending.append((member, [*path, key]))
+        else:
+            pending.extend((item, [*path, index]) for index, item in enumerate(value))
+
+
+def _check_string(text: str, path: list[Any]) -> None:
+    if len(text) > MAX_STRING_LENGTH:
+        raise TooLarge(
+            f"{_indexed_field(path)} is {len(text)} characters long; the limit is {MAX_STRING_LENGTH}",
+            field=_field(path),
+        )
+    if _SURROGATE.search(text):
+        raise InvalidInput(
+            f"{_indexed_field(path)} contains a lone UTF-16 surrogate, which is not a character", field=_field(path)
+        )
 
 
 def check_body(validator: Draft202012Validator, data: Any) -> dict[str, Any]:
@@ -168,6 +215,12 @@ def _refusal(error: ValidationError, field_of: Callable[[list[Any]], str]) -> In
             f"{where} is not a valid value here: {json_type(error.instance)} {json.dumps(error.instance)[:60]}",
             field=field,
         )
+    if error.validator in ("maxLength", "maxItems", "maxProperties") and isinstance(error.instance, (str, list, dict)):
+        unit = "characters long" if isinstance(error.instance, str) else "items"
+        size = f"is {len(error.instance)} {unit}" if unit.endswith("long") else f"has {len(error.instance)} {unit}"
+        return InvalidInput(f"{where} {size}; the limit is {error.validator_value}", field=field)
+    if error.validator == "minLength":
+        return InvalidInput(f"{where} must not be empty", field=field)
     if error.validator == "pattern":
         rule = error.schema.get("description") or f"a match of {error.validator_value}"
         return InvalidInput(f"{where} must be {rule}, got {error.instance!r}", field=field)

@@ -3,6 +3,7 @@ versions, with every answer checked against api/openapi.yaml and the history nam
 
 from __future__ import annotations
 
+import getpass
 import io
 import json
 import tarfile
@@ -15,15 +16,16 @@ from jupyter_mlext.compute.snapshot import create_snapshot
 
 @pytest.fixture
 def session(jp_serverapp, http_server_client, jp_base_url, jp_auth_header, jp_asyncio_loop) -> dict[str, str]:
-    """The token plus the login cookie Jupyter sets on the first request, as a browser keeps it: Jupyter names a
-    token's requests by that cookie's user (without it, each request would be a new anonymous user)."""
+    """The token plus the login cookie Jupyter sets on the first request, as a browser keeps it. Jupyter's token
+    provider names that cookie's holder "Anonymous …"; the registry records the server's account instead
+    (server/identity.py), the same name with the cookie or without it."""
     response = jp_asyncio_loop.run_until_complete(
         http_server_client.fetch(f"{jp_base_url.rstrip('/')}/api/me", headers=jp_auth_header)
     )
     cookies = [header.split(";", 1)[0] for header in response.headers.get_list("Set-Cookie")]
     return {
         "headers": {**jp_auth_header, "Cookie": "; ".join(cookies)},
-        "user": json.loads(response.body)["identity"]["username"],
+        "anonymous": json.loads(response.body)["identity"]["username"],
     }
 
 
@@ -34,7 +36,8 @@ def api(session, http_server_client, jp_base_url):
 
 @pytest.fixture
 def jupyter_user(session) -> str:
-    return session["user"]
+    assert session["anonymous"] != getpass.getuser()
+    return getpass.getuser()
 
 
 @pytest.fixture

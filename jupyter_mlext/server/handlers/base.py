@@ -18,8 +18,10 @@ from tornado import web
 
 from ...compute.dispatcher import Backends
 from ...entities import InvalidInput, MLExtError
+from ...entities.limits import MAX_PATH_LENGTH, MAX_QUERY_LENGTH
 from ...store import Workspace
 from ...wire.contract import body_validator, check_body, parse_body
+from ..identity import request_user
 
 T = TypeVar("T")
 
@@ -39,6 +41,7 @@ class MLExtHandler(APIHandler):
     """Authorization resource `mlext`, the services from tornado settings, request parsing and error mapping."""
 
     auth_resource = "mlext"
+    parsed_body: Any = None
 
     def initialize(self, route: str = "") -> None:
         """`route`: the operation's path as api/openapi.yaml writes it (routes.py hands it over)."""
@@ -55,8 +58,31 @@ class MLExtHandler(APIHandler):
 
     @property
     def user(self) -> str | None:
-        """Who makes the request, as the registry's history, runs and pipeline runs record it."""
-        return getattr(self.current_user, "username", None)
+        """Who makes the request, as the registry's history, runs and pipeline runs record it: one stable
+        name per person (server/identity.py), never a random one per request."""
+        return request_user(self.identity_provider, self.current_user)
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        """After authentication, refuse URL parts beyond the limits of entities/limits.py, before a handler
+        reads them: an over-long path or query value is a 400 naming it, not an error deeper down."""
+        await super().prepare()
+        if self.current_user is None:
+            return  # the method's @web.authenticated answers 403
+        for value in [*self.path_args, *self.path_kwargs.values()]:
+            if isinstance(value, str) and len(value) > MAX_PATH_LENGTH:
+                raise InvalidInput(
+                    f"a part of the URL is {len(value)} characters long; the limit is {MAX_PATH_LENGTH}", field="path"
+                )
+        for name, values in self.request.query_arguments.items():
+            longest = max(len(value) for value in values)
+            if longest > MAX_QUERY_LENGTH:
+                raise InvalidInput(
+                    f"query parameter {name} is {longest} bytes long; the limit is {MAX_QUERY_LENGTH}", field=name
+                )
+        if body_validator(self.route, self.request.method or "") is not None:
+            # Its size, nesting and strings are checked before any lookup; a large body parses off the loop.
+            raw = self.request.body
+            self.parsed_body = parse_body(raw) if len(raw) < 65536 else await self.call(parse_body, raw)
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a store call in a worker thread: the event loop never waits on SQLite or the disk."""
@@ -69,13 +95,12 @@ class MLExtHandler(APIHandler):
     def body(self) -> Body:
         """The JSON request body, checked against the operation's schema in the API contract: anything the
         contract refuses (a wrong type, a missing or an unknown field) is a 400 naming the field."""
-        data = parse_body(self.request.body)
         validator = body_validator(self.route, self.request.method or "")
         if validator is None:
-            if data != {}:
+            if parse_body(self.request.body) != {}:
                 raise InvalidInput("this request takes no body", field="body")
             return Body({})
-        return Body(check_body(validator, data))
+        return Body(check_body(validator, self.parsed_body))
 
     @overload
     def query_int(self, name: str, default: int) -> int: ...
@@ -108,7 +133,17 @@ class MLExtHandler(APIHandler):
         else:
             super().log_exception(typ, value, tb)
 
+    def allowed_methods(self) -> list[str]:
+        """The methods this route answers: those its handler class defines."""
+        return [
+            method
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            if getattr(type(self), method.lower()) is not getattr(web.RequestHandler, method.lower())
+        ]
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
+        if status_code == 405:
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
         error = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(error, MLExtError):
             self.set_status(error.status)

@@ -11,6 +11,7 @@ from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web, websocket
 
+from ...entities.limits import INT64_MAX
 from ..events import BATCH, EventHub, event_message
 
 
@@ -29,7 +30,11 @@ class EventsHandler(JupyterHandler, websocket.WebSocketHandler):
         try:
             self.cursor = None if cursor is None else int(cursor)
         except ValueError:
-            raise web.HTTPError(400, reason="cursor must be an integer (the seq of the last event received)") from None
+            self.cursor = -1
+        if self.cursor is not None and not 0 <= self.cursor <= INT64_MAX:
+            raise web.HTTPError(
+                400, reason=f"cursor must be an integer from 0 to {INT64_MAX} (the seq of the last event received)"
+            )
         await super().get(*args, **kwargs)
 
     async def open(self, *args: str, **kwargs: str) -> None:

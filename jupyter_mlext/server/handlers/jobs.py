@@ -15,6 +15,7 @@ from tornado import web
 
 from ...compute.submit import cancel, submit
 from ...entities import InvalidInput, RunInfo
+from ...entities.limits import MAX_PATH_LENGTH
 from ...store import Workspace
 from .base import Body, MLExtHandler
 
@@ -109,6 +110,10 @@ def under_root(root: Path, value: str, field: str) -> Path:
     """The real path of `value`, a path relative to `root`; refused if it is absolute or leads out of `root`."""
     if not value.strip() or "\x00" in value:
         raise InvalidInput(f"{field} must be a path relative to the Jupyter root folder", field=field)
+    if len(value) > MAX_PATH_LENGTH:
+        raise InvalidInput(f"{field} is {len(value)} characters long; the limit is {MAX_PATH_LENGTH}", field=field)
+    if any(len(part.encode("utf-8", "surrogatepass")) > 255 for part in value.replace("\\", "/").split("/")):
+        raise InvalidInput(f"{field} has a file or folder name longer than 255 bytes", field=field)
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
         raise InvalidInput(f"{field} {value!r} is absolute; give it relative to the Jupyter root folder", field=field)
     if ".." in PurePosixPath(value.replace("\\", "/")).parts:
