@@ -52,12 +52,15 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 
 
 class _Reader:
-    """A thread's read connection, closed when the thread (and so its thread-local holder) is gone."""
+    """A thread's read connection, closed when the thread (and so its thread-local holder) is gone.
+
+    Not at interpreter exit: atexit hooks registered earlier (the SDK ends the runs this process owns) run after
+    the finalizers' own hook and still read; the process's end closes the connection anyway."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA query_only=ON")
         self.conn = conn
-        weakref.finalize(self, conn.close)
+        weakref.finalize(self, conn.close).atexit = False
 
 
 class Database:
