@@ -14,6 +14,7 @@ __all__ = ["Output", "duration", "key_values", "number", "size", "table", "time"
 class Output(NamedTuple):
     data: Any  # what --json prints
     text: str  # what a person reads
+    status: int = 0  # the exit status: 1 when a command's answer is "no" (`mlext workspace check` found problems)
 
 
 def table(rows: list[list[str]], right: Collection[int] = ()) -> str:

@@ -138,6 +138,18 @@ class Database:
         with self._write_lock:
             return int(self._writer.execute("PRAGMA data_version").fetchone()[0])
 
+    def backup(self, target: Path) -> None:
+        """Copy the database into a new file `target` with SQLite's online backup, in one step: one read
+        transaction, so the copy is a consistent snapshot while other processes go on writing (in WAL a reader
+        never waits for them, and a copy made in several steps would restart at each of their commits)."""
+        source = _connect(self.path)
+        copy = sqlite3.connect(str(target))
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+
     def close(self) -> None:
         self._closed = True
         with self._readers_lock:
