@@ -8,6 +8,7 @@ its own (so neither an event loop nor a terminal waits on it):
 - pipelines: fires due schedules and advances pipeline runs nobody drives (pipelines/driver.py); the same;
 - heartbeat: tells submitters that a dispatcher lives, and for which target kinds; every HEARTBEAT_S;
 - endpoints: restarts routers and scoring processes that died (serving/service.py); every ENDPOINTS_S;
+- liveness: fails runs whose process is gone (store/liveness.py); every LIVENESS_S;
 - prune: keeps the change feed to its last `events_kept` events; every PRUNE_S.
 
 A change is any commit to the workspace by any process (store/watch.py, or the server's event hub).
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 5.0
 ENDPOINTS_S = 10.0
+LIVENESS_S = 30.0
 PRUNE_S = 600.0
 EVENTS_KEPT = 100_000
 
@@ -67,6 +69,7 @@ class Daemon:
         self.started_at = time.time()
         self.tickers = [
             Ticker("endpoints", lambda: self._log_restarts(reconcile_endpoints(workspace)), ENDPOINTS_S),
+            Ticker("liveness", workspace.liveness.reconcile, LIVENESS_S),
             Ticker("prune", lambda: workspace.events.prune(events_kept), PRUNE_S),
         ]
         if dispatch:

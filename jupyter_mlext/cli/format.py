@@ -17,6 +17,7 @@ _UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 class Output(NamedTuple):
     data: Any  # what --json prints
     text: str  # what a person reads
+    status: int = 0  # the exit status: 1 when a command's answer is "no" (`mlext workspace check` found problems)
 
 
 def printable(text: str, keep_newlines: bool = False) -> str:

@@ -1,8 +1,8 @@
 """The `mlext` command line: a workspace from a terminal, a script or CI, without starting Jupyter.
 
 Each group of commands is a module of this package: runs.py (experiments, runs, artifacts, logs), compute.py
-(submit, targets, server, agent), models.py (the registry), serving.py (deploy, endpoints, batch scoring) and
-pipelines.py; this module builds the parser and runs a command.
+(submit, targets, server, agent), models.py (the registry), serving.py (deploy, endpoints, batch scoring),
+pipelines.py and workspace.py (check, backup); this module builds the parser and runs a command.
 
     mlext experiments list
     mlext runs search "metrics.loss < 0.2 and params.lr = 0.01" --order-by "metrics.loss ASC"
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..entities import MLExtError
-from . import compute, models, pipelines, runs, serving
+from . import compute, models, pipelines, runs, serving, workspace
 from .format import Output
 from .session import Session
 
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(output.data, indent=2))
     elif output.text:
         print(output.text)
-    return 0
+    return output.status
 
 
 def _fail(message: str) -> int:
@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     models.register(groups, _group, _command)
     serving.register(groups, _group, _command)
     pipelines.register(groups, _group, _command)
+    workspace.register(groups, _group, _command)
     return parser
 
 

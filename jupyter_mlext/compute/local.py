@@ -8,23 +8,9 @@ import subprocess
 import sys
 import threading
 
-import psutil
-
 from ..entities import Job
 from ..store import Workspace
-
-
-def process_alive(pid: int | None, started_at: float | None) -> bool:
-    """True while the process that was recorded still runs (a recycled pid has another start time)."""
-    if pid is None:
-        return False
-    try:
-        process = psutil.Process(pid)
-        return (
-            started_at is None or abs(process.create_time() - started_at) < 1.0
-        ) and process.status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
+from ..store.liveness import process_alive
 
 
 class LocalBackend:

@@ -1,5 +1,6 @@
 """What one process shares between its SDK calls: the open tracking stores (one per workspace or server, each
-with its background metric writer), what runs at exit, who the user is and where the code comes from.
+with its background metric writer and, for a folder, the heartbeat of the runs this process owns), what runs at
+exit, who the user is and where the code comes from.
 
 The runs this process owns live in sdk/run.py, which registers an exit hook here to end them.
 """
@@ -21,6 +22,7 @@ from typing import Any
 
 from ..entities import MLExtError
 from ..store import TrackingStore, Workspace, open_tracking, tracking_location
+from ..store.liveness import Heartbeat
 from .writer import MetricWriter
 
 WorkspaceArg = str | os.PathLike[str] | None
@@ -28,11 +30,13 @@ WorkspaceArg = str | os.PathLike[str] | None
 
 @dataclass(frozen=True)
 class Opened:
-    """A tracking store of this process, its writer, and its Workspace when it is a folder this machine sees."""
+    """A tracking store of this process, its writer, and its Workspace when it is a folder this machine sees (with
+    the heartbeat of the runs this process owns there; over HTTP a run has no owner process, store/liveness.py)."""
 
     store: TrackingStore
     writer: MetricWriter
     workspace: Workspace | None
+    heartbeat: Heartbeat | None
 
 
 _opening = threading.Lock()
@@ -51,7 +55,8 @@ def opened(workspace: WorkspaceArg = None) -> Opened:
             if not _opened:
                 _install_exit_hooks()
             store, folder = open_tracking(location)
-            found = _opened[location] = Opened(store, MetricWriter(store), folder)
+            heartbeat = None if folder is None else Heartbeat(folder.liveness)
+            found = _opened[location] = Opened(store, MetricWriter(store), folder, heartbeat)
         return found
 
 

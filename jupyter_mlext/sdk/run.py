@@ -43,8 +43,9 @@ class Run:
     """A handle on one run: log into it, read it back, start child runs under it.
 
     A run started here (or by `Run.get_context()` outside a submission) is owned by this process and ends when
-    its `with` block ends, or at interpreter exit. A run fetched with `get_run` or handed over by the dispatcher
-    is not: its status stays with whoever owns it.
+    its `with` block ends, or at interpreter exit; in a workspace folder it records this process and beats, so a
+    run whose process is killed is marked Failed ("process lost") by the next process that opens the workspace.
+    A run fetched with `get_run` or handed over by the dispatcher is not: its status stays with whoever owns it.
     """
 
     def __init__(self, run_id: str, workspace: WorkspaceArg = None, *, owned: bool = False) -> None:
@@ -53,6 +54,8 @@ class Run:
         self._workspace = self._store.location
         self.id = run_id
         self.owned = owned
+        if owned and self._opened.heartbeat is not None:
+            self._opened.heartbeat.own(run_id)
 
     def __repr__(self) -> str:
         return f"<Run {self.id} in {self._workspace}>"
@@ -207,6 +210,8 @@ class Run:
         finally:
             if self in active:
                 active.remove(self)
+            if self._opened.heartbeat is not None:
+                self._opened.heartbeat.release(self.id)
             self._store.set_status(self.id, status, error=error)
 
     def __enter__(self) -> Run:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import psutil
 
-from ..compute.local import process_alive
 from ..store import Workspace
+from ..store.liveness import process_alive
 
 STOP_GRACE_S = 5.0
 _children: list[subprocess.Popen[bytes]] = []

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..entities import ComputeTarget, Conflict, InvalidInput, Job, JobSpec, NotFound, RunStatus, TargetKind
 from .database import Database
+from .liveness import ProcessOwner, record_owner
 from .tracking import SqliteTracking
 from .validation import check_name, check_relative_path
 
@@ -202,9 +203,13 @@ class ComputeRepository:
     def record_process(self, run_id: str, attempt: str, host: str, pid: int, pid_started_at: float) -> None:
         """Record the runner process of the attempt, once: a second execution of the same attempt (a Dask task
         retried after its worker died) is refused with Conflict and must not run the script."""
-        self._update_job(
-            run_id, attempt, "host = ?, pid = ?, pid_started_at = ?", [host, pid, pid_started_at], "AND pid IS NULL"
-        )
+        with self._db.write() as conn:
+            self._update_job(
+                run_id, attempt, "host = ?, pid = ?, pid_started_at = ?", [host, pid, pid_started_at], "AND pid IS NULL"
+            )
+            # The runner owns the run from now on (liveness.py); it does not beat, so another host leaves it to
+            # the dispatcher, which watches the runner through its backend.
+            record_owner(conn, run_id, ProcessOwner(host, pid, pid_started_at), beat_at=None)
 
     def record_exit(self, run_id: str, attempt: str, exit_code: int | None) -> None:
         self._update_job(run_id, attempt, "exit_code = ?", [exit_code])

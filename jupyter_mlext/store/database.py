@@ -52,12 +52,15 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 
 
 class _Reader:
-    """A thread's read connection, closed when the thread (and so its thread-local holder) is gone."""
+    """A thread's read connection, closed when the thread (and so its thread-local holder) is gone.
+
+    Not at interpreter exit: atexit hooks registered earlier (the SDK ends the runs this process owns) run after
+    the finalizers' own hook and still read; the process's end closes the connection anyway."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA query_only=ON")
         self.conn = conn
-        weakref.finalize(self, conn.close)
+        weakref.finalize(self, conn.close).atexit = False
 
 
 class Database:
@@ -134,6 +137,18 @@ class Database:
         change without watching files."""
         with self._write_lock:
             return int(self._writer.execute("PRAGMA data_version").fetchone()[0])
+
+    def backup(self, target: Path) -> None:
+        """Copy the database into a new file `target` with SQLite's online backup, in one step: one read
+        transaction, so the copy is a consistent snapshot while other processes go on writing (in WAL a reader
+        never waits for them, and a copy made in several steps would restart at each of their commits)."""
+        source = _connect(self.path)
+        copy = sqlite3.connect(str(target))
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
 
     def close(self) -> None:
         self._closed = True

@@ -382,6 +382,23 @@ def m007_one_vocabulary_and_daemons(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration
+def m008_run_owners(db: sqlite_utils.Database) -> None:
+    """The process that owns a run (store/liveness.py): its host, pid and start time (a recycled pid has another
+    start time) and its last heartbeat, so any process that opens the workspace can tell a run whose process is
+    gone from one still at work. Runs without an owner (queued, driven by a pipeline lease, made over REST) keep
+    NULLs and are never judged by it."""
+    _execute_all(
+        db,
+        """
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN pid_started_at REAL;
+        ALTER TABLE runs ADD COLUMN host TEXT;
+        ALTER TABLE runs ADD COLUMN beat_at REAL
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     """Bring the schema up to date, under the write lock so that racing openers apply each migration once."""
     with db.write() as conn:

@@ -17,6 +17,7 @@ from .compute import ComputeRepository
 from .daemons import Daemons
 from .database import Database
 from .events import EventFeed
+from .liveness import Liveness
 from .paths import WorkspacePaths, resolve_workspace
 from .pipelines import PipelineRepository
 from .registry import ModelRegistry
@@ -45,6 +46,10 @@ class Workspace:
         self.serving = ServingRepository(self.db, self.tracking)
         self.pipelines = PipelineRepository(self.db)
         self.daemons = Daemons(self.db)
+        self.liveness = Liveness(self.db, self.tracking)
+        # Whoever opens the workspace fails the runs whose process is gone (liveness.py): no run stays Running
+        # forever because its process was killed while nothing else watched.
+        self.liveness.reconcile()
 
     @classmethod
     def existing(cls, root: str | os.PathLike[str] | None = None) -> Workspace:

@@ -202,6 +202,22 @@ def test_get_context_outside_a_submission_is_one_run_ended_at_exit(workspace):
         ws.close()
 
 
+def test_a_run_read_in_the_main_thread_is_still_ended_at_exit(workspace):
+    """The main thread's read connection must outlive the exit hook that ends the run."""
+    done = _python(
+        """
+        import jupyter_mlext as mlx
+        run = mlx.start_run("exit")
+        assert run.info.status is mlx.RunStatus.RUNNING
+        print(run.id)
+    """,
+        workspace,
+    )
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    with Workspace(workspace) as ws:
+        assert ws.tracking.get_run(done.stdout.strip()).status is mlx.RunStatus.COMPLETED
+
+
 def test_get_context_inside_a_submission_returns_that_run_and_leaves_its_status(workspace):
     ws = Workspace(workspace)
     submitted = ws.tracking.create_run("jobs", name="submitted")
