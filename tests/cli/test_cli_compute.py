@@ -134,6 +134,7 @@ def test_compute_targets_create_list_delete(capsys, workspace):
         (["submit", "{train}", "--compute", "nowhere"], "nowhere"),
         (["compute", "create", "x", "--kind", "dask"], "address"),
         (["runs", "cancel", "feedface"], "feedface"),
+        (["compute", "delete", "local"], "built in"),
     ],
 )
 def test_bad_compute_commands_fail_in_one_line(capsys, ws, workspace, project, args, expected):
