@@ -151,8 +151,8 @@ def _cancel(session: Session, args: argparse.Namespace) -> Output:
 
 def _record_output(session: Session, record: PipelineRun, waited: bool = False) -> Output:
     """The run's steps; after waiting for its end, with the exit status that says how it ended."""
-    described = _described(service.describe_run(session.workspace, record.run_id))
-    return described._replace(exit_code=outcome(record.state)) if waited else described
+    data, text, _ = _described(service.describe_run(session.workspace, record.run_id))
+    return Output(data, text, outcome(record.state) if waited else 0)
 
 
 def _described(run: dict[str, Any]) -> Output:
