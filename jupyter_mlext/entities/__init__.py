@@ -5,7 +5,7 @@ Nothing here imports anything else of jupyter-mlext, so every other package may 
 
 from .codec import Entity, decode, jsonable, number
 from .compute import ComputeTarget, Job, JobSpec, TargetKind
-from .errors import Conflict, InvalidInput, MLExtError, NotFound, WorkspaceError
+from .errors import Conflict, InvalidInput, MLExtError, NotFound, StorageError, StorageFull, WorkspaceError
 from .pipelines import (
     PipelineRun,
     PipelineState,
@@ -66,6 +66,8 @@ __all__ = [
     "RunStatus",
     "Schedule",
     "StepState",
+    "StorageError",
+    "StorageFull",
     "TargetKind",
     "WorkspaceError",
     "decode",

@@ -410,7 +410,7 @@ export interface paths {
         get: operations["getComputeTarget"];
         put?: never;
         post?: never;
-        /** Delete a compute target; refused while it has queued or active runs. */
+        /** Delete a compute target; refused for the built-in `local` and while it has queued or active runs. */
         delete: operations["deleteComputeTarget"];
         options?: never;
         head?: never;
@@ -1619,6 +1619,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description the workspace's disk is full; nothing was stored (the message names the file) */
+        InsufficientStorage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /** @description a run id, or a unique prefix of one (at least 4 characters) */
@@ -1788,6 +1797,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getRun: {
@@ -2052,6 +2062,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     readLog: {
@@ -2488,6 +2499,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getModelVersion: {
