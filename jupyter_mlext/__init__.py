@@ -8,7 +8,16 @@ with mlx.start_run(experiment="diabetes", params={"alpha": 0.1}) as run:
 import importlib
 
 from .about import __version__
-from .entities import Conflict, InvalidInput, MLExtError, NotFound, RunStatus, WorkspaceError
+from .entities import (
+    Conflict,
+    InvalidInput,
+    MLExtError,
+    NotFound,
+    RunStatus,
+    StorageError,
+    StorageFull,
+    WorkspaceError,
+)
 
 # Public names → the module that defines them, imported on first use: a submitted script or a run supervisor
 # pays only for what it touches (the tracking SDK), not for widgets (ipywidgets, matplotlib), pipelines (yaml,
@@ -64,6 +73,8 @@ __all__ = [
     "MLExtError",
     "NotFound",
     "RunStatus",
+    "StorageError",
+    "StorageFull",
     "WorkspaceError",
     *_LAZY,
     "load_ipython_extension",

@@ -1,4 +1,4 @@
-"""Shared by the `mlext` commands: what a command returns, aligned tables, KEY=VALUE options."""
+"""Shared by the `mlext` commands: what a command returns, its exit status, aligned tables, KEY=VALUE options."""
 
 from __future__ import annotations
 
@@ -9,15 +9,30 @@ from typing import Any, NamedTuple
 from ..entities import InvalidInput
 from ..readable import duration, number, size, time
 
-__all__ = ["Output", "duration", "key_values", "number", "printable", "size", "table", "time"]
+__all__ = ["WAIT_EPILOG", "Output", "duration", "key_values", "number", "outcome", "printable", "size", "table", "time"]
 
 _UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+# Exit statuses: 0 done, 1 an error of ours (main.py), 2 a usage error (argparse); a command that waits for a run or
+# a pipeline run to end also says how it ended, so a script or CI job can tell a failed run from a typo.
+EXIT_FAILED = 3
+EXIT_CANCELED = 4
+WAIT_EPILOG = (
+    "exit status: 0 the run completed, 1 error (e.g. an unknown run), 2 usage error, 3 the run failed, "
+    "4 the run was canceled"
+)
 
 
 class Output(NamedTuple):
     data: Any  # what --json prints
     text: str  # what a person reads
-    status: int = 0  # the exit status: 1 when a command's answer is "no" (`mlext workspace check` found problems)
+    exit_code: int = 0  # 1 when a command's answer is "no" (`workspace check`); a waiting command's `outcome`
+
+
+def outcome(state: str) -> int:
+    """The exit status of a command that waited for a run (RunStatus) or a pipeline run (PipelineState) to end in
+    `state`; both spell their ends Completed, Failed and Canceled."""
+    return {"Failed": EXIT_FAILED, "Canceled": EXIT_CANCELED}.get(str(state), 0)
 
 
 def printable(text: str, keep_newlines: bool = False) -> str:

@@ -12,9 +12,10 @@ pipelines.py and workspace.py (check, backup); this module builds the parser and
 It is a thin layer over the store and the service functions the SDK and the REST API call too: each command
 makes one call and prints the result as aligned columns for a person or, with --json, as the entities'
 `to_dict()` for a program (the shapes the REST API returns). Every error jupyter-mlext raises on purpose
-becomes one line on stderr and exit status 1, so scripts can test `$?` and people never see a traceback for a
-typo. Reading never creates a workspace: a mistyped --workspace is reported instead of silently becoming a new,
-empty one.
+becomes one line on stderr and exit status 1 (2 for a usage error), so scripts can test `$?` and people never see
+a traceback for a typo. A command that waits for a run or a pipeline run to end exits 3 if it failed and 4 if it
+was canceled (format.py, `outcome`). Reading never creates a workspace: a mistyped --workspace is reported
+instead of silently becoming a new, empty one.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(output.data, indent=2))
     elif output.text:
         print(output.text)
-    return output.status
+    return output.exit_code
 
 
 def _fail(message: str) -> int:

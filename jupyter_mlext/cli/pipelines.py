@@ -23,7 +23,7 @@ from ..pipelines.definition import Pipeline
 from ..pipelines.export import export_notebook
 from ..pipelines.runner import drive, run_pipeline
 from ..sdk.context import user
-from .format import Output, key_values, table, time
+from .format import WAIT_EPILOG, Output, key_values, outcome, table, time
 from .session import Session
 
 
@@ -40,6 +40,7 @@ def register(groups: Any, group: Any, command: Any) -> None:
     run.add_argument("--force", action="store_true", help="re-run every step")
     run.add_argument("--experiment", metavar="NAME", help="default: the pipeline's name")
     run.add_argument("--no-wait", action="store_true", help="return at once; a server or agent drives the run")
+    run.epilog = f"Without --no-wait, {WAIT_EPILOG} (with it, 0 once the run is started)."
     publish = command(pipeline, "publish", _publish, "store a pipeline folder as the next version")
     publish.add_argument("path", metavar="DIR")
     for creating in (run, publish):
@@ -49,6 +50,7 @@ def register(groups: Any, group: Any, command: Any) -> None:
     trigger.add_argument("name", metavar="NAME")
     trigger.add_argument("--version", type=int, metavar="N", help="default: the latest")
     trigger.add_argument("--wait", action="store_true", help="drive the run here until it ends")
+    trigger.epilog = f"With --wait, {WAIT_EPILOG} (without it, 0 once the run is started)."
     schedule = command(pipeline, "schedule", _schedule, "run a published pipeline on a cron schedule")
     schedule.add_argument("name", metavar="NAME")
     schedule.add_argument("--cron", required=True, metavar="EXPR", help='e.g. "*/5 * * * *"')
@@ -96,7 +98,7 @@ def _run(session: Session, args: argparse.Namespace) -> Output:
         experiment=args.experiment,
         user=user(),
     )
-    return _record_output(session, record)
+    return _record_output(session, record, waited=not args.no_wait)
 
 
 def _publish(session: Session, args: argparse.Namespace) -> Output:
@@ -127,7 +129,7 @@ def _trigger(session: Session, args: argparse.Namespace) -> Output:
     )
     if args.wait:
         record = drive(session.workspace, record.run_id)
-    return _record_output(session, record)
+    return _record_output(session, record, waited=args.wait)
 
 
 def _schedule(session: Session, args: argparse.Namespace) -> Output:
@@ -147,8 +149,10 @@ def _cancel(session: Session, args: argparse.Namespace) -> Output:
     return _record_output(session, service.cancel_pipeline_run(session.workspace, args.run, user=user()))
 
 
-def _record_output(session: Session, record: PipelineRun) -> Output:
-    return _described(service.describe_run(session.workspace, record.run_id))
+def _record_output(session: Session, record: PipelineRun, waited: bool = False) -> Output:
+    """The run's steps; after waiting for its end, with the exit status that says how it ended."""
+    data, text, _ = _described(service.describe_run(session.workspace, record.run_id))
+    return Output(data, text, outcome(record.state) if waited else 0)
 
 
 def _described(run: dict[str, Any]) -> Output:

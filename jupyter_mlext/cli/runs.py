@@ -14,7 +14,7 @@ from typing import Any
 
 from ..compute.submit import cancel
 from ..entities import RunInfo
-from .format import Output, duration, number, printable, size, table, time
+from .format import WAIT_EPILOG, Output, duration, number, outcome, printable, size, table, time
 from .session import Session
 
 METRIC_COLUMNS = 4  # latest metrics shown in run tables; --json carries them all
@@ -44,6 +44,7 @@ def register(groups: Any, group: Any, command: Any) -> None:
     logs = command(runs, "logs", _runs_logs, "print a run's log (stdout and stderr of a submitted script)")
     logs.add_argument("run", metavar="RUN", help="run id or a unique prefix")
     logs.add_argument("--follow", "-f", action="store_true", help="keep printing until the run ends")
+    logs.epilog = f"With --follow, {WAIT_EPILOG}."
 
     artifacts = group(groups, "artifacts", "files logged by runs")
     listing = command(artifacts, "list", _artifacts_list, "a run's artifacts with size and sha256")
@@ -124,17 +125,21 @@ def _runs_cancel(session: Session, args: argparse.Namespace) -> Output:
 
 
 def _runs_logs(session: Session, args: argparse.Namespace) -> Output:
-    """With --follow the text is printed as it grows; with --json as well it is gathered into one document."""
+    """With --follow the text is printed as it grows, and the exit status says how the run ended; with --json as
+    well it is gathered into one document."""
     store = session.store
     run_id = store.resolve_run_id(args.run)
-    chunks = store.follow_log(run_id, poll_s=FOLLOW_POLL_S) if args.follow else iter([store.read_log(run_id)])
-    if args.json or not args.follow:
-        text = "".join(chunk.text for chunk in chunks)
+    if not args.follow:
+        text = store.read_log(run_id).text
         return Output({"run_id": run_id, "text": text}, text.rstrip("\n"))
+    chunks = store.follow_log(run_id, poll_s=FOLLOW_POLL_S)
+    if args.json:
+        text = "".join(chunk.text for chunk in chunks)
+        return Output({"run_id": run_id, "text": text}, "", outcome(store.get_run(run_id).status))
     for chunk in chunks:
         sys.stdout.write(chunk.text)
         sys.stdout.flush()
-    return Output({"run_id": run_id}, "")
+    return Output({"run_id": run_id}, "", outcome(store.get_run(run_id).status))
 
 
 def _artifacts_list(session: Session, args: argparse.Namespace) -> Output:

@@ -25,7 +25,7 @@ def register(groups: Any, group: Any, command: Any) -> None:
 def _check(session: Session, args: argparse.Namespace) -> Output:
     problems = maintenance.check(session.workspace)
     if problems:
-        return Output({"problems": problems}, "\n".join(problems), status=1)
+        return Output({"problems": problems}, "\n".join(problems), exit_code=1)
     return Output({"problems": []}, f"no problems found in {session.workspace.root}")
 
 

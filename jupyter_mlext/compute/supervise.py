@@ -23,7 +23,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..entities import RunStatus
+from ..entities import MLExtError, RunStatus
+from ..store.artifacts import refusal
 from .channel import LocalChannel, RunChannel
 from .snapshot import extract_snapshot
 
@@ -59,32 +60,75 @@ def _die_with(parent_pid: int) -> Callable[[], None]:
 
 
 class OutputCollector:
-    """Uploads files under ./outputs as the script writes them: a file is sent once it has stopped changing."""
+    """Uploads files under ./outputs as the script writes them: a file is sent once it has stopped changing.
+
+    Files are uploaded by content, so the folder is the boundary of what a run may publish: a symlink that
+    resolves outside it, or a file with more than one hard link (whose other name may be anywhere), is refused,
+    as is a file the workspace cannot store (a full disk). Each refusal is said once in the run's log, and
+    `refused` makes the run fail naming the files."""
 
     def __init__(self, channel: RunChannel, folder: Path) -> None:
         self.channel = channel
         self.folder = folder
+        self.refused: dict[str, str] = {}
         self._sent: dict[str, tuple[int, int]] = {}
         self._seen: dict[str, tuple[int, int]] = {}
 
     def sweep(self, final: bool = False) -> None:
+        if self.folder.is_symlink():
+            self._refuse(OUTPUTS, f"{OUTPUTS} is a symlink to {self.folder.resolve()}; nothing in it is uploaded")
+            return
         if not self.folder.is_dir():
             return
-        for path in sorted(p for p in self.folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        for path in self._files():
             relative = path.relative_to(self.folder).as_posix()
+            if relative in self.refused:
+                continue
+            reason = refusal(self.folder, path, hard_links=True)
+            if reason is not None:
+                self._refuse(relative, f"{OUTPUTS}/{reason}")
+                continue
+            if not path.is_file():  # a symlink to a folder inside: its files are uploaded under their own names
+                continue
             stat = path.stat()
             signature = (stat.st_size, stat.st_mtime_ns)
             settled = self._seen.get(relative) == signature
             self._seen[relative] = signature
             if self._sent.get(relative) != signature and (settled or final):
-                self.channel.upload_output(f"{OUTPUTS}/{relative}", path)
+                try:
+                    self.channel.upload_output(f"{OUTPUTS}/{relative}", path)
+                except MLExtError as error:  # e.g. StorageFull: the other outputs are still worth keeping
+                    self._refuse(relative, f"{OUTPUTS}/{relative} could not be stored: {error.message}")
+                    continue
                 self._sent[relative] = signature
+
+    def _files(self) -> list[Path]:
+        """Files and symlinks under the folder, sorted; symlinked folders are listed, not followed."""
+        found = []
+        for folder, dirnames, filenames in os.walk(self.folder):
+            here = Path(folder)
+            found += [here / name for name in dirnames if (here / name).is_symlink()]
+            found += [here / name for name in filenames]
+        return sorted(found)
+
+    def _refuse(self, relative: str, reason: str) -> None:
+        if relative not in self.refused:
+            self.refused[relative] = reason
+            with self.channel.log_file().open("ab") as log:
+                log.write(f"mlext: not uploaded: {reason}\n".encode())
+
+    def verdict(self) -> str | None:
+        """Why the run fails for its outputs, or None when every file was uploaded."""
+        if not self.refused:
+            return None
+        return "outputs refused: " + "; ".join(self.refused[name] for name in sorted(self.refused))
 
 
 class Execution:
     def __init__(self, channel: RunChannel, workdir: Path) -> None:
         self.channel = channel
         self.workdir = workdir
+        self.collector = OutputCollector(channel, workdir / OUTPUTS)
         self.process: subprocess.Popen[bytes] | None = None
         self._stop_reason: str | None = None
         self._stopped = threading.Event()
@@ -103,14 +147,16 @@ class Execution:
         except Exception as error:  # anything that stops us before the script's own outcome
             self.on_failure(f"the runner failed: {type(error).__name__}: {error}", None)
             return 1
+        refused = self.collector.verdict()
         if self._stop_reason == "canceled":
             self.on_cancel(code)
         elif self._stop_reason is not None:
             self.on_failure(self._stop_reason, code)
-        elif code == 0:
+        elif code == 0 and refused is None:
             self.on_complete()
         else:
-            self.on_failure(f"the script exited with code {code}", code)
+            exited = None if code == 0 else f"the script exited with code {code}"
+            self.on_failure("; ".join(reason for reason in (exited, refused) if reason), code)
         return 0
 
     def prepare(self) -> None:
@@ -127,7 +173,7 @@ class Execution:
         env.update(
             self.channel.environment(), MLEXT_RUN_ID=run.id, MLEXT_EXPERIMENT=run.experiment, PYTHONUNBUFFERED="1"
         )
-        collector = OutputCollector(self.channel, self.workdir / OUTPUTS)
+        collector = self.collector
         with self.channel.log_file().open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, job.entry, *job.args],

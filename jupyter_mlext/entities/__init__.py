@@ -5,7 +5,16 @@ Nothing here imports anything else of jupyter-mlext, so every other package may 
 
 from .codec import Entity, decode, jsonable, number
 from .compute import ComputeTarget, Job, JobSpec, TargetKind
-from .errors import Conflict, InvalidInput, MLExtError, NotFound, TooLarge, WorkspaceError
+from .errors import (
+    Conflict,
+    InvalidInput,
+    MLExtError,
+    NotFound,
+    StorageError,
+    StorageFull,
+    TooLarge,
+    WorkspaceError,
+)
 from .pipelines import (
     PipelineRun,
     PipelineState,
@@ -67,6 +76,8 @@ __all__ = [
     "RunStatus",
     "Schedule",
     "StepState",
+    "StorageError",
+    "StorageFull",
     "TargetKind",
     "WorkspaceError",
     "decode",

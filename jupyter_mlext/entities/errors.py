@@ -50,3 +50,22 @@ class WorkspaceError(MLExtError):
     """The workspace cannot be used as it is (e.g. written by a newer version)."""
 
     status = 500
+
+
+class StorageError(MLExtError):
+    """A file of the workspace (an artifact, a snapshot, a registered model's files) could not be written: a
+    permission, a read-only or failing disk. Nothing half-written is left under its final name, and no row
+    refers to a file that is not there. `path` is the file or folder that could not be written (None when the
+    error came over HTTP, where the server's message names it)."""
+
+    status = 500
+
+    def __init__(self, message: str, field: str | None = None, path: str | None = None) -> None:
+        super().__init__(message, field)
+        self.path = path
+
+
+class StorageFull(StorageError):
+    """The disk (or quota) holding the workspace is full; free space and try again."""
+
+    status = 507

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from ..entities import InvalidInput
+from ..store.artifacts import refusal
 from ..wire.contract import check_document, schema_validator
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,99}$")
@@ -179,11 +180,7 @@ class Pipeline:
         where = f"steps.{step.name}"
         if step.cells is None:
             entry = step.entry or ""
-            if Path(entry).is_absolute() or ".." in Path(entry).parts:
-                raise InvalidInput(
-                    f"step {step.name!r}: {step.kind} must be a path inside the pipeline's folder",
-                    field=f"{where}.{step.kind}",
-                )
+            self.contained(entry, f"{where}.{step.kind}")
             if not (self.source_dir / entry).is_file():
                 raise InvalidInput(
                     f"step {step.name!r}: {step.kind} {entry!r} does not exist in {self.source_dir}",
@@ -202,12 +199,8 @@ class Pipeline:
                         f"{producer!r}, which has outputs {by_name[producer].outputs}",
                         field=field,
                     )
-            elif not (self.source_dir / source).exists():
-                raise InvalidInput(
-                    f"step {step.name!r}: input {name!r} is {source!r}, which is neither an output "
-                    f"of a step (step.output) nor a file or folder in {self.source_dir}",
-                    field=field,
-                )
+            else:
+                self.input_path(step, name)
         for key, value in step.params.items():
             if isinstance(value, str) and (m := PARAM_REF.match(value)) and m.group(1) not in self.params:
                 raise InvalidInput(
@@ -215,6 +208,44 @@ class Pipeline:
                     f"which the pipeline does not have",
                     field=f"{where}.params.{key}",
                 )
+
+    def input_path(self, step: Step, name: str) -> Path:
+        """The file or folder that input `name` of `step` names (not another step's output), resolved and checked
+        to lie inside the pipeline's folder — with nothing in it leading out through a symlink — when it is
+        validated and again when a run stages it."""
+        source, field = step.inputs[name], f"steps.{step.name}.inputs.{name}"
+        path = self.contained(source, field)
+        if not path.exists():
+            raise InvalidInput(
+                f"step {step.name!r}: input {name!r} is {source!r}, which is neither an output "
+                f"of a step (step.output) nor a file or folder in {self.source_dir}",
+                field=field,
+            )
+        for folder, dirnames, filenames in os.walk(path) if path.is_dir() else ():
+            for entry in (*dirnames, *filenames):
+                reason = refusal(self.source_dir, Path(folder) / entry)
+                if reason is not None:
+                    raise InvalidInput(f"step {step.name!r}: input {name!r}: {reason}", field=field)
+        return path
+
+    def contained(self, value: str, field: str) -> Path:
+        """`value` as a path inside the pipeline's folder, resolved: refused, naming `field`, when it is
+        absolute, has a `..` segment or leads out of the folder through a symlink (a definition someone else
+        wrote must not read /etc/passwd or ~/.ssh into a run's snapshot)."""
+        relative = Path(value)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise InvalidInput(
+                f"{field} is {value!r}: it must be a path relative to the pipeline's folder, without '..'",
+                field=field,
+            )
+        resolved = (self.source_dir / relative).resolve()
+        if not resolved.is_relative_to(self.source_dir):
+            raise InvalidInput(
+                f"{field} is {value!r}, which leads through a symlink to {resolved}, outside the pipeline's "
+                f"folder {self.source_dir}",
+                field=field,
+            )
+        return resolved
 
     def run_params(self, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
         """The pipeline's params with a run's overrides; a name the pipeline does not have is refused."""

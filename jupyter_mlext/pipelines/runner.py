@@ -327,7 +327,7 @@ def _inputs(
     upstream = step.upstream(set(states))
     sources: dict[str, InputSource] = {}
     digests: dict[str, str] = {}
-    for name, source in step.inputs.items():
+    for name in step.inputs:
         if name in upstream:
             producer, output = upstream[name]
             run_id = states[producer].produced_by
@@ -337,12 +337,7 @@ def _inputs(
             sources[name] = ("run", run_id, output)
             digests[name] = files_digest([(a.path[len(prefix) :], a.sha256) for a in artifacts])
         else:
-            path = (pipeline.source_dir / source).resolve()
-            if not path.exists():
-                raise InvalidInput(
-                    f"input {name!r} of step {step.name!r}: {path} does not exist",
-                    field=f"steps.{step.name}.inputs.{name}",
-                )
+            path = pipeline.input_path(step, name)  # checked again: the folder may have changed since validate()
             sources[name] = ("path", str(path))
             digests[name] = path_digest(path)
     return sources, digests

@@ -1,39 +1,31 @@
-"""Files of a run under `artifacts/<run_id>/`, written atomically and hashed as they are copied."""
+"""Files of a run under `artifacts/<run_id>/`, written atomically and hashed as they are copied, and which local
+files may be copied in: a folder's symlinks that lead out of it are refused (storage.py writes them)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 from ..entities import InvalidInput, NotFound
+from .storage import StagedFile, stage_all
 from .validation import check_relative_path
+
+FileSource = Path | bytes
 
 CHUNK = 1024 * 1024
 
 
-def write_file(run_root: Path, name: str, chunks: Iterator[bytes]) -> tuple[int, str]:
-    """Write `chunks` to `run_root/name` via a temporary file, so a reader never sees half a file."""
-    target = contained_path(run_root, name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return size, digest.hexdigest()
+def stage_files(run_root: Path, files: Sequence[tuple[FileSource, str]]) -> list[StagedFile]:
+    """Each (local file or bytes, artifact path) written completely under a temporary name in the run's folder,
+    hashed as it is copied; nothing is in place until the caller commits them (a reader never sees half a file,
+    and a disk that fills half way replaces nothing)."""
+    return stage_all(
+        (contained_path(run_root, name), iter([source]) if isinstance(source, bytes) else read_chunks(source))
+        for source, name in files
+    )
 
 
 def read_chunks(path: Path) -> Iterator[bytes]:
@@ -52,13 +44,39 @@ def files_to_copy(source: Path, name: str | None) -> list[tuple[Path, str]]:
     pairs = []
     for folder, dirnames, filenames in os.walk(source):
         dirnames.sort()
+        for name in dirnames:
+            _refuse_escape(source, Path(folder) / name)
         for filename in sorted(filenames):
             local = Path(folder) / filename
+            _refuse_escape(source, local)
             relative = local.relative_to(source).as_posix()
             pairs.append((local, check_relative_path(f"{base}/{relative}", "name")))
     if not pairs:
         raise InvalidInput(f"local_path {str(source)!r} is an empty folder", field="local_path")
     return pairs
+
+
+def refusal(folder: Path, path: Path, *, hard_links: bool = False) -> str | None:
+    """Why `path`, found in `folder`, must not be copied in by content, or None. A symlink that resolves outside
+    the folder would copy in a file the folder does not hold (say ~/.ssh/id_rsa); with `hard_links`, so would a
+    regular file with a second link, which may be anywhere on the filesystem and cannot be told apart."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(folder.resolve()):
+            return f"{path.relative_to(folder).as_posix()} is a symlink to {target}, outside {folder}"
+        return None
+    if hard_links and path.is_file() and path.stat().st_nlink > 1:
+        return (
+            f"{path.relative_to(folder).as_posix()} has {path.stat().st_nlink} hard links, so its content may "
+            f"come from outside {folder} (write a copy instead of a link)"
+        )
+    return None
+
+
+def _refuse_escape(folder: Path, path: Path) -> None:
+    reason = refusal(folder, path)
+    if reason is not None:
+        raise InvalidInput(f"local_path: {reason}; nothing was copied", field="local_path")
 
 
 def contained_path(run_root: Path, name: str) -> Path:

@@ -28,7 +28,7 @@ from .logs import MAX_LOG_CHUNK
 from .validation import Point, check_relative_path, validate_point
 
 # A source of one artifact file: a local file, or its bytes.
-FileSource = Path | bytes
+FileSource = artifact_files.FileSource
 
 
 class TrackingStore(abc.ABC):

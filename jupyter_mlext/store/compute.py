@@ -22,6 +22,9 @@ from .validation import check_name, check_relative_path
 
 ACTIVE_STATUSES = (RunStatus.PREPARING.value, RunStatus.RUNNING.value, RunStatus.FINALIZING.value)
 MAX_CONCURRENCY = 256
+# Targets every workspace is created with (migration m003) and every surface defaults to (`--compute local`):
+# deleting one, or redefining its kind, would make every default submission fail.
+BUILTIN_TARGETS = {"local": TargetKind.LOCAL}
 _DASK_ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx)://[^\s/]+$")
 _JOB_COLUMNS = (
     "run_id, target, entry, args, timeout_s, queued_at, attempt, host, pid, pid_started_at, exit_code, cancel_requested"
@@ -84,6 +87,13 @@ class ComputeRepository:
             raise InvalidInput(
                 f"kind must be one of {[k.value for k in TargetKind]}, got {kind!r}", field="kind"
             ) from None
+        builtin = BUILTIN_TARGETS.get(name)
+        if builtin is not None and kind is not builtin:
+            raise Conflict(
+                f"compute target {name!r} is built in and stays of kind {builtin.value!r}; "
+                f"give the {kind.value} target another name",
+                field="kind",
+            )
         if kind is TargetKind.DASK and not (isinstance(address, str) and _DASK_ADDRESS.match(address)):
             raise InvalidInput(
                 f"a dask target needs a scheduler address like tcp://127.0.0.1:8786, got {address!r}", field="address"
@@ -118,8 +128,15 @@ class ComputeRepository:
         return self.get_target(name)
 
     def delete_target(self, name: str) -> None:
-        """Refused while the target has queued or active runs, which would otherwise never finish."""
+        """Refused for a built-in target, and while the target has queued or active runs, which would otherwise
+        never finish."""
         target = self.get_target(name)
+        if name in BUILTIN_TARGETS:
+            raise Conflict(
+                f"compute target {name!r} is built in (the default of every submission) and cannot be deleted; "
+                "change its concurrency instead",
+                field="name",
+            )
         if target.busy or target.queued:
             raise Conflict(
                 f"compute target {name!r} has {target.busy} active and {target.queued} queued runs", field="name"

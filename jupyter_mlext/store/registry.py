@@ -34,6 +34,7 @@ from . import events
 from .artifacts import contained_path
 from .database import Database
 from .paths import WorkspacePaths
+from .storage import storage_errors
 from .tracking import SqliteTracking
 from .validation import check_name, check_texts, check_value
 
@@ -131,13 +132,20 @@ class ModelRegistry:
         return files, f"runs:/{run_id}/{Path(files).relative_to(self.paths.run_artifacts(run_id).resolve())}"
 
     def _stage(self, source: Path) -> Path:
+        """A copy of the files in a staging folder of the registry; a disk that fills or fails while copying
+        (StorageFull, StorageError) leaves no staging folder behind."""
         staging = self.root / ".staging" / uuid.uuid4().hex
-        staging.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, staging, copy_function=_link_or_copy)
-        else:
-            staging.mkdir()
-            _link_or_copy(source, staging / source.name)
+        try:
+            with storage_errors(staging):
+                staging.parent.mkdir(parents=True, exist_ok=True)
+                if source.is_dir():
+                    shutil.copytree(source, staging, copy_function=_link_or_copy)
+                else:
+                    staging.mkdir()
+                    _link_or_copy(source, staging / source.name)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         return staging
 
     def _record(
@@ -191,8 +199,9 @@ class ModelRegistry:
         target = self.root / str(model_id) / str(version)
         if target.exists():
             shutil.rmtree(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, target)
+        with storage_errors(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
         return target.relative_to(self.paths.root).as_posix()
 
     # -- reading -----------------------------------------------------------------------------------------------
@@ -562,10 +571,12 @@ def _history(
 
 
 def _link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Raises StorageFull or StorageError itself: copytree would turn an OSError into text with no errno."""
     try:
         os.link(source, target)
     except OSError:
-        shutil.copy2(source, target)
+        with storage_errors(os.fspath(target)):
+            shutil.copy2(source, target)
 
 
 def _measure(source: Path) -> tuple[int, int]:

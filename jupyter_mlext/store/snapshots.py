@@ -7,14 +7,13 @@ per distinct content, whichever process stores it first, and read back by id.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import time
 from pathlib import Path
 
 from ..entities import NotFound
 from .database import Database
 from .paths import WorkspacePaths
+from .storage import StagedFile
 
 
 class Snapshots:
@@ -26,11 +25,8 @@ class Snapshots:
         """Store an archive (once per distinct content) and return its id, the sha256 of its bytes."""
         snapshot_id = hashlib.sha256(data).hexdigest()
         target = self.path(snapshot_id)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as temporary:
-                temporary.write(data)
-            os.replace(temporary.name, target)
+        if not target.exists():  # a full disk raises StorageFull before any row names the archive
+            StagedFile(target, [data]).commit()
         with self._db.write() as conn:
             conn.execute(
                 "INSERT INTO snapshots (id, size, file_count, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",

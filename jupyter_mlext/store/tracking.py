@@ -310,13 +310,17 @@ class SqliteTracking(TrackingStore):
     # -- artifacts ---------------------------------------------------------------------------------------------
 
     def store_files(self, run_id: str, files: Sequence[tuple[FileSource, str]]) -> list[Artifact]:
-        """Write the files (atomically, hashed as they are copied), then record them in one transaction."""
+        """Write every file under a temporary name, put them in place, then record them in one transaction: a
+        disk that fills (StorageFull) or fails (StorageError) half way leaves the run's artifacts as they were."""
         self.get_run(run_id)
-        root = self.paths.run_artifacts(run_id)
-        written = []
-        for source, relative in files:
-            chunks = iter([source]) if isinstance(source, bytes) else artifact_files.read_chunks(source)
-            written.append((relative, *artifact_files.write_file(root, relative, chunks)))
+        staged = artifact_files.stage_files(self.paths.run_artifacts(run_id), files)
+        try:
+            for file in staged:
+                file.commit()
+        finally:
+            for file in staged:
+                file.discard()
+        written = [(relative, file.size, file.sha256) for (_, relative), file in zip(files, staged)]
         now = time.time()
         with self._db.write() as conn:
             conn.executemany(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 from urllib.parse import urlencode, urlsplit
 
-from ..entities import Conflict, InvalidInput, MLExtError, NotFound, jsonable
+from ..entities import Conflict, InvalidInput, MLExtError, NotFound, StorageFull, jsonable
 
 TIMEOUT_S = 60.0
 STREAM_CHUNK = 1024 * 1024
@@ -28,6 +28,7 @@ _ERRORS: dict[int, type[MLExtError]] = {
     422: InvalidInput,
     404: NotFound,
     409: Conflict,
+    507: StorageFull,
 }
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, http.client.BadStatusLine)
 

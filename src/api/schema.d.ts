@@ -410,7 +410,7 @@ export interface paths {
         get: operations["getComputeTarget"];
         put?: never;
         post?: never;
-        /** Delete a compute target; refused while it has queued or active runs. */
+        /** Delete a compute target; refused for the built-in `local` and while it has queued or active runs. */
         delete: operations["deleteComputeTarget"];
         options?: never;
         head?: never;
@@ -1628,6 +1628,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description the workspace's disk is full; nothing was stored (the message names the file) */
+        InsufficientStorage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /** @description a run id, or a unique prefix of one (at least 4 characters) */
@@ -1801,6 +1810,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getRun: {
@@ -2070,6 +2080,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     readLog: {
@@ -2518,6 +2529,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getModelVersion: {

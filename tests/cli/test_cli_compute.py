@@ -106,6 +106,26 @@ def test_cancel_a_queued_run_on_a_busy_target(capsys, workspace, project):
     assert cli_json(capsys, workspace, "runs", "show", queued["id"])["status"] == "Canceled"
 
 
+def test_runs_logs_follow_exits_3_when_the_run_fails_and_4_when_it_was_canceled(capsys, workspace, project, agent):
+    (project / "broken.py").write_text("print('loading', flush=True)\nraise SystemExit('bad data')\n")
+    failing = cli_json(capsys, workspace, "submit", str(project / "broken.py"))
+    assert main(["--workspace", str(workspace), "runs", "logs", failing["id"], "--follow"]) == 3
+    assert "loading" in capsys.readouterr().out
+    assert main(["--workspace", str(workspace), "--json", "runs", "logs", failing["id"], "--follow"]) == 3
+    assert "bad data" in json.loads(capsys.readouterr().out)["text"]
+    assert main(["--workspace", str(workspace), "runs", "logs", failing["id"]]) == 0  # no waiting, no verdict
+    assert "bad data" in capsys.readouterr().out
+
+    (project / "sleepy.py").write_text("import time\ntime.sleep(600)\n")
+    sleeping = cli_json(capsys, workspace, "submit", str(project / "sleepy.py"))
+    cli_json(capsys, workspace, "runs", "cancel", sleeping["id"])  # queued or already running: it ends Canceled
+    assert main(["--workspace", str(workspace), "runs", "logs", sleeping["id"], "--follow"]) == 4
+
+    finished = cli_json(capsys, workspace, "submit", str(project / "train.py"), "--", "--epochs", "1")
+    assert main(["--workspace", str(workspace), "runs", "logs", finished["id"], "--follow"]) == 0
+    assert "epoch 0" in capsys.readouterr().out
+
+
 def test_compute_targets_create_list_delete(capsys, workspace):
     created = cli_json(
         capsys,
@@ -134,6 +154,7 @@ def test_compute_targets_create_list_delete(capsys, workspace):
         (["submit", "{train}", "--compute", "nowhere"], "nowhere"),
         (["compute", "create", "x", "--kind", "dask"], "address"),
         (["runs", "cancel", "feedface"], "feedface"),
+        (["compute", "delete", "local"], "built in"),
     ],
 )
 def test_bad_compute_commands_fail_in_one_line(capsys, ws, workspace, project, args, expected):

@@ -171,3 +171,30 @@ def test_snapshots_honour_ignore_files_and_are_stored_once(ws, source):
     assert len(list(ws.paths.snapshots.iterdir())) == 1
     (source / "train.py").write_text("print('changed')\n")
     assert create_snapshot(ws, source) != first
+
+
+def test_outputs_that_lead_out_of_the_folder_are_refused_and_fail_the_run_naming_them(ws, dispatcher, source, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the key")
+    (source / "leaks.py").write_text(
+        textwrap.dedent(f"""
+        import os
+        os.makedirs("outputs/nested", exist_ok=True)
+        open("outputs/model.txt", "w").write("weights")
+        os.symlink("model.txt", "outputs/alias.txt")          # inside the folder: uploaded by content
+        os.symlink({str(secret)!r}, "outputs/stolen.txt")     # leads outside: refused
+        os.symlink({str(tmp_path)!r}, "outputs/nested/tree")  # a folder outside: refused, not followed
+        os.link({str(secret)!r}, "outputs/linked.txt")        # a second name of an outside file: refused
+    """)
+    )
+    run = _finish(dispatcher, submit(ws, source / "leaks.py").id)
+
+    assert run.status is RunStatus.FAILED
+    assert run.error.startswith("outputs refused: ")
+    for name in ("outputs/linked.txt has 2 hard links", "outputs/nested/tree is a symlink", "outputs/stolen.txt"):
+        assert name in run.error
+    assert "exited with code" not in run.error  # the script itself succeeded
+    log = ws.tracking.read_log(run.id).text
+    assert "mlext: not uploaded: outputs/stolen.txt is a symlink to" in log
+    assert [a.path for a in ws.tracking.list_artifacts(run.id)] == ["outputs/alias.txt", "outputs/model.txt"]
+    assert ws.tracking.artifact_file(run.id, "outputs/alias.txt").read_text() == "weights"

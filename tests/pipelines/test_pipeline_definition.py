@@ -109,3 +109,44 @@ def test_a_yaml_with_an_unknown_field_is_refused_naming_it(project):
     with pytest.raises(InvalidInput) as caught:
         Pipeline.load(project / "pipeline.yaml")
     assert caught.value.field == "steps[0].retries"
+
+
+def test_paths_that_leave_the_pipeline_folder_are_refused_naming_the_field(project, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("the key")
+    (outside / "run.py").write_text("print('not ours')")
+    (project / "escape").symlink_to(outside)
+    (project / "raw").mkdir()
+    (project / "raw" / "leak.txt").symlink_to(outside / "secret.txt")
+    (project / "local.txt").write_text("ours")
+    (project / "alias.txt").symlink_to(project / "local.txt")
+
+    yaml_path = project / "pipeline.yaml"
+    yaml_path.write_text(
+        textwrap.dedent("""
+        name: leaky
+        steps:
+          - {name: train, script: train.py, inputs: {data: /etc/passwd}}
+    """)
+    )
+    error = refusal(Pipeline.load(project))
+    assert error.field == "steps.train.inputs.data" and "relative to the pipeline's folder" in error.message
+
+    for source, says in (
+        ("../outside/secret.txt", "without '..'"),
+        ("escape/secret.txt", "symlink"),
+        ("raw", "raw/leak.txt is a symlink to"),
+    ):
+        pipeline = three_steps(project)
+        pipeline.steps[0].inputs = {"data": source}
+        error = refusal(pipeline)
+        assert error.field == "steps.prep.inputs.data" and says in error.message, error.message
+
+    script = three_steps(project)
+    script.steps[0].script = "escape/run.py"
+    assert refusal(script).field == "steps.prep.script"
+
+    inside = three_steps(project)
+    inside.steps[0].inputs = {"data": "alias.txt"}  # a symlink that stays in the folder is an ordinary input
+    inside.validate()

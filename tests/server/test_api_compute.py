@@ -9,6 +9,8 @@ import time
 import pytest
 from api_support import make_api
 
+from jupyter_mlext.entities import Conflict
+
 TRAIN = """
 import os, sys
 import jupyter_mlext as mlx
@@ -81,6 +83,19 @@ async def test_compute_targets_are_listed_created_resized_and_deleted(api, ws):
     await api.call("DELETE", "/compute/{name}", expect=404, name="cluster")
     names = [t["name"] for t in (await api.get("/compute"))["targets"]]
     assert names == ["big", "local"] == [t.name for t in ws.compute.list_targets()]
+
+
+async def test_the_built_in_local_target_cannot_be_deleted_or_redefined(api, project, ws):
+    refused = (await api.call("DELETE", "/compute/{name}", expect=409, name="local")).json
+    assert refused["field"] == "name" and "built in" in refused["error"]
+    assert (await api.patch("/compute/{name}", {"concurrency": 3}, name="local"))["concurrency"] == 3
+    with pytest.raises(Conflict, match="built in") as declared:
+        ws.compute.declare_target("local", "dask", "tcp://10.0.0.5:8786")
+    assert declared.value.field == "kind"
+    assert [(t.name, t.kind.value) for t in ws.compute.list_targets()] == [("local", "local")]
+
+    queued = await api.post("/runs", {"script": "project/train.py", "args": ["a"]}, expect=201)
+    assert (await wait_for(api, queued["id"], lambda r: r["status"] == "Completed", "completion"))["compute"] == "local"
 
 
 async def test_a_submitted_script_runs_and_its_log_metrics_and_outputs_are_readable(api, project, ws):

@@ -20,8 +20,9 @@ from tornado import web
 from tornado.http1connection import HTTP1Connection
 from tornado.iostream import StreamClosedError
 
-from ...entities import MLExtError, NotFound
+from ...entities import MLExtError, NotFound, StorageError
 from ...store import artifacts as artifact_files
+from ...store.storage import storage_errors
 from ...store.validation import check_relative_path
 from .base import MLExtHandler
 
@@ -80,6 +81,7 @@ class ArtifactHandler(FileHandler):
 
     upload: BinaryIO | None = None
     upload_path: Path | None = None
+    storage_failure: StorageError | None = None
 
     # APIHandler.prepare() drops JupyterHandler's `_redirect_to_login` (jupyter_server ignores that override too).
     async def prepare(self) -> None:  # type: ignore[override]
@@ -106,17 +108,23 @@ class ArtifactHandler(FileHandler):
         """A temporary file in the run's folder (the same filesystem as the artifact), once the path is known to
         stay inside that folder."""
         artifact_files.contained_path(run_root, relative)
-        run_root.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=run_root, prefix=".upload-")
+        with storage_errors(run_root):
+            run_root.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=run_root, prefix=".upload-")
         return os.fdopen(fd, "wb"), Path(name)
 
     async def data_received(self, chunk: bytes) -> None:
-        if self.upload is None:
+        """A disk that fills while the body streams in is answered by put() (507): an error raised here would
+        only close the connection."""
+        if self.upload is None or self.storage_failure is not None:
             return
         self.pending.append(chunk)
         self.pending_bytes += len(chunk)
         if self.pending_bytes >= WRITE_BYTES:
-            await self._flush_pending()
+            try:
+                await self._flush_pending()
+            except StorageError as error:
+                self.storage_failure = error
 
     def _open(self) -> BinaryIO:
         """The temporary file of this PUT: prepare() opens it; only a connection closed meanwhile discards it."""
@@ -126,7 +134,13 @@ class ArtifactHandler(FileHandler):
 
     async def _flush_pending(self) -> None:
         data, self.pending, self.pending_bytes = b"".join(self.pending), [], 0
-        await self.call(self._open().write, data)
+        await self.call(self._append, self._open(), data, self.target_path)
+
+    @staticmethod
+    def _append(upload: BinaryIO, data: bytes, path: str) -> None:
+        with storage_errors(path):
+            upload.write(data)
+            upload.flush()
 
     @web.authenticated
     @authorized
@@ -139,6 +153,8 @@ class ArtifactHandler(FileHandler):
     @authorized
     async def put(self, run_id: str, path: str) -> None:
         try:
+            if self.storage_failure is not None:
+                raise self.storage_failure
             await self._flush_pending()
             await self.call(self._open().close)
             artifacts = await self.call(
