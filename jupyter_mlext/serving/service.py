@@ -27,6 +27,9 @@ from . import processes, scoring
 DEPLOY_TIMEOUT_S = 120.0
 ROUTER_TIMEOUT_S = 30.0
 START_GRACE_S = 60.0
+# deploy() routes a deployment within milliseconds of its Ready report; one Ready for longer with nothing routed
+# (no traffic, no router) belongs to a deploy() whose process died in between.
+UNFINISHED_DEPLOY_S = 5.0
 _POLL_S = 0.05
 
 
@@ -160,6 +163,9 @@ def reconcile(workspace: Workspace) -> list[str]:
     serving = workspace.serving
     stale_before = time.time() - START_GRACE_S
     for endpoint in serving.list_endpoints():
+        if _finish_interrupted_deploy(serving, endpoint):
+            restarted.append(f"{endpoint.name} (its deploy was interrupted: routed now)")
+            endpoint = serving.get_endpoint(endpoint.name)
         for d in endpoint.deployments:
             if (
                 d.status in (DeploymentStatus.READY, DeploymentStatus.STARTING)
@@ -168,8 +174,9 @@ def reconcile(workspace: Workspace) -> list[str]:
             ):
                 processes.start_worker(workspace, endpoint.name, d.name)
                 restarted.append(f"{endpoint.name}/{d.name}")
+        router_stale_before = time.time() if _deploy_was_interrupted(endpoint) else stale_before
         if not processes.alive(endpoint.pid, endpoint.pid_started_at) and serving.claim_router_restart(
-            endpoint.name, endpoint.pid, stale_before
+            endpoint.name, endpoint.pid, router_stale_before
         ):
             processes.start_router(workspace, endpoint.name)
             restarted.append(endpoint.name)
@@ -177,6 +184,25 @@ def reconcile(workspace: Workspace) -> list[str]:
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
+
+
+def _deploy_was_interrupted(endpoint: Endpoint) -> bool:
+    """An endpoint whose router was never started although a deployment has been Ready for a while: the
+    deploy() that would have started it is gone (a killed server or notebook), so nobody else will."""
+    ready_since = time.time() - UNFINISHED_DEPLOY_S
+    return endpoint.pid is None and any(
+        d.status == DeploymentStatus.READY and d.updated_at < ready_since for d in endpoint.deployments
+    )
+
+
+def _finish_interrupted_deploy(serving: ServingRepository, endpoint: Endpoint) -> bool:
+    """Give the traffic an interrupted first deploy would have given: its only deployment, Ready, takes 100%.
+    (A later deployment of an endpoint takes no traffic unless asked; an interrupted one keeps 0%, as it would
+    by default, and `set_traffic` moves it.)"""
+    if _deploy_was_interrupted(endpoint) and len(endpoint.deployments) == 1 and not any(endpoint.traffic.values()):
+        serving.set_traffic(endpoint.name, {endpoint.deployments[0].name: 100})
+        return True
+    return False
 
 
 def resolve_script(
