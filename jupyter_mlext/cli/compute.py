@@ -11,6 +11,7 @@ from typing import Any
 
 from ..compute.local import LocalBackend
 from ..compute.submit import submit
+from ..compute.waiting import why_waiting
 from ..daemon import Daemon
 from ..entities import TargetKind
 from ..sdk.context import user
@@ -103,6 +104,9 @@ def _submit(session: Session, args: argparse.Namespace) -> Output:
         timeout_s=args.timeout,
         user=user(),
     )
+    reason = why_waiting(session.workspace, run.compute or args.compute)
+    if reason:
+        print(f"mlext: note: run {run.id[:8]} is Queued: {reason}", file=sys.stderr)
     return Output(run.to_dict(), f"submitted {run.id} ({run.name}) to {run.compute}: {run.status.value}")
 
 

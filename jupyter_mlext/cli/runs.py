@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import Any
 
 from ..compute.submit import cancel
+from ..compute.waiting import WaitNotice
 from ..entities import RunInfo
 from .format import WAIT_EPILOG, Output, duration, number, outcome, printable, size, table, time
 from .session import Session
@@ -132,14 +133,20 @@ def _runs_logs(session: Session, args: argparse.Namespace) -> Output:
     if not args.follow:
         text = store.read_log(run_id).text
         return Output({"run_id": run_id, "text": text}, text.rstrip("\n"))
-    chunks = store.follow_log(run_id, poll_s=FOLLOW_POLL_S)
-    if args.json:
-        text = "".join(chunk.text for chunk in chunks)
-        return Output({"run_id": run_id, "text": text}, "", outcome(store.get_run(run_id).status))
-    for chunk in chunks:
-        sys.stdout.write(chunk.text)
-        sys.stdout.flush()
-    return Output({"run_id": run_id}, "", outcome(store.get_run(run_id).status))
+    folder = session.folder
+    notice = WaitNotice(folder, run_id) if folder is not None else None
+    texts = []
+    for chunk in store.follow_log(run_id, poll_s=FOLLOW_POLL_S):
+        if args.json:
+            texts.append(chunk.text)
+        else:
+            sys.stdout.write(chunk.text)
+            sys.stdout.flush()
+        message = notice.due() if notice is not None else None
+        if message:
+            print(f"mlext: {message}", file=sys.stderr)
+    data = {"run_id": run_id, "text": "".join(texts)} if args.json else {"run_id": run_id}
+    return Output(data, "", outcome(store.get_run(run_id).status))
 
 
 def _artifacts_list(session: Session, args: argparse.Namespace) -> Output:

@@ -38,6 +38,11 @@ class Session:
             self._workspace = Workspace(paths)
         return self._workspace
 
+    @property
+    def folder(self) -> Workspace | None:
+        """The workspace folder, or None when the command works through a server's URL."""
+        return None if is_http_uri(self.location) else self.workspace
+
     def close(self) -> None:
         if self._workspace is not None:
             self._workspace.close()

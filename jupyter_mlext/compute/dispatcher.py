@@ -21,6 +21,7 @@ from typing import Protocol
 from ..entities import Conflict, Job, RunStatus, TargetKind
 from ..store import Workspace
 from ..store.compute import ACTIVE_STATUSES
+from .waiting import why_waiting
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,10 @@ class Dispatcher:
             for target in self.workspace.compute.list_targets():
                 backend = self.backends.get(target.kind)
                 free = target.concurrency - target.busy
+                if backend is None and target.queued:
+                    reason = why_waiting(self.workspace, target.name)
+                    if reason is not None:
+                        self.workspace.compute.note_waiting(target.name, reason)
                 if backend is None or free <= 0 or not target.queued:
                     continue
                 for job in self.workspace.compute.jobs_in((RunStatus.QUEUED.value,), target.name)[:free]:

@@ -17,12 +17,14 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from ..compute import submit as compute_submit
+from ..compute.waiting import WaitNotice, why_waiting
 from ..entities import Artifact, Experiment, InvalidInput, LogChunk, MetricHistory, MLExtError, RunInfo, RunStatus
 from ..store.logs import MAX_LOG_CHUNK
 from ..store.validation import check_relative_path, validate_point
@@ -173,9 +175,11 @@ class Run:
         """Block until the run ends (or `timeout` seconds pass) and return its status; with `show_output` its log
         is printed as it grows. The counterpart of Azure ML's `wait_for_completion`."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        notice = WaitNotice(self._opened.workspace, self.id) if self._opened.workspace is not None else None
         if show_output:
             for chunk in self._store.follow_log(self.id, poll_s=WAIT_POLL_S):
                 sys.stdout.write(chunk.text)
+                _say(notice)
                 if deadline is not None and time.monotonic() >= deadline:
                     break
             return self.status
@@ -183,6 +187,7 @@ class Run:
             status = self.status
             if status.is_terminal or (deadline is not None and time.monotonic() >= deadline):
                 return status
+            _say(notice)
             time.sleep(WAIT_POLL_S)
 
     def cancel(self) -> RunStatus:
@@ -348,7 +353,21 @@ def submit(
         timeout_s=timeout,
         user=context.user(),
     )
+    reason = info.compute and why_waiting(folder, info.compute)
+    if reason:
+        warnings.warn(f"run {info.id[:8]} is Queued: {reason}", NoDispatcherWarning, stacklevel=2)
     return Run(info.id, str(folder.root))
+
+
+class NoDispatcherWarning(UserWarning):
+    """A submitted run waits Queued because nothing that could start it runs (compute/waiting.py)."""
+
+
+def _say(notice: WaitNotice | None) -> None:
+    """Print why a waited-on run is not starting, when that is due."""
+    message = notice.due() if notice is not None else None
+    if message:
+        print(f"mlext: {message}", file=sys.stderr)
 
 
 def flush() -> None:

@@ -25,6 +25,8 @@ MAX_CONCURRENCY = 256
 # Targets every workspace is created with (migration m003) and every surface defaults to (`--compute local`):
 # deleting one, or redefining its kind, would make every default submission fail.
 BUILTIN_TARGETS = {"local": TargetKind.LOCAL}
+# The tag a queued run carries while no dispatcher can start it, saying why (compute/waiting.py writes it).
+WAITING_TAG = "mlext.waiting"
 _DASK_ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx)://[^\s/]+$")
 _JOB_COLUMNS = (
     "run_id, target, entry, args, timeout_s, queued_at, attempt, host, pid, pid_started_at, exit_code, cancel_requested"
@@ -46,7 +48,11 @@ class ComputeRepository:
     def get_target(self, name: str) -> ComputeTarget:
         found = self._targets("WHERE t.name = ?", [name])
         if not found:
-            raise NotFound(f"no compute target named {name!r}", field="compute")
+            known = ", ".join(t.name for t in self.list_targets())
+            raise NotFound(
+                f"no compute target named {name!r} (the targets are {known}; add one with `mlext compute create`)",
+                field="compute",
+            )
         return found[0]
 
     def _targets(self, where: str, params: list[Any]) -> list[ComputeTarget]:
@@ -144,6 +150,23 @@ class ComputeRepository:
         with self._db.write() as conn:
             conn.execute("DELETE FROM compute_targets WHERE name = ?", (name,))
 
+    def note_waiting(self, target: str, reason: str) -> int:
+        """Tag the queued runs of `target` with why nothing starts them (tag WAITING_TAG; claim removes it);
+        returns how many runs got the note (a read when every one already has it)."""
+        with self._db.read() as conn:
+            runs = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT j.run_id FROM jobs j JOIN runs r ON r.id = j.run_id WHERE j.target = ? AND "
+                    "r.status = 'Queued' AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.run_id = j.run_id AND "
+                    "t.key = ? AND t.value = ?)",
+                    (target, WAITING_TAG, reason),
+                )
+            ]
+        for run_id in runs:
+            self._tracking.set_tags(run_id, {WAITING_TAG: reason})
+        return len(runs)
+
     # -- jobs --------------------------------------------------------------------------------------------------
 
     def check_spec(self, spec: JobSpec) -> JobSpec:
@@ -160,8 +183,9 @@ class ComputeRepository:
             )
         try:
             self.get_target(spec.target)
-        except NotFound:
-            raise InvalidInput(f"unknown compute target {spec.target!r}", field="compute") from None
+        except NotFound as unknown:
+            message = unknown.message.replace("no compute target named", "unknown compute target")
+            raise InvalidInput(message, field="compute") from None
         return JobSpec(
             spec.target,
             check_relative_path(spec.entry, "entry"),
@@ -214,6 +238,7 @@ class ComputeRepository:
                 (attempt, run_id, run_id),
             ).rowcount
             if claimed:
+                conn.execute("DELETE FROM tags WHERE run_id = ? AND key = ?", (run_id, WAITING_TAG))
                 self._tracking.set_status(run_id, RunStatus.PREPARING)
         return bool(claimed)
 
