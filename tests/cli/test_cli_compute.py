@@ -8,12 +8,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 import jupyter_mlext as mlx
 from jupyter_mlext.cli import main
+from jupyter_mlext.store import Workspace
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -54,15 +56,24 @@ def agent(workspace):
     process = subprocess.Popen(
         [str(mlext), "agent", "--workspace", str(workspace)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+    deadline = time.monotonic() + 60
+    with Workspace(workspace) as ws:  # up once it beats: submissions then know something will start them
+        while not ws.daemons.alive():
+            assert process.poll() is None and time.monotonic() < deadline, "the agent did not start"
+            time.sleep(0.05)
     yield process
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)
 
 
-def cli_json(capsys, workspace: Path, *args: str):
+def cli_json(capsys, workspace: Path, *args: str, note: str = ""):
+    """The JSON a command prints; stderr must be empty, or hold one note containing `note`."""
     code = main(["--workspace", str(workspace), "--json", *args])
     out, err = capsys.readouterr()
-    assert (code, err) == (0, ""), err
+    if note:
+        assert code == 0 and err.startswith("mlext: note:") and note in err and err.count("\n") == 1, err
+    else:
+        assert (code, err) == (0, ""), err
     return json.loads(out)
 
 
@@ -99,7 +110,16 @@ def test_submit_follow_logs_and_see_outputs(capsys, workspace, project, agent):
 def test_cancel_a_queued_run_on_a_busy_target(capsys, workspace, project):
     cli_json(capsys, workspace, "compute", "create", "slow", "--concurrency", "1")
     queued = cli_json(
-        capsys, workspace, "submit", str(project / "train.py"), "--compute", "slow", "--", "--epochs", "1"
+        capsys,
+        workspace,
+        "submit",
+        str(project / "train.py"),
+        "--compute",
+        "slow",
+        "--",
+        "--epochs",
+        "1",
+        note="nothing dispatches runs of this workspace",
     )
     canceled = cli_json(capsys, workspace, "runs", "cancel", queued["id"])
     assert canceled["cancel_requested"]
