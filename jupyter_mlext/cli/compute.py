@@ -4,6 +4,7 @@ start the headless server (`mlext server`) or the dispatcher alone (`mlext agent
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -24,13 +25,13 @@ def register(groups: Any, group: Any, command: Any) -> None:
     targets = group(groups, "compute", "compute targets that submitted runs execute on")
     command(targets, "list", _compute_list, "targets with their concurrency and current load")
     create = command(targets, "create", _compute_create, "add a target")
-    create.add_argument("name", metavar="NAME")
+    create.add_argument("name", metavar="NAME", help="the new target's name, e.g. gpu-box")
     create.add_argument("--kind", choices=[k.value for k in TargetKind], default="local")
     create.add_argument("--address", metavar="URL", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     create.add_argument("--concurrency", type=int, default=1, metavar="N", help="runs at once (default: 1)")
     create.set_defaults(creates_workspace=True)
     delete = command(targets, "delete", _compute_delete, "remove a target without queued or active runs")
-    delete.add_argument("name", metavar="NAME")
+    delete.add_argument("name", metavar="NAME", help="the target to remove (not the built-in local)")
 
     job = groups.add_parser(
         "submit",
@@ -39,7 +40,9 @@ def register(groups: Any, group: Any, command: Any) -> None:
         description="Snapshot the script's folder and queue it; a server or agent runs it. "
         "Everything after -- is passed to the script.",
     )
-    job.add_argument("script", metavar="SCRIPT")
+    job.add_argument(
+        "script", metavar="SCRIPT", help="the Python file to run, inside --source-dir (default: its folder)"
+    )
     job.add_argument("--compute", default="local", metavar="TARGET", help="compute target (default: local)")
     job.add_argument("--experiment", default="Default", metavar="NAME")
     job.add_argument("--name", metavar="NAME", help="display name of the run")
@@ -60,9 +63,12 @@ def register(groups: Any, group: Any, command: Any) -> None:
 
     server = groups.add_parser(
         "server",
-        help="the REST API, live events and dispatcher without JupyterLab",
-        description="Start a headless Jupyter server with only jupyter-mlext (127.0.0.1 "
-        "unless --ServerApp.ip is given); other options go to the server.",
+        help="the REST API, live events and dispatcher without opening JupyterLab",
+        description="Start a Jupyter server for the workspace without opening a browser: jupyter-mlext's REST API, "
+        "events and dispatcher, next to the other server extensions enabled in this environment (JupyterLab's "
+        "included, so its UI is there too). It listens on 127.0.0.1 unless --ServerApp.ip is given; as root it "
+        "passes --allow-root (as `make lab` does); other options (--ServerApp.port=8890, "
+        "--IdentityProvider.token=…) go to the server.",
     )
     server.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS)
     server.set_defaults(launch=_server)
@@ -133,6 +139,9 @@ def _server(args: argparse.Namespace, server_args: list[str]) -> int:
         argv.append(f"--MLExtApp.workspace={args.workspace}")
     if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in argv):
         argv.append("--ServerApp.ip=127.0.0.1")
+    if os.geteuid() == 0 and not any(a.startswith(("--allow-root", "--ServerApp.allow_root")) for a in argv):
+        print("mlext: note: running as root, so the server is started with --allow-root", file=sys.stderr)
+        argv.append("--ServerApp.allow_root=True")
     argv.append("--ServerApp.open_browser=False")
     MLExtApp.launch_instance(argv)  # type: ignore[no-untyped-call]  # jupyter_server leaves it unannotated
     return 0

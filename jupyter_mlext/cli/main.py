@@ -24,8 +24,9 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
+from ..about import __version__
 from ..entities import MLExtError
 from . import compute, models, pipelines, runs, serving, workspace
 from .format import Output
@@ -70,8 +71,16 @@ def _fail(message: str) -> int:
 # -- arguments ---------------------------------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in the one-line form of every other error (`mlext: error: …`, exit 2), with where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"mlext: error: {message} (see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mlext", description="A jupyter-mlext workspace from the terminal.")
+    parser = _Parser(prog="mlext", description="A jupyter-mlext workspace from the terminal.")
+    parser.add_argument("--version", action="version", version=f"mlext (jupyter-mlext) {__version__}")
     _add_global_options(parser, on_command=False)
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
 

@@ -13,6 +13,7 @@ Param values are read as YAML scalars (`0.5` is a number, `true` a boolean, anyt
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 import yaml
@@ -23,7 +24,7 @@ from ..pipelines.definition import Pipeline
 from ..pipelines.export import export_notebook
 from ..pipelines.runner import drive, run_pipeline
 from ..sdk.context import user
-from .format import WAIT_EPILOG, Output, key_values, outcome, table, time
+from .format import WAIT_EPILOG, Output, key_values, outcome, printable, table, time
 from .session import Session
 
 
@@ -31,28 +32,28 @@ def register(groups: Any, group: Any, command: Any) -> None:
     """Add the `pipeline` group to the parser built in main.py."""
     pipeline = group(groups, "pipeline", "pipelines: export from a notebook, run, publish, trigger, schedule")
     export = command(pipeline, "export", _export, "write a notebook's steps as a pipeline folder")
-    export.add_argument("notebook", metavar="NOTEBOOK")
+    export.add_argument("notebook", metavar="NOTEBOOK", help="the .ipynb to turn into a pipeline folder")
     export.add_argument("-o", "--out", metavar="DIR", help="folder to write (default: <notebook>_pipeline/)")
     validate = command(pipeline, "validate", _validate, "check a pipeline folder (or pipeline.yaml) without running")
-    validate.add_argument("path", metavar="DIR")
+    validate.add_argument("path", metavar="DIR", help="a pipeline folder (with pipeline.yaml) or the file")
     run = command(pipeline, "run", _run, "run a pipeline folder, reusing unchanged steps")
-    run.add_argument("path", metavar="DIR")
+    run.add_argument("path", metavar="DIR", help="a pipeline folder (with pipeline.yaml) or the file")
     run.add_argument("--force", action="store_true", help="re-run every step")
     run.add_argument("--experiment", metavar="NAME", help="default: the pipeline's name")
     run.add_argument("--no-wait", action="store_true", help="return at once; a server or agent drives the run")
     run.epilog = f"Without --no-wait, {WAIT_EPILOG} (with it, 0 once the run is started)."
     publish = command(pipeline, "publish", _publish, "store a pipeline folder as the next version")
-    publish.add_argument("path", metavar="DIR")
+    publish.add_argument("path", metavar="DIR", help="a pipeline folder (with pipeline.yaml) or the file")
     for creating in (run, publish):
         creating.set_defaults(creates_workspace=True)
     command(pipeline, "list", _list, "published pipelines with their latest version and schedule")
     trigger = command(pipeline, "trigger", _trigger, "run a published pipeline")
-    trigger.add_argument("name", metavar="NAME")
+    trigger.add_argument("name", metavar="NAME", help="a published pipeline")
     trigger.add_argument("--version", type=int, metavar="N", help="default: the latest")
     trigger.add_argument("--wait", action="store_true", help="drive the run here until it ends")
     trigger.epilog = f"With --wait, {WAIT_EPILOG} (without it, 0 once the run is started)."
     schedule = command(pipeline, "schedule", _schedule, "run a published pipeline on a cron schedule")
-    schedule.add_argument("name", metavar="NAME")
+    schedule.add_argument("name", metavar="NAME", help="a published pipeline")
     schedule.add_argument("--cron", required=True, metavar="EXPR", help='e.g. "*/5 * * * *"')
     schedule.add_argument("--version", type=int, metavar="N", help="pin a version (default: the latest at firing)")
     schedule.add_argument("--disable", action="store_true", help="keep the schedule but stop firing it")
@@ -97,6 +98,7 @@ def _run(session: Session, args: argparse.Namespace) -> Output:
         force=args.force,
         experiment=args.experiment,
         user=user(),
+        on_progress=_Progress(),
     )
     return _record_output(session, record, waited=not args.no_wait)
 
@@ -128,7 +130,7 @@ def _trigger(session: Session, args: argparse.Namespace) -> Output:
         session.workspace, args.name, _params(args), args.version, trigger="cli", user=user()
     )
     if args.wait:
-        record = drive(session.workspace, record.run_id)
+        record = drive(session.workspace, record.run_id, on_progress=_Progress())
     return _record_output(session, record, waited=args.wait)
 
 
@@ -147,6 +149,24 @@ def _show(session: Session, args: argparse.Namespace) -> Output:
 
 def _cancel(session: Session, args: argparse.Namespace) -> Output:
     return _record_output(session, service.cancel_pipeline_run(session.workspace, args.run, user=user()))
+
+
+class _Progress:
+    """While a command drives a pipeline run: one line on stderr per step whose state changed, so a long run
+    shows where it is (stdout keeps the final table, or the JSON)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, record: PipelineRun) -> None:
+        if not self.seen:
+            print(f"pipeline run {record.run_id[:8]} of {record.pipeline}: {len(record.steps)} steps", file=sys.stderr)
+        width = max(len(step.step) for step in record.steps)
+        for step in record.steps:
+            if self.seen.get(step.step) != step.state.value:
+                self.seen[step.step] = step.state.value
+                detail = f" ({printable(step.error)})" if step.error else ""
+                print(f"  {step.step.ljust(width)}  {step.state.value}{detail}", file=sys.stderr, flush=True)
 
 
 def _record_output(session: Session, record: PipelineRun, waited: bool = False) -> Output:

@@ -49,23 +49,27 @@ def register(groups: Any, group: Any, command: Any) -> None:
     endpoints = group(groups, "endpoints", "online endpoints and their deployments")
     command(endpoints, "list", _list, "endpoints with their URL, traffic split and deployments")
     show = command(endpoints, "show", _show, "one endpoint: URL, key, traffic, deployments and their state")
-    show.add_argument("name", metavar="ENDPOINT")
+    show.add_argument("name", metavar="ENDPOINT", help="the endpoint")
     regenerate = command(
         endpoints, "regenerate-key", _regenerate_key, "replace the endpoint's key; the old one is refused at once"
     )
-    regenerate.add_argument("name", metavar="ENDPOINT")
+    regenerate.add_argument("name", metavar="ENDPOINT", help="the endpoint")
     traffic = command(endpoints, "traffic", _traffic, "set the split, e.g. blue=90 green=10 (adds up to 100)")
-    traffic.add_argument("name", metavar="ENDPOINT")
-    traffic.add_argument("split", metavar="DEPLOYMENT=PERCENT", nargs="+")
+    traffic.add_argument("name", metavar="ENDPOINT", help="the endpoint")
+    traffic.add_argument(
+        "split", metavar="DEPLOYMENT=PERCENT", nargs="+", help="the new split; deployments not named get 0"
+    )
     delete = command(endpoints, "delete", _delete, "delete an endpoint, or one deployment of it")
-    delete.add_argument("name", metavar="ENDPOINT")
-    delete.add_argument("deployment", metavar="DEPLOYMENT", nargs="?")
+    delete.add_argument("name", metavar="ENDPOINT", help="the endpoint")
+    delete.add_argument(
+        "deployment", metavar="DEPLOYMENT", nargs="?", help="only this deployment (default: the whole endpoint)"
+    )
     logs = command(endpoints, "logs", _logs, "the end of a deployment's log (scoring errors with their id)")
-    logs.add_argument("name", metavar="ENDPOINT")
-    logs.add_argument("deployment", metavar="DEPLOYMENT")
+    logs.add_argument("name", metavar="ENDPOINT", help="the endpoint")
+    logs.add_argument("deployment", metavar="DEPLOYMENT", help="the deployment whose log to print")
     logs.add_argument("--lines", type=int, default=200, metavar="N")
     invoke = command(endpoints, "invoke", _invoke, "score a JSON request through the endpoint")
-    invoke.add_argument("name", metavar="ENDPOINT")
+    invoke.add_argument("name", metavar="ENDPOINT", help="the endpoint")
     invoke.add_argument("--data", required=True, metavar="JSON", help="e.g. '{\"data\": [[1, 2]]}'")
     invoke.add_argument("--deployment", metavar="NAME", help="send it to this deployment, whatever the split")
 
@@ -183,8 +187,11 @@ def _traffic(session: Session, args: argparse.Namespace) -> Output:
 
 def _delete(session: Session, args: argparse.Namespace) -> Output:
     if args.deployment:
-        service.delete_deployment(session.workspace, args.name, args.deployment)
-        return Output({"deleted": f"{args.name}/{args.deployment}"}, f"deleted deployment {args.deployment}")
+        gone = service.delete_deployment(session.workspace, args.name, args.deployment, args.keep_endpoint)
+        text = f"deleted deployment {args.deployment}" + (
+            f" and endpoint {args.name}, which had no other (--keep-endpoint keeps it)" if gone else ""
+        )
+        return Output({"deleted": f"{args.name}/{args.deployment}", "endpoint_deleted": gone}, text)
     service.delete_endpoint(session.workspace, args.name)
     return Output({"deleted": args.name}, f"deleted endpoint {args.name}")
 

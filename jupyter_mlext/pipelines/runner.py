@@ -25,7 +25,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..compute.dispatcher import Dispatcher
@@ -129,6 +129,7 @@ def run_pipeline(
     user: str | None = None,
     dispatch: bool = True,
     timeout: float | None = None,
+    on_progress: Callable[[PipelineRun], None] | None = None,
 ) -> PipelineRun:
     """Run `pipeline` with `params` (overriding its defaults). With `wait`, drive it here until it ends (with
     `dispatch`, this process also starts the steps' local jobs, so no server is needed); without, return at once
@@ -136,21 +137,34 @@ def run_pipeline(
     record = start_pipeline_run(workspace, pipeline, params, force=force, experiment=experiment, user=user)
     if not wait:
         return record
-    return drive(workspace, record.run_id, dispatch=dispatch, timeout=timeout)
+    return drive(workspace, record.run_id, dispatch=dispatch, timeout=timeout, on_progress=on_progress)
 
 
-def drive(workspace: Workspace, run_id: str, *, dispatch: bool = True, timeout: float | None = None) -> PipelineRun:
-    """Advance the pipeline run until it ends (or `timeout` passes; it then carries on without us)."""
+def drive(
+    workspace: Workspace,
+    run_id: str,
+    *,
+    dispatch: bool = True,
+    timeout: float | None = None,
+    on_progress: Callable[[PipelineRun], None] | None = None,
+) -> PipelineRun:
+    """Advance the pipeline run until it ends (or `timeout` passes; it then carries on without us).
+    `on_progress(run)` is called with the run whenever a step's state has changed (and once at the start)."""
     pipelines = workspace.pipelines
     owner = lease_owner()
     dispatcher = Dispatcher(workspace, {TargetKind.LOCAL: LocalBackend(workspace)}) if dispatch else None
     deadline = None if timeout is None else time.monotonic() + timeout
+    reported: tuple[object, ...] | None = None
     try:
         while True:
             seen = workspace.data_version()
             if pipelines.acquire_lease(run_id, owner, LEASE_TTL_S):
                 advance(workspace, run_id)
             record = pipelines.get_run(run_id)
+            states = (record.state, *(step.state for step in record.steps))
+            if on_progress is not None and states != reported:
+                reported = states
+                on_progress(record)
             if not record.state.is_live or (deadline is not None and time.monotonic() > deadline):
                 return record
             if dispatcher is not None:

@@ -84,9 +84,12 @@ def deployment_logs(endpoint: str, deployment: str, workspace: WorkspaceArg = No
     return service.deployment_log(_store(workspace), endpoint, deployment)
 
 
-def delete_deployment(endpoint: str, deployment: str, workspace: WorkspaceArg = None) -> None:
-    """Refused while the deployment takes traffic, unless it is the endpoint's last one."""
-    service.delete_deployment(_store(workspace), endpoint, deployment)
+def delete_deployment(
+    endpoint: str, deployment: str, workspace: WorkspaceArg = None, *, keep_endpoint: bool = False
+) -> bool:
+    """Refused while the deployment takes traffic, unless it is the endpoint's last one; deleting the last one
+    deletes the endpoint too unless `keep_endpoint`. Returns whether the endpoint was deleted."""
+    return service.delete_deployment(_store(workspace), endpoint, deployment, keep_endpoint)
 
 
 def delete_endpoint(name: str, workspace: WorkspaceArg = None) -> None:

@@ -114,13 +114,21 @@ def regenerate_key(workspace: Workspace, endpoint: str) -> str:
     return serving.key(endpoint)
 
 
-def delete_deployment(workspace: Workspace, endpoint: str, deployment: str) -> None:
+def delete_deployment(workspace: Workspace, endpoint: str, deployment: str, keep_endpoint: bool = False) -> bool:
     """Refused while the deployment takes traffic (unless it is the endpoint's last); the router stops sending
-    it requests before its process is stopped."""
+    it requests before its process is stopped. Deleting the last deployment deletes the endpoint too (an endpoint
+    with nothing to route to only answers errors), unless `keep_endpoint` keeps its URL and key for the next
+    deploy. Returns whether the endpoint was deleted."""
     serving = workspace.serving
     removed = serving.delete_deployment(endpoint, deployment)
-    _notify(serving.get_endpoint(endpoint))
+    left = serving.get_endpoint(endpoint)
+    if not left.deployments and not keep_endpoint:
+        processes.stop(removed.pid, removed.pid_started_at)
+        delete_endpoint(workspace, endpoint)
+        return True
+    _notify(left)
     processes.stop(removed.pid, removed.pid_started_at)
+    return False
 
 
 def delete_endpoint(workspace: Workspace, name: str) -> None:

@@ -82,9 +82,10 @@ class Scorer:
     thread. Once calls average more than SLOW_S they go to one dedicated thread instead, so a slow model does
     not hold up health checks and the reading of the next requests."""
 
-    def __init__(self, run: Callable[[str], Any], key: EndpointKey) -> None:
+    def __init__(self, run: Callable[[str], Any], key: EndpointKey, where: str = "") -> None:
         self.run = run
         self.key = key
+        self.where = where  # "ENDPOINT/DEPLOYMENT", for error messages that say where to look
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="score")
         self.average_s = 0.0
         self.on_thread = 0
@@ -126,9 +127,11 @@ class Scorer:
         except Exception:
             error_id = uuid.uuid4().hex[:12]
             log(f"error {error_id} in run():\n{traceback.format_exc()}")
+            endpoint, _, deployment = self.where.partition("/")
             return http.error(
                 500,
-                f"the scoring script failed (error id {error_id}); its traceback is in the deployment log",
+                f"the scoring script of deployment {self.where} failed (error id {error_id}); its traceback is in "
+                f"the deployment log: mlext endpoints logs {endpoint} {deployment}",
                 error_id=error_id,
             )
 
@@ -201,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         reason = "".join(traceback.format_exception_only(type(failure), failure)).strip()
         serving.report_deployment(endpoint, name, me.pid, DeploymentStatus.FAILED, error=reason)
         return 1
-    asyncio.run(serve(workspace, deployment, Scorer(run, key), me.pid))
+    asyncio.run(serve(workspace, deployment, Scorer(run, key, f"{endpoint}/{name}"), me.pid))
     log("stopped")
     return 0
 

@@ -73,9 +73,16 @@ def test_a_completed_pipeline_run_exits_0_and_a_failed_one_exits_3(workspace, tm
     assert done.returncode == 0, done.stderr
     assert "of exits: Completed" in done.stdout
 
+    progress = done.stderr.splitlines()
+    assert progress[0].startswith("pipeline run ") and progress[0].endswith("of exits: 2 steps")
+    last = {line.split()[0]: line.split()[1] for line in progress[1:]}
+    assert last == {"first": "Completed", "second": "Completed"}
+    assert len(progress) >= 5  # a line per change, as it happened: pending, then on, then done
+
     failed = mlext(workspace, "pipeline", "run", str(pipeline_folder(tmp_path / "bad", RAISE)))
     assert failed.returncode == 3, failed.stderr
     assert "of exits: Failed" in failed.stdout and "exited with code 1" in failed.stdout
+    assert any(line.split()[:2] == ["second", "Failed"] for line in failed.stderr.splitlines())
 
 
 def test_trigger_wait_exits_3_when_the_published_pipeline_fails(ws, workspace, tmp_path):

@@ -121,8 +121,9 @@ def test_key_auth_bad_json_and_a_raising_script(two_deployments, served):
     status, body = post(url, b'{"fail": true}', key)
     assert status == 500 and len(body["error_id"]) == 12
     logs = {name: service.deployment_log(served, "e", name) for name in ("blue", "green")}
-    (logged,) = [text for text in logs.values() if body["error_id"] in text]
+    ((which, logged),) = [(name, text) for name, text in logs.items() if body["error_id"] in text]
     assert "RuntimeError: asked to fail" in logged.split(body["error_id"], 1)[1]
+    assert f"deployment e/{which} failed" in body["error"] and f"mlext endpoints logs e {which}" in body["error"]
     assert post(url, b'{"data": [[3]]}', key)[0] == 200  # the deployment still serves
     with urllib.request.urlopen(f"{two_deployments.url}/health", timeout=10) as response:  # no key needed
         assert json.loads(response.read())["status"] == "ok"
@@ -280,3 +281,17 @@ def test_concurrent_reconcilers_restart_a_dead_router_once(two_deployments, serv
     time.sleep(1.0)  # losers of the claim exit at once
     assert len(routers()) == 1
     assert send(service.get_endpoint(served, "e"), 50).statuses == {200: 50}
+
+
+def test_deleting_the_last_deployment_deletes_the_endpoint_unless_it_is_kept(served, script, workspace):
+    register_linear(served, "lin", 1.0)
+    service.deploy(served, "lin:1", script, endpoint="gone", deployment="only")
+    assert service.delete_deployment(served, "gone", "only") is True
+    with pytest.raises(NotFound):
+        service.get_endpoint(served, "gone")
+    wait_for(lambda: serving_processes(workspace) == [], timeout=30, what="its router and scoring process gone")
+
+    kept = service.deploy(served, "lin:1", script, endpoint="kept", deployment="only")
+    assert service.delete_deployment(served, "kept", "only", keep_endpoint=True) is False
+    left = service.get_endpoint(served, "kept")
+    assert left.deployments == [] and left.key == kept.key and left.url == kept.url

@@ -13,7 +13,7 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ...entities import Endpoint, RunInfo
+from ...entities import Endpoint, InvalidInput, RunInfo
 from ...serving import batch, service
 from ...store import Workspace
 from .base import MLExtHandler
@@ -99,7 +99,10 @@ class DeploymentHandler(ServingHandler):
     @web.authenticated
     @authorized("write")
     async def delete(self, endpoint: str, deployment: str) -> None:
-        await self.call(service.delete_deployment, self.workspace, endpoint, deployment)
+        keep = self.get_query_argument("keep_endpoint", "false")
+        if keep not in ("true", "false"):
+            raise InvalidInput(f"keep_endpoint must be true or false, got {keep!r}", field="keep_endpoint")
+        await self.call(service.delete_deployment, self.workspace, endpoint, deployment, keep == "true")
         self.no_content()
 
 
