@@ -14,7 +14,8 @@ from typing import Any
 
 from ..compute.submit import cancel
 from ..compute.waiting import WaitNotice
-from ..entities import RunInfo
+from ..entities import InvalidInput, RunInfo
+from . import compare
 from .format import WAIT_EPILOG, Output, duration, number, outcome, printable, size, table, time
 from .session import Session
 
@@ -40,6 +41,7 @@ def register(groups: Any, group: Any, command: Any) -> None:
     history.add_argument("run", metavar="RUN", help="run id or a unique prefix")
     history.add_argument("key", metavar="KEY", help="metric name")
     history.add_argument("--max-points", type=int, metavar="N", help="downsample to at most N buckets")
+    compare.add_command(runs, command)
     canceling = command(runs, "cancel", _runs_cancel, "cancel a queued or running submitted run")
     canceling.add_argument("run", metavar="RUN", help="run id or a unique prefix")
     logs = command(runs, "logs", _runs_logs, "print a run's log (stdout and stderr of a submitted script)")
@@ -66,6 +68,12 @@ def _add_paging_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--max", type=int, default=50, metavar="N", help="runs per page (default: 50)")
     parser.add_argument("--page-token", metavar="TOKEN", help="the token printed after the previous page")
+    parser.add_argument(
+        "--columns",
+        metavar="FIELDS",
+        help="comma-separated params.KEY, metrics.KEY or tags.KEY to show instead of the latest metrics",
+    )
+    parser.add_argument("--tree", action="store_true", help="show child runs under their parents")
 
 
 # -- commands ----------------------------------------------------------------------------------------------------
@@ -88,7 +96,7 @@ def _runs_search(session: Session, args: argparse.Namespace) -> Output:
         max_results=args.max,
         page_token=args.page_token,
     )
-    text = _runs_table(page.runs)
+    text = _runs_table(page.runs, _columns(args.columns), args.tree)
     if page.next_page_token is not None:
         text += f"\nnext page: {page.next_page_token}"
     return Output(page.to_dict(), text)
@@ -167,22 +175,68 @@ def _artifacts_download(session: Session, args: argparse.Namespace) -> Output:
 # -- human output ------------------------------------------------------------------------------------------------
 
 
-def _runs_table(runs: list[RunInfo]) -> str:
-    keys = sorted({key for run in runs for key in run.metrics})[:METRIC_COLUMNS]
+def _columns(text: str | None) -> list[tuple[str, str]] | None:
+    """`params.lr,metrics.loss` as [("params", "lr"), ("metrics", "loss")]."""
+    if not text:
+        return None
+    columns = []
+    for field in (part.strip() for part in text.split(",")):
+        family, _, key = field.partition(".")
+        if family not in ("params", "metrics", "tags") or not key:
+            raise InvalidInput(f"--columns takes params.KEY, metrics.KEY or tags.KEY, got {field!r}", field="columns")
+        columns.append((family, key))
+    return columns
+
+
+def _cell(run: RunInfo, family: str, key: str) -> str:
+    if family == "metrics":
+        return number(run.metrics[key].last) if key in run.metrics else "-"
+    return (run.params if family == "params" else run.tags).get(key, "-")
+
+
+def _tree_order(runs: list[RunInfo]) -> list[tuple[RunInfo, int]]:
+    """Runs with their depth, each child right under its parent (a run whose parent is not among them is a
+    root)."""
+    ids = {run.id for run in runs}
+    children: dict[str | None, list[RunInfo]] = {}
+    for run in runs:
+        children.setdefault(run.parent_id if run.parent_id in ids else None, []).append(run)
+    ordered: list[tuple[RunInfo, int]] = []
+    pending = [(run, 0) for run in reversed(children.get(None, []))]
+    while pending:
+        run, depth = pending.pop()
+        ordered.append((run, depth))
+        pending.extend((child, depth + 1) for child in reversed(children.get(run.id, [])))
+    return ordered
+
+
+def _runs_table(runs: list[RunInfo], columns: list[tuple[str, str]] | None = None, tree: bool = False) -> str:
+    if columns is None:
+        columns = [("metrics", key) for key in sorted({key for run in runs for key in run.metrics})[:METRIC_COLUMNS]]
+    placed = _tree_order(runs) if tree else [(run, 0) for run in runs]
     rows = [
         [
             run.id[:8],
             run.experiment,
-            run.name,
+            ("  " * (depth - 1) + "└ " if depth else "") + run.name,
             run.status.value,
             time(run.started_at),
             duration(run.duration),
-            *(number(run.metrics[key].last) if key in run.metrics else "-" for key in keys),
+            *(_cell(run, family, key) for family, key in columns),
         ]
-        for run in runs
+        for run, depth in placed
     ]
-    headers = ["ID", "EXPERIMENT", "NAME", "STATUS", "STARTED", "DURATION", *keys]
-    return table([headers, *rows], right=range(5, len(headers)))
+    headers = [
+        "ID",
+        "EXPERIMENT",
+        "NAME",
+        "STATUS",
+        "STARTED",
+        "DURATION",
+        *(key if family == "metrics" else f"{family}.{key}" for family, key in columns),
+    ]
+    numeric = [i + 6 for i, (family, _) in enumerate(columns) if family == "metrics"]
+    return table([headers, *rows], right={5, *numeric})
 
 
 def _run_text(run: RunInfo) -> str:
