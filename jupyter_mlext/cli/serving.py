@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from ..entities import Endpoint, InvalidInput
@@ -113,6 +114,12 @@ def _split(endpoint: Endpoint) -> str:
 
 
 def _deploy(session: Session, args: argparse.Namespace) -> Output:
+    print(
+        f"deploying {args.model} as {args.endpoint}/{args.deployment}: starting its scoring process and waiting "
+        f"until it is ready (its log: mlext endpoints logs {args.endpoint} {args.deployment})",
+        file=sys.stderr,
+        flush=True,
+    )
     endpoint = service.deploy(
         session.workspace,
         args.model,

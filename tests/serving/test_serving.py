@@ -236,7 +236,8 @@ def test_cli_deploy_show_traffic_invoke_and_delete(served, script, workspace, ca
     def mlext(*args: str) -> dict:
         code = main(["--workspace", str(workspace), "--json", *args])
         out, err = capsys.readouterr()
-        assert (code, err) == (0, ""), err
+        progress = f"deploying {args[1]} as cli/{args[-1]}: starting its scoring process" if args[0] == "deploy" else ""
+        assert code == 0 and (err.startswith(progress) if progress else err == ""), err
         return json.loads(out)
 
     mlext("deploy", "lin:1", "--script", str(script), "--endpoint", "cli", "--deployment", "blue")
