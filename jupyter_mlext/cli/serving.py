@@ -65,6 +65,11 @@ def register(groups: Any, group: Any, command: Any) -> None:
     delete.add_argument(
         "deployment", metavar="DEPLOYMENT", nargs="?", help="only this deployment (default: the whole endpoint)"
     )
+    delete.add_argument(
+        "--keep-endpoint",
+        action="store_true",
+        help="keep the endpoint (its URL and key) when its last deployment is deleted",
+    )
     logs = command(endpoints, "logs", _logs, "the end of a deployment's log (scoring errors with their id)")
     logs.add_argument("name", metavar="ENDPOINT", help="the endpoint")
     logs.add_argument("deployment", metavar="DEPLOYMENT", help="the deployment whose log to print")

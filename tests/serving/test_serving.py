@@ -296,3 +296,14 @@ def test_deleting_the_last_deployment_deletes_the_endpoint_unless_it_is_kept(ser
     assert service.delete_deployment(served, "kept", "only", keep_endpoint=True) is False
     left = service.get_endpoint(served, "kept")
     assert left.deployments == [] and left.key == kept.key and left.url == kept.url
+
+
+def test_the_cli_says_when_deleting_a_deployment_deleted_its_endpoint(served, script, workspace, capsys):
+    register_linear(served, "lin", 1.0)
+    service.deploy(served, "lin:1", script, endpoint="one", deployment="only")
+    assert main(["--workspace", str(workspace), "endpoints", "delete", "one", "only"]) == 0
+    assert "deleted deployment only and endpoint one" in capsys.readouterr().out
+    service.deploy(served, "lin:1", script, endpoint="two", deployment="only")
+    assert main(["--workspace", str(workspace), "endpoints", "delete", "two", "only", "--keep-endpoint"]) == 0
+    assert capsys.readouterr().out.strip() == "deleted deployment only"
+    assert service.get_endpoint(served, "two").deployments == []
