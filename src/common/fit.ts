@@ -48,7 +48,7 @@ const HIDDEN = 'jp-mlext-col-hidden';
 export function fitTable(table: HTMLTableElement, available: number): string[] {
   const headers = Array.from(table.tHead?.rows[0]?.cells ?? []);
   const rows = Array.from(table.tBodies).flatMap(body => Array.from(body.rows));
-  for (const cell of table.querySelectorAll(`.${HIDDEN}`)) {
+  for (const cell of Array.from(table.querySelectorAll(`.${HIDDEN}`))) {
     cell.classList.remove(HIDDEN);
   }
   for (const row of rows) {
@@ -121,7 +121,7 @@ export class ColumnFitter {
       return;
     }
     this._mutations.takeRecords();
-    for (const table of this._container.querySelectorAll<HTMLTableElement>('table')) {
+    for (const table of Array.from(this._container.querySelectorAll<HTMLTableElement>('table'))) {
       const hidden = fitTable(table, available);
       table.dataset.hiddenColumns = String(hidden.length);
     }

@@ -68,6 +68,7 @@ export class ComputePanel extends Widget {
   }
 
   private _render(): void {
+    this.node.dataset.loading = this.model.loading ? 'true' : 'false';
     this._error.textContent = this.model.error ?? '';
     replaceChildren(this._targets, targetsTable(this.model.targets));
     keepingFocus(this._queue, () => replaceChildren(this._queue, queueTable(this.model.queue, this._options)));
