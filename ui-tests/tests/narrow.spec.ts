@@ -70,12 +70,12 @@ test.describe('Panels at the default sidebar width', () => {
   test('Runs: no clipped header, a live indicator, the filter hint in full', async ({ page }) => {
     const panel = await openAtDefaultWidth(page, RUNS_PANEL_ID);
     await expectLive(panel);
-    await expect(panel.locator('.jp-mlext-runs-table tbody tr[data-run-id]')).toHaveCount(10);
+    await expect(panel.locator('.jp-mlext-runs-table tbody tr[data-run-id]').first()).toBeVisible();
     expect(await clippedHeaders(panel)).toEqual([]);
     // The experiment and start columns gave way; what they hold is in the row's tooltip.
     await expect(panel.locator('th[data-field="experiment"]')).toBeHidden();
     const row = panel.locator('tbody tr[data-run-id]').first();
-    await expect(row).toHaveAttribute('title', /Experiment: demo-/);
+    await expect(row).toHaveAttribute('title', /^Experiment: \S/m);
     const hint = panel.locator('#jp-mlext-filter-hint');
     await expect(hint).toContainText("metrics.mse < 3 and params.lr = 0.05 and status = 'Completed'");
     expect(await hint.evaluate(node => node.scrollWidth <= node.clientWidth)).toBe(true);
