@@ -78,9 +78,11 @@ class CellRunner:
     ) -> CellRun:
         """Store the kernel's record as a snapshot, then create the run on it (bad names raise MLExtError)."""
         experiment = options.experiment or default_experiment or os.environ.get(EXPERIMENT_ENV) or DEFAULT_EXPERIMENT
-        notebook = _notebook_name(self.shell)
+        notebook = _notebook_path(self.shell)
         count = _cell_number(self.shell)
-        record = self.recorder.capture(_executed_cells(self.shell), body, notebook)
+        record = self.recorder.capture(
+            _executed_cells(self.shell), body, os.path.basename(notebook) if notebook else None
+        )
         return start_cell_run(
             workspace,
             experiment,
@@ -129,11 +131,15 @@ def _cell_number(shell: InteractiveShell) -> int:
     return len(shell.history_manager.input_hist_raw) - 1
 
 
-def _notebook_name(shell: InteractiveShell) -> str | None:
-    for variable in SESSION_VARIABLES:
-        value = shell.user_ns.get(variable)
+def _notebook_path(shell: InteractiveShell) -> str | None:
+    """The kernel's notebook as the frontend named it: `__session__` (ipykernel sets it from the Jupyter server's
+    JPY_SESSION_NAME, the notebook's absolute path), VS Code's `__vsc_ipynb_file__`, else JPY_SESSION_NAME itself
+    (kernels whose shell does not set `__session__`). The run's source then names the notebook, not only a cell."""
+    candidates = [shell.user_ns.get(variable) for variable in SESSION_VARIABLES]
+    candidates.append(os.environ.get("JPY_SESSION_NAME"))
+    for value in candidates:
         if isinstance(value, str) and value:
-            return os.path.basename(value)
+            return value
     return None
 
 

@@ -1,5 +1,9 @@
 """Charts drawn with matplotlib into PNG bytes, for an `ipywidgets.Image`.
 
+Crisp on high-density screens: a figure is drawn at twice the pixels it is shown at (`SCALE`), and the image
+is shown at most at its natural CSS size, shrinking with the notebook cell (`show_chart`): a stock `Image`
+cannot know the screen's pixel ratio, and an SVG costs several times a PNG to draw and to send on every frame.
+
 No pyplot: a `Figure` on its own Agg canvas neither touches global state nor gets displayed by the inline
 backend, and can be drawn from a background thread. Small multiples, one panel per metric, one line per run
 (same colour for a run in every panel); a downsampled series shows its bucket min/max as a band, so spikes stay
@@ -25,7 +29,9 @@ PANEL_WIDTH_IN = 3.2
 SINGLE_PANEL_WIDTH_IN = 4.8
 PANEL_HEIGHT_IN = 2.3
 LEGEND_WIDTH_IN = 1.4
-DPI = 80
+CSS_DPI = 96  # CSS pixels per inch: the size a chart is shown at
+SCALE = 2  # drawn pixels per CSS pixel, for screens of a device pixel ratio up to 2
+DPI = CSS_DPI * SCALE
 PNG_COMPRESSION = 3  # zlib level: a few ms less per frame than the default 6, for a slightly larger PNG
 
 
@@ -37,6 +43,7 @@ class ChartRenderer:
         self._figure: Any = None
         self._axes: list[Any] = []
         self._lines: dict[tuple[int, str], Any] = {}
+        self.css_width = 0.0  # the CSS width of the last figure: its pixels over SCALE
 
     def render(self, panels: Panels) -> bytes:
         layout = tuple((key, tuple(series.label for series in panel)) for key, panel in panels)
@@ -100,11 +107,27 @@ class ChartRenderer:
             hspace=0.45,
         )
         self._figure, self._axes = figure, axes[: len(panels)]
+        self.css_width = figure.canvas.get_width_height()[0] / SCALE
 
 
 def render_png(panels: Panels) -> bytes:
     """A one-off chart (no figure kept for later frames)."""
     return ChartRenderer().render(panels)
+
+
+def chart_image() -> Any:
+    """The `Image` a chart is shown in: hidden until the first chart, then as wide as the cell allows."""
+    import ipywidgets as widgets
+
+    return widgets.Image(format="png", layout=widgets.Layout(display="none", width="100%", height="auto"))
+
+
+def show_chart(image: Any, png: bytes, css_width: float) -> None:
+    """Show `png` (drawn by a renderer whose figure is `css_width` CSS pixels wide) in `image`: never wider than
+    that, narrower in a narrow cell, so its SCALE× pixels stay crisp."""
+    image.value = png
+    image.layout.max_width = f"{css_width:g}px"
+    image.layout.display = None
 
 
 def warm_up() -> None:

@@ -10,7 +10,7 @@ from .. import readable
 from ..entities import RunInfo
 from ..sdk import run as sdk
 from ._data import as_keys, as_runs, chart_keys, read_panels
-from ._draw import render_png
+from ._draw import ChartRenderer, chart_image, show_chart
 from ._html import note, run_title, table
 
 
@@ -22,7 +22,7 @@ class RunComparison(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no 
         self.runs = as_runs(runs)
         self.metric_keys = as_keys(keys)
         self._title = widgets.HTML()
-        self._chart = widgets.Image(format="png", layout=widgets.Layout(display="none"))
+        self._chart = chart_image()
         self._params = widgets.HTML()
         super().__init__([self._title, self._chart, self._params])
         self.refresh()
@@ -38,8 +38,8 @@ class RunComparison(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no 
         with self.hold_sync():
             self._title.value = "Comparing " + ", ".join(run_title(info) for info in infos) + shown
             if panels:
-                self._chart.value = render_png(panels)
-                self._chart.layout.display = None
+                renderer = ChartRenderer()
+                show_chart(self._chart, renderer.render(panels), renderer.css_width)
             self._params.value = _params_table(infos)
 
     @property

@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from ..entities import RunInfo
 from ..sdk import run as sdk
 from ._data import CHART_POINTS, as_keys, as_runs, chart_keys, read_panels, series_signature
-from ._draw import ChartRenderer
+from ._draw import ChartRenderer, chart_image, show_chart
 from ._follow import Follower
 from ._html import escape, note, status_badge
 
@@ -46,7 +46,7 @@ class LiveChart(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type
         self.include_children = include_children
         self.max_points = max_points
         self._status = widgets.HTML(note("waiting for metrics…"))
-        self._image = widgets.Image(format="png", layout=widgets.Layout(display="none"))
+        self._image = chart_image()
         super().__init__([self._status, self._image])
         self._signature: tuple[Any, ...] | None = None
         self._refresh_guard = threading.Lock()
@@ -97,8 +97,7 @@ class LiveChart(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type
             return
         png = self._renderer.render(panels)
         with self.hold_sync():
-            self._image.value = png
-            self._image.layout.display = None
+            show_chart(self._image, png, self._renderer.css_width)
             self._status.value = status
 
 

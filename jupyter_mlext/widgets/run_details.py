@@ -17,7 +17,7 @@ from .. import readable
 from ..entities import Artifact, MLExtError, RunInfo
 from ..sdk import run as sdk
 from ._data import chart_keys, read_panels, series_signature
-from ._draw import ChartRenderer
+from ._draw import ChartRenderer, chart_image, show_chart
 from ._follow import Follower
 from ._html import escape, note, run_title, table
 
@@ -34,7 +34,7 @@ class RunDetails(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no typ
         self.run = run if isinstance(run, sdk.Run) else sdk.get_run(run)
         self._header = widgets.HTML()
         self._overview = widgets.HTML()
-        self._chart = widgets.Image(format="png", layout=widgets.Layout(display="none"))
+        self._chart = chart_image()
         self._chart_note = widgets.HTML()
         self._log = widgets.HTML()
         self._outputs = widgets.HTML()
@@ -74,8 +74,7 @@ class RunDetails(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no typ
                 if chart is not None:
                     self._chart_note.value, png = chart
                     if png:
-                        self._chart.value = png
-                        self._chart.layout.display = None
+                        show_chart(self._chart, png, self._renderer.css_width)
             self._signature = signature
             return info.status.is_terminal
 

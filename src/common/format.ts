@@ -152,3 +152,11 @@ export function splitArgs(line: string): string[] {
   }
   return args;
 }
+
+/**
+ * Who made a run or a change, as every panel shows it: the recorded account (the server records the same
+ * operating-system account as the SDK, server/identity.py), or "unknown" for records that name nobody.
+ */
+export function userLabel(user: string | null | undefined): string {
+  return user ? user : 'unknown';
+}

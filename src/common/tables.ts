@@ -4,7 +4,9 @@
  */
 import { RunInfo } from '../api/types';
 import { h } from './dom';
+import { columnHeader } from './fit';
 import { formatNumber } from './format';
+import { clipped } from './truncate';
 
 export interface IKeyValueTableOptions {
   /**
@@ -34,7 +36,11 @@ export function keyValueTable(values: { [key: string]: string }, options: IKeyVa
     'table',
     { class: 'jp-mlext-table', 'aria-label': options.label },
     columns ? h('thead', {}, h('tr', {}, ...columns.map(column => h('th', { scope: 'col' }, column)))) : null,
-    h('tbody', {}, ...keys.map(key => h('tr', {}, h('th', { scope: 'row' }, key), h('td', {}, values[key]))))
+    h(
+      'tbody',
+      {},
+      ...keys.map(key => h('tr', {}, h('th', { scope: 'row' }, clipped(key)), h('td', {}, clipped(values[key]))))
+    )
   );
 }
 
@@ -62,11 +68,22 @@ export function metricsTable(run: RunInfo, options: IMetricsTableOptions): HTMLE
   if (keys.length === 0) {
     return h('p', { class: 'jp-mlext-muted' }, options.empty);
   }
-  const columns = ['metric', 'last', 'min', 'max', ...(options.steps ? ['step', 'points'] : [])];
+  const columns: [string, number][] = [
+    ['metric', 0],
+    ['last', 0],
+    ['min', 2],
+    ['max', 2],
+    ...(options.steps
+      ? ([
+          ['step', 1],
+          ['points', 3]
+        ] as [string, number][])
+      : [])
+  ];
   return h(
     'table',
     { class: 'jp-mlext-table', 'aria-label': options.label },
-    h('thead', {}, h('tr', {}, ...columns.map(label => h('th', { scope: 'col' }, label)))),
+    h('thead', {}, h('tr', {}, ...columns.map(([label, priority]) => columnHeader(label, priority)))),
     h(
       'tbody',
       {},
@@ -75,7 +92,7 @@ export function metricsTable(run: RunInfo, options: IMetricsTableOptions): HTMLE
         return h(
           'tr',
           {},
-          h('th', { scope: 'row' }, key),
+          h('th', { scope: 'row' }, clipped(key)),
           ...[metric.last, metric.min, metric.max].map(value =>
             h('td', { class: 'jp-mlext-number' }, formatNumber(value))
           ),

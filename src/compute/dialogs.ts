@@ -30,7 +30,9 @@ export class SubmitForm extends Widget {
       id: `${id}-script`,
       value: options.script,
       required: true,
-      spellcheck: 'false'
+      spellcheck: 'false',
+      'aria-describedby': `${id}-script-hint`,
+      placeholder: 'examples/train.py'
     });
     this._experiment = h('input', {
       type: 'text',
@@ -63,6 +65,13 @@ export class SubmitForm extends Widget {
       h('div', { class: 'jp-mlext-form-row' }, h('label', { for: control.id }, label), control);
     this.node.append(
       row('Script', this._script),
+      h(
+        'p',
+        { id: `${id}-script-hint`, class: 'jp-mlext-hint jp-mlext-form-hint' },
+        'A path relative to the Jupyter root folder (the top of the file browser), e.g. ',
+        h('code', {}, 'examples/train.py'),
+        ". The script's folder is copied as the run's snapshot and is its working directory."
+      ),
       row('Experiment', this._experiment),
       h('datalist', { id: `${id}-experiments` }, ...options.experiments.map(e => h('option', { value: e.name }))),
       row('Compute target', this._target),

@@ -1,6 +1,8 @@
 import { Widget } from '@lumino/widgets';
 
+import { LiveIndicator } from '../common/connection';
 import { h, keepingFocus, replaceChildren } from '../common/dom';
+import { ColumnFitter } from '../common/fit';
 import { IMLExt } from '../tokens';
 import { ComputeModel } from './model';
 import { queueTable, targetsTable } from './views';
@@ -22,11 +24,14 @@ export class ComputePanel extends Widget {
     this._error = h('div', { class: 'jp-mlext-error', role: 'alert' });
     this._targets = h('div', { class: 'jp-mlext-table-scroll' });
     this._queue = h('div', { class: 'jp-mlext-table-scroll' });
+    this._live = new LiveIndicator(options.service.events);
+    this._fitters = [new ColumnFitter(this._targets), new ColumnFitter(this._queue)];
     this.node.append(
       h(
         'div',
         { class: 'jp-mlext-toolbar' },
         h('h2', { class: 'jp-mlext-title' }, 'Compute'),
+        this._live.node,
         h('button', { class: 'jp-mlext-button', onclick: () => void this.model.refresh() }, 'Refresh'),
         h('button', { class: 'jp-mlext-button jp-mlext-accept', onclick: () => options.submit() }, 'Submit script…')
       ),
@@ -51,6 +56,8 @@ export class ComputePanel extends Widget {
 
   dispose(): void {
     if (!this.isDisposed) {
+      this._live.dispose();
+      this._fitters.forEach(fitter => fitter.dispose());
       this.model.dispose();
       super.dispose();
     }
@@ -61,15 +68,19 @@ export class ComputePanel extends Widget {
   }
 
   private _render(): void {
+    this.node.dataset.loading = this.model.loading ? 'true' : 'false';
     this._error.textContent = this.model.error ?? '';
     replaceChildren(this._targets, targetsTable(this.model.targets));
     keepingFocus(this._queue, () => replaceChildren(this._queue, queueTable(this.model.queue, this._options)));
+    this._fitters.forEach(fitter => fitter.fit());
   }
 
   private _options: ComputePanel.IOptions;
   private _error: HTMLElement;
   private _targets: HTMLElement;
   private _queue: HTMLElement;
+  private _live: LiveIndicator;
+  private _fitters: ColumnFitter[];
   private _loaded: Promise<void> | null = null;
 }
 

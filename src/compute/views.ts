@@ -4,8 +4,10 @@
  */
 import { ComputeTarget, RunInfo } from '../api/types';
 import { h } from '../common/dom';
-import { formatTime } from '../common/format';
+import { columnHeader } from '../common/fit';
+import { formatTime, userLabel } from '../common/format';
 import { statusBadge } from '../common/status';
+import { clipped } from '../common/truncate';
 
 export interface IQueueActions {
   openRun: (id: string) => void;
@@ -25,7 +27,19 @@ export function queueTable(runs: ReadonlyArray<RunInfo>, actions: IQueueActions)
     h(
       'thead',
       {},
-      h('tr', {}, ...['Status', 'Run', 'Target', 'Since', ''].map(label => h('th', { scope: 'col' }, label)))
+      h(
+        'tr',
+        {},
+        columnHeader('Status', 0),
+        columnHeader('Run', 0),
+        columnHeader('Target', 2),
+        columnHeader('Since', 3),
+        h(
+          'th',
+          { scope: 'col', 'data-priority': 0, 'data-label': 'Actions' },
+          h('span', { class: 'jp-mlext-visually-hidden' }, 'Actions')
+        )
+      )
     ),
     h(
       'tbody',
@@ -41,15 +55,15 @@ export function queueTable(runs: ReadonlyArray<RunInfo>, actions: IQueueActions)
             h(
               'button',
               {
-                class: 'jp-mlext-link',
-                title: `${run.experiment} / ${run.id}`,
+                class: 'jp-mlext-link jp-mlext-clip',
+                title: `${run.name}: ${run.experiment} / ${run.id}, by ${userLabel(run.user)}`,
                 'data-focus-key': `open:${run.id}`,
                 onclick: () => actions.openRun(run.id)
               },
               run.name
             )
           ),
-          h('td', {}, run.compute ?? 'notebook'),
+          h('td', {}, clipped(run.compute ?? 'notebook')),
           h('td', {}, formatTime(run.started_at ?? run.created_at)),
           h(
             'td',
@@ -88,7 +102,12 @@ export function targetsTable(targets: ReadonlyArray<ComputeTarget>): HTMLElement
       h(
         'tr',
         {},
-        ...['Name', 'Kind', 'Address', 'Slots', 'Busy', 'Queued'].map(label => h('th', { scope: 'col' }, label))
+        columnHeader('Name', 0),
+        columnHeader('Kind', 2),
+        columnHeader('Address', 3),
+        columnHeader('Slots', 2, 'jp-mlext-number'),
+        columnHeader('Busy', 1, 'jp-mlext-number'),
+        columnHeader('Queued', 1, 'jp-mlext-number')
       )
     ),
     h(
@@ -98,9 +117,9 @@ export function targetsTable(targets: ReadonlyArray<ComputeTarget>): HTMLElement
         h(
           'tr',
           { 'data-target': target.name },
-          h('th', { scope: 'row' }, target.name),
+          h('th', { scope: 'row' }, clipped(target.name)),
           h('td', {}, target.kind),
-          h('td', {}, target.address ?? '—'),
+          h('td', {}, clipped(target.address ?? '—')),
           h('td', { class: 'jp-mlext-number' }, String(target.concurrency)),
           h('td', { class: 'jp-mlext-number', 'data-busy': target.busy }, String(target.busy)),
           h('td', { class: 'jp-mlext-number', 'data-queued': target.queued }, String(target.queued))

@@ -1,12 +1,15 @@
 import { Widget } from '@lumino/widgets';
 
+import { LiveIndicator } from '../common/connection';
 import { h, keepingFocus, replaceChildren } from '../common/dom';
+import { ColumnFitter } from '../common/fit';
 import { IMLExt } from '../tokens';
 import { editTagsDialog, removeAliasDialog, setAliasDialog } from './dialogs';
 import { ModelsModel } from './model';
 import { historyTable, IVersionActions, lineageView, versionsTable, versionToolbar } from './views';
 
 const SEARCH_EXAMPLE = 'name, or tag such as area=health';
+const SEARCH_HINT_ID = 'jp-mlext-model-search-hint';
 
 /**
  * The Models sidebar panel: registered models (search by name or tag), the
@@ -31,7 +34,8 @@ export class ModelsPanel extends Widget {
       type: 'search',
       class: 'jp-mlext-filter-input',
       'aria-label': 'Search models',
-      placeholder: SEARCH_EXAMPLE,
+      'aria-describedby': SEARCH_HINT_ID,
+      placeholder: 'Search models',
       title: `Search by ${SEARCH_EXAMPLE}`,
       spellcheck: 'false'
     });
@@ -66,11 +70,14 @@ export class ModelsPanel extends Widget {
     };
     this._lineage = h('div', { class: 'jp-mlext-model-lineage' });
     this._history = h('div', { class: 'jp-mlext-table-scroll' });
+    this._live = new LiveIndicator(options.service.events);
+    this._fitters = [this._versions, this._lineage, this._history].map(node => new ColumnFitter(node));
     this.node.append(
       h(
         'div',
         { class: 'jp-mlext-toolbar' },
         h('h2', { class: 'jp-mlext-title' }, 'Models'),
+        this._live.node,
         h(
           'button',
           { class: 'jp-mlext-button', title: 'Reload the model registry', onclick: () => void this.model.refresh() },
@@ -78,6 +85,7 @@ export class ModelsPanel extends Widget {
         )
       ),
       form,
+      h('p', { id: SEARCH_HINT_ID, class: 'jp-mlext-hint' }, `By ${SEARCH_EXAMPLE}`),
       this._error,
       this._modelList,
       this._versionsTitle,
@@ -103,6 +111,8 @@ export class ModelsPanel extends Widget {
 
   dispose(): void {
     if (!this.isDisposed) {
+      this._live.dispose();
+      this._fitters.forEach(fitter => fitter.dispose());
       this.model.dispose();
       super.dispose();
     }
@@ -142,6 +152,7 @@ export class ModelsPanel extends Widget {
       this._history,
       name === null ? h('p', { class: 'jp-mlext-muted' }, 'No model selected.') : historyTable(model.history)
     );
+    this._fitters.forEach(fitter => fitter.fit());
   }
 
   private _renderModels(): void {
@@ -200,6 +211,8 @@ export class ModelsPanel extends Widget {
   private _actions: IVersionActions;
   private _lineage: HTMLElement;
   private _history: HTMLElement;
+  private _live: LiveIndicator;
+  private _fitters: ColumnFitter[];
 }
 
 export namespace ModelsPanel {

@@ -4,9 +4,11 @@
  */
 import { ModelLineage, ModelVersion, RegistryAction, RegistryChange, RunInfo } from '../api/types';
 import { h } from '../common/dom';
-import { formatBytes, formatTime } from '../common/format';
+import { columnHeader } from '../common/fit';
+import { formatBytes, formatTime, userLabel } from '../common/format';
 import { statusBadge } from '../common/status';
 import { keyValueTable, metricsTable } from '../common/tables';
+import { clipped, shortPath } from '../common/truncate';
 
 export interface IVersionActions {
   select: (version: number) => void;
@@ -74,11 +76,23 @@ export function versionsTable(
   if (versions.length === 0) {
     return h('p', { class: 'jp-mlext-muted' }, 'This model has no versions left.');
   }
-  const headers = ['Version', 'Created', 'Run', 'Tags', 'Aliases', 'Size'];
   return h(
     'table',
     { class: 'jp-mlext-table jp-mlext-model-versions', 'aria-label': `Versions of ${name}` },
-    h('thead', {}, h('tr', {}, ...headers.map(label => h('th', { scope: 'col' }, label)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columnHeader('Version', 0),
+        columnHeader('Created', 3),
+        columnHeader('Run', 2),
+        columnHeader('Tags', 3),
+        columnHeader('Aliases', 1),
+        columnHeader('Size', 2, 'jp-mlext-number')
+      )
+    ),
     h(
       'tbody',
       {},
@@ -105,7 +119,7 @@ export function versionsTable(
               `v${version.version}`
             )
           ),
-          h('td', { title: version.user ? `by ${version.user}` : '' }, formatTime(version.created_at)),
+          h('td', { title: `by ${userLabel(version.user)}` }, formatTime(version.created_at)),
           h(
             'td',
             {},
@@ -185,9 +199,11 @@ export function lineageView(lineage: ModelLineage | null, openRun: (id: string) 
         statusBadge(run.status, true)
       ),
       h('dt', {}, 'Experiment'),
-      h('dd', {}, run.experiment),
+      h('dd', {}, clipped(run.experiment)),
+      h('dt', {}, 'User'),
+      h('dd', {}, userLabel(run.user)),
       h('dt', {}, 'Source'),
-      h('dd', {}, lineage.version.source),
+      h('dd', { title: lineage.version.source }, shortPath(lineage.version.source, 40)),
       parents.length ? h('dt', {}, 'Parents') : null,
       parents.length ? h('dd', {}, ...parentLinks(parents, openRun)) : null
     ),
@@ -226,7 +242,15 @@ export function historyTable(changes: ReadonlyArray<RegistryChange>): HTMLElemen
     h(
       'thead',
       {},
-      h('tr', {}, ...['When', 'Who', 'What', 'Version', 'Change'].map(label => h('th', { scope: 'col' }, label)))
+      h(
+        'tr',
+        {},
+        columnHeader('When', 3),
+        columnHeader('Who', 2),
+        columnHeader('What', 0),
+        columnHeader('Version', 1, 'jp-mlext-number'),
+        columnHeader('Change', 1)
+      )
     ),
     h(
       'tbody',
@@ -238,7 +262,7 @@ export function historyTable(changes: ReadonlyArray<RegistryChange>): HTMLElemen
             'tr',
             { 'data-action': change.action, 'data-seq': change.seq },
             h('td', {}, formatTime(change.at)),
-            h('td', { class: 'jp-mlext-history-user', title: change.user ?? '' }, change.user ?? 'unknown'),
+            h('td', { class: 'jp-mlext-history-user', title: userLabel(change.user) }, userLabel(change.user)),
             h('td', {}, `${ACTION_LABELS[change.action] ?? change.action}${change.key ? ` ${change.key}` : ''}`),
             h('td', { class: 'jp-mlext-number' }, change.version === null ? '' : `v${change.version}`),
             h('td', {}, changeText(change))

@@ -61,7 +61,13 @@ export async function exportNotebook(service: IMLExt, panel: NotebookPanel): Pro
     node: h(
       'div',
       { class: 'jp-mlext-export-result' },
-      h('p', {}, 'Wrote the pipeline folder ', h('code', { class: 'jp-mlext-export-folder' }, `${folder}/`), '.'),
+      h(
+        'p',
+        {},
+        'Wrote the pipeline folder ',
+        h('code', { class: 'jp-mlext-export-folder' }, `${folder}/`),
+        ' (a path relative to the Jupyter root folder, the top of the file browser).'
+      ),
       h(
         'p',
         {},
@@ -75,7 +81,7 @@ export async function exportNotebook(service: IMLExt, panel: NotebookPanel): Pro
         h('code', {}, `mlext pipeline run ${folder}`),
         ', or publish it with ',
         h('code', {}, `mlext pipeline publish ${folder}`),
-        ' to run it from the Pipelines panel.'
+        ' to run it from the Pipelines panel (from a terminal in the Jupyter root folder).'
       )
     )
   });

@@ -18,6 +18,18 @@ const GAP_X = 16;
 const GAP_Y = 34;
 const PADDING = 8;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+const SMALLEST_ZOOM = 0.5;
+
+/**
+ * The zoom at which a graph `width` pixels wide fits in `available` pixels: never above 1 (a small graph is
+ * not blown up), never below a half (smaller text cannot be read: the graph scrolls instead).
+ */
+export function zoomToFit(width: number, available: number): number {
+  if (width <= 0 || available <= 0 || width <= available) {
+    return 1;
+  }
+  return Math.max(SMALLEST_ZOOM, Math.floor((available / width) * 100) / 100);
+}
 
 /**
  * Step names in layers: a step one below the lowest of the steps it depends
@@ -91,7 +103,8 @@ export function pipelineGraph(steps: ReadonlyArray<PipelineRunStep>, options: Pi
     class: 'jp-mlext-dag',
     role: 'group',
     'aria-label': `Steps of ${options.label}`,
-    style: `width: ${width}px; height: ${height}px`
+    style: `width: ${width}px; height: ${height}px`,
+    'data-width': width
   });
   graph.appendChild(edges(steps, places, width, height));
   for (const layer of layers) {

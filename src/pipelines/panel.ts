@@ -1,14 +1,14 @@
 import { Widget } from '@lumino/widgets';
 
-import { StreamState } from '../api/events';
-import { renderConnection } from '../common/connection';
+import { LiveIndicator } from '../common/connection';
 import { h, keepingFocus, replaceChildren } from '../common/dom';
+import { ColumnFitter } from '../common/fit';
 import { tickDurations } from '../common/durations';
 import { formatTime } from '../common/format';
 import { runStateBadge } from '../common/status';
 import { IMLExt } from '../tokens';
 import { cancelPipelineRunDialog, triggerPipelineDialog } from './dialogs';
-import { pipelineGraph } from './graph';
+import { pipelineGraph, zoomToFit } from './graph';
 import { PipelinesModel } from './model';
 import { pipelineRunsTable, pipelineSummary } from './views';
 
@@ -26,10 +26,9 @@ export class PipelinesPanel extends Widget {
     this.title.caption = 'ML pipelines';
     this.addClass('jp-mlext-panel');
     this.addClass('jp-mlext-pipelines-panel');
-    this._service = options.service;
     this._openRun = options.openRun;
     this.model = new PipelinesModel(options.service);
-    this._connection = h('span', { class: 'jp-mlext-connection', role: 'status' });
+    this._live = new LiveIndicator(options.service.events);
     this._runButton = h(
       'button',
       {
@@ -57,7 +56,7 @@ export class PipelinesPanel extends Widget {
         'div',
         { class: 'jp-mlext-toolbar' },
         h('h2', { class: 'jp-mlext-title' }, 'Pipelines'),
-        this._connection,
+        this._live.node,
         h(
           'button',
           { class: 'jp-mlext-button', title: 'Reload pipelines and runs', onclick: () => void this.refresh() },
@@ -75,9 +74,12 @@ export class PipelinesPanel extends Widget {
       this._graph,
       this._runError
     );
+    this._fitter = new ColumnFitter(this._runs);
+    if (typeof ResizeObserver !== 'undefined') {
+      this._graphResize = new ResizeObserver(() => this._zoomGraph());
+      this._graphResize.observe(this._graph);
+    }
     this.model.changed.connect(this._render, this);
-    this._service.events.stateChanged.connect(this._renderConnection, this);
-    this._renderConnection(this._service.events, this._service.events.state);
     this._ticker = window.setInterval(() => tickDurations(this._runs), 1000);
     this._render();
   }
@@ -109,6 +111,9 @@ export class PipelinesPanel extends Widget {
   dispose(): void {
     if (!this.isDisposed) {
       window.clearInterval(this._ticker);
+      this._live.dispose();
+      this._fitter.dispose();
+      this._graphResize?.disconnect();
       this.model.dispose();
       super.dispose();
     }
@@ -140,6 +145,7 @@ export class PipelinesPanel extends Widget {
           : pipelineRunsTable(name, model.runs, model.selectedRunId, id => void model.selectRun(id))
       )
     );
+    this._fitter.fit();
     this._renderRun();
   }
 
@@ -215,6 +221,20 @@ export class PipelinesPanel extends Widget {
           },
           'Open run'
         ),
+        h(
+          'button',
+          {
+            class: 'jp-mlext-button',
+            'aria-pressed': this._actualSize ? 'true' : 'false',
+            title: this._actualSize ? 'Zoom the steps to fit the panel' : 'Show the steps at their actual size',
+            'data-focus-key': 'zoom',
+            onclick: () => {
+              this._actualSize = !this._actualSize;
+              this._renderRun();
+            }
+          },
+          this._actualSize ? 'Fit' : '100%'
+        ),
         run.state === 'Running'
           ? h(
               'button',
@@ -235,16 +255,32 @@ export class PipelinesPanel extends Widget {
     keepingFocus(this._graph, () =>
       replaceChildren(this._graph, pipelineGraph(run.steps, { label, openRun: this._openRun }))
     );
+    this._zoomGraph();
     this._runError.textContent = run.error ?? '';
   }
 
-  private _renderConnection(_: unknown, state: StreamState): void {
-    renderConnection(this._connection, state);
+  /**
+   * Zoom the drawn graph to fit the panel's width (unless shown at its actual size); `data-zoom` says how.
+   */
+  private _zoomGraph(): void {
+    const graph = this._graph.querySelector<HTMLElement>('.jp-mlext-dag');
+    if (!graph) {
+      return;
+    }
+    const available = this._graph.clientWidth;
+    if (available === 0) {
+      return;
+    }
+    const zoom = this._actualSize ? 1 : zoomToFit(Number(graph.dataset.width), available);
+    graph.style.zoom = zoom === 1 ? '' : String(zoom);
+    this._graph.dataset.zoom = String(zoom);
   }
 
-  private _service: IMLExt;
   private _openRun: (id: string) => void;
-  private _connection: HTMLElement;
+  private _live: LiveIndicator;
+  private _fitter: ColumnFitter;
+  private _graphResize: ResizeObserver | null = null;
+  private _actualSize = false;
   private _runButton: HTMLButtonElement;
   private _error: HTMLElement;
   private _list: HTMLElement;

@@ -5,8 +5,10 @@
  */
 import { DescribePipeline, PipelineParams, PipelineRunSummary } from '../api/types';
 import { h } from '../common/dom';
-import { formatSeconds, formatTime } from '../common/format';
+import { columnHeader } from '../common/fit';
+import { formatSeconds, formatTime, userLabel } from '../common/format';
 import { runStateBadge } from '../common/status';
+import { clipped } from '../common/truncate';
 
 /**
  * Params as `key=value` pairs, each value in JSON.
@@ -28,7 +30,7 @@ export function pipelineSummary(description: DescribePipeline): HTMLElement {
     [
       'Versions',
       `${description.versions.length} (latest v${latest?.version ?? '?'}` +
-        (latest ? `, ${formatTime(latest.created_at)}${latest.user ? ` by ${latest.user}` : ''})` : ')')
+        (latest ? `, ${formatTime(latest.created_at)} by ${userLabel(latest.user)})` : ')')
     ],
     ['Steps', latest ? latest.definition.steps.map(step => step.name).join(', ') : ''],
     ['Params', latest ? formatParams(latest.definition.params) || 'none' : '']
@@ -73,9 +75,12 @@ export function pipelineRunsTable(
       h(
         'tr',
         {},
-        ...['Status', 'Started', 'Duration', 'Version', 'Trigger', 'Params'].map(label =>
-          h('th', { scope: 'col' }, label)
-        )
+        columnHeader('Status', 0),
+        columnHeader('Started', 0),
+        columnHeader('Duration', 1, 'jp-mlext-number'),
+        columnHeader('Version', 3),
+        columnHeader('Trigger', 3),
+        columnHeader('Params', 2)
       )
     ),
     h(
@@ -92,7 +97,7 @@ export function pipelineRunsTable(
             'data-state': run.state,
             onclick: () => select(run.run_id)
           },
-          h('td', {}, runStateBadge(run.state)),
+          h('td', {}, runStateBadge(run.state, true)),
           h(
             'td',
             {},
@@ -119,7 +124,7 @@ export function pipelineRunsTable(
           ),
           h('td', {}, run.version === null ? '—' : `v${run.version}`),
           h('td', {}, run.trigger),
-          h('td', { class: 'jp-mlext-code' }, formatParams(run.params))
+          h('td', { class: 'jp-mlext-code' }, clipped(formatParams(run.params)))
         );
       })
     )

@@ -49,7 +49,13 @@ export function addRunsCommands(
       }
       let detail = details.get(id);
       if (!detail || detail.isDisposed) {
-        detail = new RunDetail({ runId: id, service, cancelRun: runId => cancelRun(service, runId) });
+        detail = new RunDetail({
+          runId: id,
+          service,
+          cancelRun: runId => cancelRun(service, runId),
+          openRun: runId => void commands.execute(CommandIDs.openRun, { id: runId }),
+          openPath: path => void commands.execute('docmanager:open', { path })
+        });
         details.set(id, detail);
         detail.disposed.connect(() => details.delete(id));
         app.shell.add(detail, 'main');

@@ -1,16 +1,18 @@
+import { PageConfig } from '@jupyterlab/coreutils';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { errorMessage } from '../api/errors';
 import { Artifact, ChangeEvent, RunInfo } from '../api/types';
 import { h, replaceChildren } from '../common/dom';
 import { tickDurations } from '../common/durations';
-import { formatBytes, formatSeconds, formatTime, runDuration } from '../common/format';
+import { formatBytes, formatSeconds, formatTime, runDuration, userLabel } from '../common/format';
 import { isActive, statusBadge } from '../common/status';
 import { keyValueTable, metricsTable } from '../common/tables';
 import { IMLExt } from '../tokens';
 import { MetricChart } from './chart';
 import { LogTail } from './logTail';
 import { preferredKey, withMetrics } from './metrics';
+import { describeSource } from './source';
 
 const RELOAD_SPACING_MS = 500;
 
@@ -25,6 +27,8 @@ export class RunDetail extends Panel {
     this.runId = options.runId;
     this._service = options.service;
     this._cancelRun = options.cancelRun;
+    this._openRun = options.openRun;
+    this._openPath = options.openPath;
     this.id = `jp-mlext-run-${options.runId}`;
     this.addClass('jp-mlext-panel');
     this.addClass('jp-mlext-run-detail');
@@ -94,12 +98,30 @@ export class RunDetail extends Panel {
         return;
       }
       this._error.textContent = '';
+      await this._loadParent(run);
+      if (this.isDisposed) {
+        return;
+      }
       this._showRun(run);
       this._showArtifacts(artifacts);
     } catch (reason) {
       if (!this.isDisposed) {
         this._error.textContent = `Loading run ${this.runId} failed: ${errorMessage(reason)}`;
       }
+    }
+  }
+
+  /**
+   * The parent run, for its name on the Parent link (its id stands in when it cannot be read).
+   */
+  private async _loadParent(run: RunInfo): Promise<void> {
+    if (run.parent_id === null || this._parentRun?.id === run.parent_id) {
+      return;
+    }
+    try {
+      this._parentRun = await this._service.client.getRun(run.parent_id);
+    } catch {
+      this._parentRun = null;
     }
   }
 
@@ -137,17 +159,18 @@ export class RunDetail extends Panel {
       h('button', { class: 'jp-mlext-button', onclick: () => void this.load() }, 'Refresh')
     );
     const duration = runDuration(run, Date.now() / 1000);
-    const facts: [string, string | null][] = [
+    const source = describeSource(run, PageConfig.getOption('serverRoot'));
+    const facts: [string, string | HTMLElement | null][] = [
       ['Id', run.id],
       ['Experiment', run.experiment],
-      ['Parent', run.parent_id],
+      ['Parent', run.parent_id === null ? null : this._parentLink(run.parent_id)],
       ['Created', formatTime(run.created_at)],
       ['Started', formatTime(run.started_at)],
       ['Ended', formatTime(run.ended_at)],
       ['Duration', duration === null ? null : formatSeconds(duration)],
-      ['User', run.user],
+      ['User', userLabel(run.user)],
       ['Compute', run.compute],
-      ['Source', [run.source_type, run.source_name].filter(Boolean).join(': ') || null],
+      ['Source', source === null ? null : this._sourceNode(source.label, source.path)],
       ['Git commit', run.git_commit],
       ['Snapshot', run.snapshot_id],
       ['Error', run.error]
@@ -160,8 +183,11 @@ export class RunDetail extends Panel {
           h('dt', {}, label),
           h(
             'dd',
-            { 'data-running-since': label === 'Duration' && isActive(run.status) ? run.started_at : null },
-            value as string
+            {
+              'data-running-since': label === 'Duration' && isActive(run.status) ? run.started_at : null,
+              'data-fact': label.toLowerCase()
+            },
+            value as string | HTMLElement
           )
         ])
     );
@@ -175,6 +201,44 @@ export class RunDetail extends Panel {
     if (first || wanted !== current) {
       this._chartMetric(wanted);
     }
+  }
+
+  private _parentLink(parentId: string): HTMLElement {
+    const name = this._parentRun?.id === parentId ? this._parentRun.name : parentId;
+    return h(
+      'a',
+      {
+        class: 'jp-mlext-parent-link',
+        href: '#',
+        'data-run-id': parentId,
+        title: `Open the details of the parent run ${name} (${parentId})`,
+        onclick: ((event: MouseEvent) => {
+          event.preventDefault();
+          this._openRun(parentId);
+        }) as EventListener
+      },
+      name
+    );
+  }
+
+  private _sourceNode(label: string, path: string | null): HTMLElement | string {
+    if (path === null) {
+      return label;
+    }
+    return h(
+      'a',
+      {
+        class: 'jp-mlext-source-link',
+        href: '#',
+        'data-path': path,
+        title: `Open ${path}`,
+        onclick: ((event: MouseEvent) => {
+          event.preventDefault();
+          this._openPath(path);
+        }) as EventListener
+      },
+      label
+    );
   }
 
   private _showArtifacts(artifacts: Artifact[]): void {
@@ -251,7 +315,10 @@ export class RunDetail extends Panel {
 
   private _service: IMLExt;
   private _cancelRun: (id: string) => Promise<void>;
+  private _openRun: (id: string) => void;
+  private _openPath: (path: string) => void;
   private _run: RunInfo | null = null;
+  private _parentRun: RunInfo | null = null;
   private _header: HTMLElement;
   private _summary: HTMLElement;
   private _error: HTMLElement;
@@ -270,6 +337,14 @@ export namespace RunDetail {
     runId: string;
     service: IMLExt;
     cancelRun: (id: string) => Promise<void>;
+    /**
+     * Open another run's details (the Parent link).
+     */
+    openRun: (id: string) => void;
+    /**
+     * Open a file of the Jupyter root (the source notebook).
+     */
+    openPath: (path: string) => void;
   }
 }
 

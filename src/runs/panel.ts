@@ -1,8 +1,8 @@
 import { Panel, Widget } from '@lumino/widgets';
 
-import { StreamState } from '../api/events';
-import { renderConnection } from '../common/connection';
+import { LiveIndicator } from '../common/connection';
 import { h, keepingFocus, replaceChildren } from '../common/dom';
+import { ColumnFitter } from '../common/fit';
 import { IMLExt } from '../tokens';
 import { MetricChart } from './chart';
 import { metricKeys, preferredKey } from './metrics';
@@ -12,6 +12,7 @@ import { RunsTable } from './table';
 
 const RENDER_SPACING_MS = 200;
 const FILTER_EXAMPLE = "metrics.mse < 3 and params.lr = 0.05 and status = 'Completed'";
+const FILTER_HINT_ID = 'jp-mlext-filter-hint';
 
 /**
  * The Runs sidebar panel: experiments, a filterable, sortable, paged runs
@@ -30,14 +31,14 @@ export class RunsPanel extends Panel {
     this._chooseColumns = options.chooseColumns;
     this.model = new RunsModel(options.service);
 
-    this._connection = h('span', { class: 'jp-mlext-connection', role: 'status' });
+    this._live = new LiveIndicator(options.service.events);
     this._experimentList = h('div', { class: 'jp-mlext-experiments', role: 'group', 'aria-label': 'Experiments' });
     this._filterInput = h('input', {
       type: 'search',
       class: 'jp-mlext-filter-input',
       'aria-label': 'Filter runs',
-      'aria-describedby': 'jp-mlext-filter-error',
-      placeholder: FILTER_EXAMPLE,
+      'aria-describedby': `jp-mlext-filter-error ${FILTER_HINT_ID}`,
+      placeholder: 'Filter runs',
       title: `Filter in the search language, e.g. ${FILTER_EXAMPLE}`,
       spellcheck: 'false'
     });
@@ -80,9 +81,7 @@ export class RunsPanel extends Panel {
     this.model.changed.connect(this._onModelChanged, this);
     this.model.selectionChanged.connect(this._renderSelection, this);
     this.model.metricsArrived.connect(this._onMetrics, this);
-    this._service.events.stateChanged.connect(this._renderConnection, this);
     this._service.settingsChanged.connect(this._scheduleRender, this);
-    this._renderConnection(this._service.events, this._service.events.state);
     this._ticker = window.setInterval(() => this._table.tick(), 1000);
   }
 
@@ -110,6 +109,8 @@ export class RunsPanel extends Panel {
     }
     window.clearInterval(this._ticker);
     window.clearTimeout(this._renderTimer);
+    this._live.dispose();
+    this._fitter?.dispose();
     this.model.dispose();
     super.dispose();
   }
@@ -129,6 +130,8 @@ export class RunsPanel extends Panel {
       event.preventDefault();
       void this.model.setFilter(this._filterInput.value);
     });
+    const tableScroll = h('div', { class: 'jp-mlext-table-scroll', tabindex: '-1' }, this._table.node);
+    this._fitter = new ColumnFitter(tableScroll);
     return h(
       'div',
       {},
@@ -136,7 +139,7 @@ export class RunsPanel extends Panel {
         'div',
         { class: 'jp-mlext-toolbar' },
         h('h2', { class: 'jp-mlext-title' }, 'Runs'),
-        this._connection,
+        this._live.node,
         h(
           'button',
           { class: 'jp-mlext-button', title: 'Reload experiments and runs', onclick: () => void this.refresh() },
@@ -154,8 +157,9 @@ export class RunsPanel extends Panel {
       ),
       this._experimentList,
       form,
+      h('p', { id: FILTER_HINT_ID, class: 'jp-mlext-hint' }, 'e.g. ', h('code', {}, FILTER_EXAMPLE)),
       this._error,
-      h('div', { class: 'jp-mlext-table-scroll', tabindex: '-1' }, this._table.node),
+      tableScroll,
       h('div', { class: 'jp-mlext-pager' }, this._previous, this._pageLabel, this._next)
     );
   }
@@ -233,6 +237,7 @@ export class RunsPanel extends Panel {
       model.runs.length === 0 ? `Page ${model.pageIndex + 1}` : `Runs ${first + 1}–${first + model.runs.length}`;
     this._previous.disabled = model.pageIndex === 0;
     this._next.disabled = !model.hasNextPage;
+    this._fitter?.fit();
   }
 
   private _renderExperiments(): void {
@@ -251,7 +256,7 @@ export class RunsPanel extends Panel {
             void this.model.setExperiment(name);
           }
         },
-        h('span', { class: 'jp-mlext-experiment-name' }, label),
+        h('span', { class: 'jp-mlext-experiment-name', title: label }, label),
         h('span', { class: 'jp-mlext-count', 'aria-label': `${count} runs` }, String(count))
       );
     keepingFocus(this._experimentList, () =>
@@ -261,10 +266,6 @@ export class RunsPanel extends Panel {
         ...this.model.experiments.map(experiment => item(experiment.name, experiment.name, experiment.run_count))
       )
     );
-  }
-
-  private _renderConnection(_: unknown, state: StreamState): void {
-    renderConnection(this._connection, state);
   }
 
   /**
@@ -329,7 +330,8 @@ export class RunsPanel extends Panel {
   private _openRun: (id: string) => void;
   private _chooseColumns: () => void;
   private _loaded: Promise<void> | null = null;
-  private _connection: HTMLElement;
+  private _live: LiveIndicator;
+  private _fitter: ColumnFitter | null = null;
   private _experimentList: HTMLElement;
   private _filterInput: HTMLInputElement;
   private _error: HTMLElement;

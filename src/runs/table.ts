@@ -8,6 +8,7 @@ import { h, keepingFocus, replaceChildren } from '../common/dom';
 import { tickDurations } from '../common/durations';
 import { formatNumber, formatSeconds, formatTime, runDuration } from '../common/format';
 import { isActive, statusBadge } from '../common/status';
+import { clipped } from '../common/truncate';
 import { fieldName, splitField, treeOrder, valueFields } from './columns';
 import { ISort } from './model';
 
@@ -19,6 +20,11 @@ export interface IColumn {
   label: string;
   cell: (run: RunInfo, now: number) => string | HTMLElement;
   className?: string;
+  /**
+   * How soon the column gives way in a narrow panel (0 never; see common/fit.ts); the metric and param
+   * columns have none: they scroll.
+   */
+  priority?: number;
 }
 
 type Direction = 'ascending' | 'descending' | 'none';
@@ -62,7 +68,7 @@ export class RunsTable {
       {},
       h(
         'th',
-        { scope: 'col', class: 'jp-mlext-select-cell' },
+        { scope: 'col', class: 'jp-mlext-select-cell', 'data-priority': 0, 'data-label': 'Selected' },
         h('span', { class: 'jp-mlext-visually-hidden' }, 'Selected')
       ),
       ...columns.map(column => {
@@ -70,7 +76,14 @@ export class RunsTable {
         const direction: Direction = sorted ? (sort.direction === 'ASC' ? 'ascending' : 'descending') : 'none';
         return h(
           'th',
-          { scope: 'col', 'aria-sort': direction, class: column.className, 'data-field': column.field },
+          {
+            scope: 'col',
+            'aria-sort': direction,
+            class: column.className,
+            'data-field': column.field,
+            'data-priority': column.priority,
+            'data-label': column.label
+          },
           h(
             'button',
             {
@@ -109,14 +122,16 @@ export class RunsTable {
         field: 'status',
         label: 'Status',
         className: 'jp-mlext-status-cell',
+        priority: 0,
         cell: run => statusBadge(run.status, true)
       },
-      { field: 'name', label: 'Name', cell: () => '' },
-      { field: 'started_at', label: 'Start', cell: run => formatTime(run.started_at) },
+      { field: 'name', label: 'Name', priority: 0, cell: () => '' },
+      { field: 'started_at', label: 'Start', priority: 2, cell: run => formatTime(run.started_at) },
       {
         field: 'duration',
         label: 'Duration',
         className: 'jp-mlext-number',
+        priority: 1,
         cell: (run, now) => {
           const seconds = runDuration(run, now);
           return seconds === null ? '' : formatSeconds(seconds);
@@ -124,7 +139,12 @@ export class RunsTable {
       }
     ];
     if (state.showExperiment) {
-      columns.splice(2, 0, { field: 'experiment', label: 'Experiment', cell: run => run.experiment });
+      columns.splice(2, 0, {
+        field: 'experiment',
+        label: 'Experiment',
+        priority: 3,
+        cell: run => clipped(run.experiment)
+      });
     }
     return [...columns, ...valueFields(state.columns, state.runs).map(valueColumn)];
   }

@@ -3,8 +3,10 @@ nbclient, in a given folder and workspace, and read back its outputs and the wid
 
 from __future__ import annotations
 
+import base64
 import io
 import os
+import struct
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,6 +102,22 @@ def png_sizes(nb: NotebookNode, model_id: str) -> list[int]:
         for buffer in model.get("buffers", [])
         if buffer["path"] == ["value"]
     ]
+
+
+def chart_sizes(nb: NotebookNode, model_id: str) -> list[tuple[int, str, str]]:
+    """For each PNG image under a model that holds a picture: its width in pixels (from the PNG header), and the
+    CSS width and max-width of its layout, i.e. how many pixels it has and at most how wide it is shown."""
+    states = widget_states(nb)
+    sizes = []
+    for model in widget_tree(nb, model_id):
+        if model["model_name"] != "ImageModel":
+            continue
+        for buffer in model.get("buffers", []):
+            if buffer["path"] == ["value"]:
+                png = base64.b64decode(buffer["data"])
+                layout = states[model["state"]["layout"].removeprefix("IPY_MODEL_")]["state"]
+                sizes.append((struct.unpack(">I", png[16:20])[0], layout.get("width"), layout.get("max_width")))
+    return sizes
 
 
 def snapshot_files(ws: Workspace, snapshot_id: str) -> dict[str, str]:

@@ -109,6 +109,18 @@ def test_mlrun_cell_tracks_params_output_metrics_and_what_ran(workspace, project
     }
 
 
+def test_a_cell_run_names_its_notebook_as_the_jupyter_server_told_the_kernel(workspace, tmp_path, monkeypatch):
+    """jupyter_server starts a notebook's kernel with JPY_SESSION_NAME = the notebook's absolute path (ipykernel
+    puts it in `__session__`): the run's source names that notebook and the cell, so the panels can open it."""
+    folder = tmp_path / "analysis"
+    folder.mkdir()
+    path = folder / "wine.ipynb"
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    execute(notebook(LOAD, "%%mlrun --experiment nb --name named\nmlx.log('loss', 1.0)"), workspace, folder)
+    (run,) = _runs(workspace)
+    assert (run.source_type, run.source_name) == ("notebook", f"{path} In[2]")
+
+
 def test_failure_interrupt_and_syntax_error_end_runs_and_the_kernel_goes_on(workspace, tmp_path):
     nb = execute(
         notebook(

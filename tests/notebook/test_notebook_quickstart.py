@@ -23,7 +23,16 @@ QUICKSTART = REPO / "examples" / "quickstart.ipynb"
 
 
 def test_quickstart_runs_top_to_bottom_and_tracks_the_sweep(workspace):
+    committed = nbformat.read(QUICKSTART, as_version=4)
     nb = execute(nbformat.read(QUICKSTART, as_version=4), workspace, QUICKSTART.parent)
+    # JupyterLab writes the kernel's language_info into a notebook it opens, which marks it modified (and
+    # autosave rewrites it) unless the file already holds exactly that: the file must match this kernel.
+    assert nb.metadata.language_info == committed.metadata.language_info
+    assert committed.metadata.kernelspec == {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     assert not [cell.source for cell in code if errors(cell)]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from notebook_support import (
+    chart_sizes,
     displayed_widgets,
     execute,
     html_values,
@@ -86,6 +87,9 @@ def test_run_details_shows_params_metrics_log_and_outputs(workspace, tmp_path):
     ):
         assert text in shown, text
     assert png_sizes(nb, details)  # the chart of the 100,000-point series, drawn from downsampled history
+    # Crisp and sized to the cell: twice the pixels it is shown at, as wide as the cell up to its natural size.
+    ((pixels, width, max_width),) = chart_sizes(nb, details)
+    assert (width, max_width) == ("100%", f"{pixels / 2:g}px") and pixels >= 800
     tab = next(model for model in widget_tree(nb, details) if model["model_name"] == "TabModel")
     assert tab["state"]["titles"] == ["Overview", "Charts", "Log", "Outputs"]
 
