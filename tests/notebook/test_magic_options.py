@@ -21,7 +21,7 @@ from jupyter_mlext.magics.options import parse_cell_options, split_words, strip_
         ("list `odd # key` = 1 # backticks quote a key", "list `odd # key` = 1"),
         ("list tags.ref = a#b", "list tags.ref = a#b"),
         (r"submit train.py -- --label \#3", r"submit train.py -- --label \#3"),
-        ("experiment \"it's # mine\"", "experiment \"it's # mine\""),
+        ('experiment "it\'s # mine"', 'experiment "it\'s # mine"'),
         ("list tags.x = 'unclosed # still quoted", "list tags.x = 'unclosed # still quoted"),
     ],
 )
