@@ -81,7 +81,7 @@ def _block(file: str, section: str, line: int, info: str, source: str, why: str 
     language = words[0] if words else ""
     target = words[1] if len(words) > 1 else None
     if why is None and language == OUTPUT_SAMPLE:
-        why = "an output sample"
+        why = "```text: a diagram or an output sample"
     return Block(file, section, line, language, target, source, why)
 
 

@@ -70,7 +70,7 @@ def test_blocks_are_grouped_by_section_with_their_lines_and_kinds(tmp_path):
     assert [(b.line, b.language, b.illustrative) for b in one.blocks] == [
         (6, "bash", None),
         (11, "bash", "it starts a server"),
-        (15, "text", "an output sample"),
+        (15, "text", "```text: a diagram or an output sample"),
     ]
     assert [b.line for b in one.runnable] == [6]
     assert (two.blocks[0].language, two.blocks[0].target) == ("python", "jupyter_server_config.py")
