@@ -17,7 +17,7 @@ model = None
 def init():
     global model
     folder = Path(os.environ["MLEXT_MODEL_DIR"])
-    path = next(folder.rglob("*.pkl"))  # the version holds model.pkl (registered from a run's outputs)
+    path = next(folder.rglob("*.pkl"))  # model.pkl, as examples/train_diabetes.py writes it to outputs/model/
     with path.open("rb") as file:
         model = pickle.load(file)
 

@@ -13,7 +13,7 @@ from IPython.core.error import UsageError
 from ..entities import MLExtError
 from ..sdk import run as sdk
 from ..store.validation import check_name
-from .options import parse_run_ids, parse_submit, split_words
+from .options import parse_run_ids, parse_submit, split_words, strip_comment
 
 
 class NotebookState:
@@ -31,7 +31,8 @@ USAGE = (
 
 
 def run_line(state: NotebookState, line: str) -> Any:
-    command, _, rest = line.strip().partition(" ")
+    """Dispatch `%mlrun COMMAND …`; a trailing `# comment` (outside quotes) is not part of the command."""
+    command, _, rest = strip_comment(line).strip().partition(" ")
     handler = _HANDLERS.get(command)
     if handler is None:
         what = f"unknown command {command!r}" if command else "a command is needed"

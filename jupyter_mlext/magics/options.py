@@ -29,6 +29,27 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {' '.join((message or 'stopped').split())}")
 
 
+def strip_comment(line: str) -> str:
+    """The line without a trailing `# comment`, as a shell reads one: a `#` that starts a word outside quotes
+    (`'…'`, `"…"`, or the filter language's backticks) begins a comment, so `%mlrun show 3f2a  # the best` works
+    as written while `tags.note = '#1'` and `a#b` keep their `#`. A backslash outside single quotes escapes the
+    next character."""
+    quote: str | None = None
+    escaped = False
+    for position, char in enumerate(line):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote is not None:
+            quote = None if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char == "#" and (position == 0 or line[position - 1].isspace()):
+            return line[:position].rstrip()
+    return line
+
+
 def split_words(line: str, what: str) -> list[str]:
     """The line split as a shell would (quotes group words), or a UsageError for an unbalanced quote."""
     try:
@@ -87,7 +108,7 @@ def _cell_parser() -> _Parser:
 
 
 def parse_cell_options(line: str) -> CellOptions:
-    args = _cell_parser().parse_args(split_words(line, "%%mlrun"))
+    args = _cell_parser().parse_args(split_words(strip_comment(line), "%%mlrun"))
     chart = None
     if args.chart is not None:
         chart = [key.strip() for key in args.chart.split(",") if key.strip()]

@@ -14,16 +14,18 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from ..entities import InvalidInput, TooLarge
 from ..entities.limits import MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_LIST_ITEMS, MAX_STRING_LENGTH
+
+if TYPE_CHECKING:  # jsonschema is imported on first validation: with its format extras installed it costs a
+    # second or more (rfc3987_syntax builds a grammar at import), which every `mlext` command would pay at start
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 SPEC_URI = "urn:jupyter-mlext:openapi"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -53,6 +55,9 @@ def spec() -> dict[str, Any]:
 
 @functools.cache
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     registry = Registry().with_resource(SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT202012))
     return cast("Registry[Any]", registry)
 
@@ -65,6 +70,8 @@ def body_validator(template: str, method: str) -> Draft202012Validator | None:
     if "application/json" not in content:
         return None
     pointer = f"{SPEC_URI}#/paths/{_escape(template)}/{method.lower()}/requestBody/content/application~1json/schema"
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator({"$ref": pointer}, registry=_registry())
 
 
@@ -73,6 +80,8 @@ def schema_validator(component: str) -> Draft202012Validator:
     """The validator of a named schema of the document (`#/components/schemas/<component>`)."""
     if component not in spec()["components"]["schemas"]:
         raise KeyError(f"api/openapi.yaml has no schema {component!r}")
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator({"$ref": f"{SPEC_URI}#/components/schemas/{component}"}, registry=_registry())
 
 
@@ -165,6 +174,8 @@ def check_document(validator: Draft202012Validator, data: Any, what: str) -> Non
 
 
 def _raise_first_fault(validator: Draft202012Validator, data: Any, field_of: Callable[[list[Any]], str]) -> None:
+    from jsonschema.exceptions import best_match
+
     errors = list(validator.iter_errors(data))
     # A misspelt field is also a missing one: name the misspelling, which says what to fix.
     unknown = [e for e in errors if e.validator == "additionalProperties"]
