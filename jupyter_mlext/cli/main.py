@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..entities import MLExtError
-from . import compute, models, pipelines, runs, serving, workspace
+from . import compute, mlflow, models, pipelines, runs, serving, workspace
 from .format import Output
 from .session import Session
 
@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     serving.register(groups, _group, _command)
     pipelines.register(groups, _group, _command)
     workspace.register(groups, _group, _command)
+    mlflow.register(groups, _group, _command)
     return parser
 
 
