@@ -313,11 +313,13 @@ def _compare(actual: Any, op: str, value: str | float) -> bool:
     else:
         left = str(actual)
     right: Any = value
-    return {
-        "=": left == right,
-        "!=": left != right,
-        "<": left < right,
-        "<=": left <= right,
-        ">": left > right,
-        ">=": left >= right,
-    }[op]
+    return bool(
+        {
+            "=": left == right,
+            "!=": left != right,
+            "<": left < right,
+            "<=": left <= right,
+            ">": left > right,
+            ">=": left >= right,
+        }[op]
+    )

@@ -202,4 +202,7 @@ def _load(conn: sqlite3.Connection, tail: str, params: list[Any]) -> list[Logged
                 f"SELECT model_id, key, value FROM {table} WHERE model_id IN ({marks}) ORDER BY key", chunk
             ):
                 extra[model_id][family][key] = value
-    return [LoggedModel(*row, tags=extra[row[0]]["tags"], params=extra[row[0]]["params"]) for row in rows]
+    names = [column.strip() for column in _COLUMNS.split(",")]
+    return [
+        LoggedModel(**dict(zip(names, row)), tags=extra[row[0]]["tags"], params=extra[row[0]]["params"]) for row in rows
+    ]

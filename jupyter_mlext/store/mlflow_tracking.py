@@ -306,7 +306,8 @@ def _experiments(conn: sqlite3.Connection, where: str, params: list[Any]) -> lis
     if rows:
         ids = list(tags)
         for experiment_id, key, value in conn.execute(
-            f"SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN ({','.join('?' * len(ids))})",
+            "SELECT experiment_id, key, value FROM experiment_tags "
+            f"WHERE experiment_id IN ({','.join('?' * len(ids))})",
             ids,
         ):
             tags[experiment_id][key] = value

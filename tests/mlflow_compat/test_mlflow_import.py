@@ -79,7 +79,9 @@ def test_import_round_trips_and_a_second_import_adds_nothing(mlflow_store, tmp_p
 
     assert main(["import", "mlflow", mlflow_store["uri"], "--workspace", str(target)]) == 0
     second = capsys.readouterr().out
-    assert "imported 0 experiments, 0 runs, 0 metric points, 0 artifacts, 0 registered models, 0 model versions" in second
+    assert (
+        "imported 0 experiments, 0 runs, 0 metric points, 0 artifacts, 0 registered models, 0 model versions" in second
+    )
     with Workspace(target) as ws:
         assert len(ws.tracking.search_runs().runs) == 3 and len(ws.registry.versions("regressor")) == 1
 
