@@ -28,7 +28,7 @@ from typing import Any, NoReturn
 
 from ..about import __version__
 from ..entities import MLExtError
-from . import compute, models, pipelines, runs, serving, workspace
+from . import compute, mlflow, models, pipelines, runs, serving, workspace
 from .format import Output
 from .session import Session
 
@@ -90,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     serving.register(groups, _group, _command)
     pipelines.register(groups, _group, _command)
     workspace.register(groups, _group, _command)
+    mlflow.register(groups, _group, _command)
     return parser
 
 

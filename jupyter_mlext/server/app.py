@@ -21,6 +21,7 @@ from ..daemon import EVENTS_KEPT, Daemon
 from ..entities import TargetKind
 from ..store import Workspace, resolve_workspace
 from .events import EventHub
+from .mlflow.routes import mlflow_routes
 from .routes import api_routes
 
 API_PREFIX = "/mlext/api"
@@ -101,6 +102,7 @@ class MLExtApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(api_routes(API_PREFIX))
+        self.handlers.extend(mlflow_routes())
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         await self.hub.start()

@@ -399,6 +399,80 @@ def m008_run_owners(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration
+def m011_mlflow(db: sqlite_utils.Database) -> None:
+    """What the MLflow-compatible API (mlflow_compat/) needs beyond our own entities: deletion marks on
+    experiments and runs (MLflow's lifecycle stage: deleted rows stay until purged), experiment and
+    registered-model tags and descriptions, a model version's stage, the runs' dataset/model inputs and
+    outputs, MLflow 3's logged models (with their tags and params), and the ids an import came from so a
+    second import of the same source adds nothing."""
+    _execute_all(
+        db,
+        """
+        ALTER TABLE experiments ADD COLUMN deleted_at REAL;
+        ALTER TABLE runs ADD COLUMN deleted_at REAL;
+        CREATE TABLE experiment_tags (
+            experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (experiment_id, key)
+        );
+        ALTER TABLE registered_models ADD COLUMN description TEXT;
+        ALTER TABLE registered_models ADD COLUMN updated_at REAL;
+        CREATE TABLE registered_model_tags (
+            model_id INTEGER NOT NULL REFERENCES registered_models(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model_id, key)
+        );
+        ALTER TABLE model_versions ADD COLUMN stage TEXT;
+        ALTER TABLE model_versions ADD COLUMN updated_at REAL;
+        CREATE TABLE run_io (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL REFERENCES runs(id),
+            direction TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL
+        );
+        CREATE INDEX run_io_by_run ON run_io(run_id, seq);
+        CREATE TABLE logged_models (
+            id TEXT PRIMARY KEY,
+            experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+            name TEXT NOT NULL,
+            source_run_id TEXT REFERENCES runs(id),
+            model_type TEXT,
+            status TEXT NOT NULL,
+            status_message TEXT,
+            user TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            deleted_at REAL
+        );
+        CREATE INDEX logged_models_by_experiment ON logged_models(experiment_id, created_at);
+        CREATE TABLE logged_model_tags (
+            model_id TEXT NOT NULL REFERENCES logged_models(id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model_id, key)
+        );
+        CREATE TABLE logged_model_params (
+            model_id TEXT NOT NULL REFERENCES logged_models(id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model_id, key)
+        );
+        CREATE TABLE import_sources (
+            source TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            imported_at REAL NOT NULL,
+            PRIMARY KEY (source, kind, source_id)
+        )
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     """Bring the schema up to date, under the write lock so that racing openers apply each migration once."""
     with db.write() as conn:

@@ -242,6 +242,10 @@ class _Parser:
         self.params.append(value)
         return "?"
 
+    def compile_literals(self, field: _Field, op: str, literals: list[_Token]) -> str:
+        """One comparison parsed elsewhere (compile_comparisons), compiled as the parser compiles its own."""
+        return self._compile(field, op, literals)
+
     def _compile(self, field: _Field, op: str, literals: list[_Token]) -> str:
         if field.family == "metrics":
             for literal in literals:
@@ -355,3 +359,40 @@ def compile_order_by(order_by: str | Sequence[str] | None) -> tuple[str, str, li
             orders.append(f"{column} IS NULL, {column} {direction}")
     orders.append("r.created_at DESC, r.id")
     return " ".join(joins), ", ".join(orders), params
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """One comparison parsed by another front end (mlflow_compat/filters.py parses MLflow's filter syntax):
+    `family` is metrics, params, tags or attribute (then `key` is one of the attributes above), `op` one of
+    = != < <= > >= LIKE ILIKE IN "NOT IN", and `values` the literals (str or float)."""
+
+    family: str
+    key: str
+    op: str
+    values: tuple[str | float, ...]
+
+
+def compile_comparisons(comparisons: Sequence[Comparison], text: str) -> tuple[str, list[object]]:
+    """SQL for the conjunction of `comparisons` (from the filter `text`, named in errors), with the same
+    parameterised compilation as the filter language: literals and keys are bound, never pasted."""
+    if len(comparisons) > MAX_FILTER_CONDITIONS:
+        raise InvalidInput(f"filter has more than {MAX_FILTER_CONDITIONS} comparisons", field="filter")
+    parser = _Parser("")
+    parser.text = text
+    parts = []
+    for comparison in comparisons:
+        if comparison.family == "attribute" and comparison.key not in _ATTRIBUTES:
+            raise InvalidInput(f"filter: unknown attribute {comparison.key!r}", field="filter")
+        if comparison.op not in {*_OPERATORS.values(), "LIKE", "ILIKE", "IN", "NOT IN"}:
+            raise InvalidInput(f"filter: unknown operator {comparison.op!r}", field="filter")
+        literals = [
+            _Token("string", repr(value), value, 0)
+            if isinstance(value, str)
+            else _Token("number", repr(value), float(value), 0)
+            for value in comparison.values
+        ]
+        if len(literals) > MAX_IN_VALUES:
+            raise InvalidInput(f"filter: a list holds at most {MAX_IN_VALUES} values", field="filter")
+        parts.append(parser.compile_literals(_Field(comparison.family, comparison.key, 0), comparison.op, literals))
+    return (" AND ".join(parts) or "1"), parser.params

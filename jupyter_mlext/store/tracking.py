@@ -375,6 +375,12 @@ def _require_run(conn: sqlite3.Connection, run_id: str) -> None:
         raise NotFound(f"no run with id {run_id!r}", field="run_id")
 
 
+def select_runs(conn: sqlite3.Connection, tail: str, params: list[Any]) -> list[RunInfo]:
+    """Runs (with params, tags and metric summaries) of `runs r JOIN experiments e` and a SQL `tail` (joins,
+    WHERE, ORDER BY, LIMIT) with its bound parameters: for the store's other search front ends."""
+    return _load_runs(conn, tail, params)
+
+
 def _load_runs(conn: sqlite3.Connection, tail: str, params: list[Any]) -> list[RunInfo]:
     rows = conn.execute(
         f"SELECT {_RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id {tail}", params

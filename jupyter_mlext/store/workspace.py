@@ -18,6 +18,9 @@ from .daemons import Daemons
 from .database import Database
 from .events import EventFeed
 from .liveness import Liveness
+from .logged_models import LoggedModels
+from .mlflow_registry import MlflowRegistry
+from .mlflow_tracking import MlflowTracking
 from .paths import WorkspacePaths, resolve_workspace
 from .pipelines import PipelineRepository
 from .registry import ModelRegistry
@@ -47,6 +50,10 @@ class Workspace:
         self.pipelines = PipelineRepository(self.db)
         self.daemons = Daemons(self.db)
         self.liveness = Liveness(self.db, self.tracking)
+        # What MLflow's API keeps beside our entities (mlflow_compat/ reads and writes it).
+        self.mlflow = MlflowTracking(self.db, self.tracking)
+        self.logged_models = LoggedModels(self.db, self.paths, self.tracking)
+        self.mlflow_registry = MlflowRegistry(self.db, self.registry)
         # Whoever opens the workspace fails the runs whose process is gone (liveness.py): no run stays Running
         # forever because its process was killed while nothing else watched.
         self.liveness.reconcile()
