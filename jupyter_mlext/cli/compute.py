@@ -4,7 +4,6 @@ start the headless server (`mlext server`) or the dispatcher alone (`mlext agent
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
@@ -17,6 +16,7 @@ from ..daemon import Daemon
 from ..entities import TargetKind
 from ..sdk.context import user
 from .format import Output, key_values, table, time
+from .launch import launch_server
 from .session import Session
 
 
@@ -132,16 +132,4 @@ def _agent(session: Session, args: argparse.Namespace) -> Output:
 
 
 def _server(args: argparse.Namespace, server_args: list[str]) -> int:
-    from ..server.app import MLExtApp
-
-    argv = list(server_args)
-    if args.workspace:
-        argv.append(f"--MLExtApp.workspace={args.workspace}")
-    if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in argv):
-        argv.append("--ServerApp.ip=127.0.0.1")
-    if os.geteuid() == 0 and not any(a.startswith(("--allow-root", "--ServerApp.allow_root")) for a in argv):
-        print("mlext: note: running as root, so the server is started with --allow-root", file=sys.stderr)
-        argv.append("--ServerApp.allow_root=True")
-    argv.append("--ServerApp.open_browser=False")
-    MLExtApp.launch_instance(argv)  # type: ignore[no-untyped-call]  # jupyter_server leaves it unannotated
-    return 0
+    return launch_server(server_args, args.workspace)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..mlflow_compat.importer import import_mlflow
 from .format import Output
+from .launch import launch_server
 from .session import Session
 
 
@@ -42,17 +43,10 @@ def _import_mlflow(session: Session, args: argparse.Namespace) -> Output:
 
 
 def _mlflow_server(args: argparse.Namespace, server_args: list[str]) -> int:
-    from ..server.app import MLExtApp
-
     token = args.token or os.environ.get("MLFLOW_TRACKING_TOKEN") or secrets.token_urlsafe(24)
     argv = [*server_args, f"--ServerApp.port={args.port}", f"--IdentityProvider.token={token}"]
-    if getattr(args, "workspace", None):
-        argv.append(f"--MLExtApp.workspace={args.workspace}")
-    if not any(a.startswith(("--ip", "--ServerApp.ip")) for a in argv):
-        argv.append("--ServerApp.ip=127.0.0.1")
-    argv += ["--ServerApp.open_browser=False", "--ServerApp.port_retries=0"]
+    argv.append("--ServerApp.port_retries=0")
     if not args.token and not os.environ.get("MLFLOW_TRACKING_TOKEN"):
         print(f"MLFLOW_TRACKING_TOKEN={token}", file=sys.stderr)
     print(f"MLFLOW_TRACKING_URI=http://127.0.0.1:{args.port}/mlext/mlflow", file=sys.stderr, flush=True)
-    MLExtApp.launch_instance(argv)  # type: ignore[no-untyped-call]  # jupyter_server leaves it unannotated
-    return 0
+    return launch_server(argv, getattr(args, "workspace", None))
