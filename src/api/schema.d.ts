@@ -864,7 +864,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Stop and remove a deployment; refused while it takes traffic, unless it is the endpoint's last. */
+        /**
+         * Stop and remove a deployment; refused while it takes traffic, unless it is the endpoint's last.
+         * @description Deleting the endpoint's last deployment deletes the endpoint too, unless `keep_endpoint=true`.
+         */
         delete: operations["deleteDeployment"];
         options?: never;
         head?: never;
@@ -3145,7 +3148,10 @@ export interface operations {
     };
     deleteDeployment: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description keep the endpoint (its URL and key) when its last deployment is deleted */
+                keep_endpoint?: "true" | "false";
+            };
             header?: never;
             path: {
                 endpoint: string;
