@@ -119,7 +119,7 @@ def _tpe(
 
 
 def _inside(dist: Distribution, value: Any) -> Any:
-    """A recorded value as optuna's distribution accepts it (quantized values may sit just past a bound)."""
+    """A recorded value as optuna's distribution accepts it (a float within its bounds)."""
     if dist.low is not None and dist.high is not None and dist.kind != "randint":
         return min(max(float(value), dist.low), dist.high)
     return value

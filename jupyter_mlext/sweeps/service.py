@@ -102,6 +102,8 @@ class Curves:
     def of(self, workspace: Workspace, run: RunInfo, metric: str) -> tuple[list[float], list[int]]:
         if run.id in self.ended:
             return self.ended[run.id]
+        if metric not in run.metrics:
+            return [], []
         history = workspace.tracking.metric_history(run.id, metric)
         curve = (list(history.values), list(history.steps))
         if run.status.is_terminal:
@@ -121,7 +123,8 @@ def advance(
     curves = curves or Curves()
     if sweep.state is SweepState.CANCELING:
         _stop_all(workspace, sweep_id, backends, "the sweep was canceled", TrialState.CANCELED)
-        _end(workspace, sweep_id, spec, SweepState.CANCELED, "canceled")
+        if not _still_ending(workspace, sweep_id):
+            _end(workspace, sweep_id, spec, SweepState.CANCELED, "canceled")
         return sweeps.get(sweep_id)
     runs = {run.id: run for run in workspace.tracking.children(sweep_id)}
     ended_before = _ended_count(sweeps.trials(sweep_id))
@@ -139,7 +142,7 @@ def advance(
     else:
         _fill(workspace, sweep_id, spec, sweep.max_trials)
     trials = sweeps.trials(sweep_id)
-    if not any(trial.state.is_active for trial in trials):
+    if not any(trial.state.is_active for trial in trials) and not _still_ending(workspace, sweep_id):
         exhausted = spec.sampling == "grid" and len(trials) >= grid_size(spec.space)
         if past_deadline or exhausted or len(trials) >= sweeps.get(sweep_id).max_trials:
             completed = [t for t in trials if t.state is TrialState.COMPLETED]
@@ -148,6 +151,11 @@ def advance(
             else:
                 _end(workspace, sweep_id, spec, SweepState.FAILED, "no trial completed with a primary metric value")
     return sweeps.get(sweep_id)
+
+
+def _still_ending(workspace: Workspace, sweep_id: str) -> bool:
+    """Whether a stopped or canceled trial's run is still on its way out: the sweep ends after its trials."""
+    return any(not run.status.is_terminal for run in workspace.tracking.children(sweep_id))
 
 
 def _ended_count(trials: list[Trial]) -> int:

@@ -49,11 +49,12 @@ class Distribution:
         return self.quantize(value)
 
     def quantize(self, value: float) -> float:
-        """A q-distribution's value rounded to a multiple of q and kept inside [low, high]."""
+        """A q-distribution's value rounded to the nearest multiple of q inside [low, high]."""
         if self.q is None:
             return value
-        rounded = round(value / self.q) * self.q
-        return min(max(_tidy(rounded), self._low), self._high)
+        first = math.ceil(self._low / self.q - 1e-9)
+        last = math.floor(self._high / self.q + 1e-9)
+        return _tidy(min(max(round(value / self.q), first), last) * self.q)
 
     def grid(self, field: str) -> list[Value]:
         """Every value, for grid sampling; InvalidInput for a continuous distribution."""
