@@ -201,3 +201,48 @@ def spec_from_dict(data: Mapping[str, Any]) -> SweepSpec:
     """The stored definition back as a SweepSpec (its paths are absolute already)."""
     fields = {k: v for k, v in data.items() if v is not None and v != []}
     return make_spec(fields, data.get("source_dir"), check_files=False)
+
+
+_POSITIONAL = {
+    "uniform": ("low", "high"),
+    "loguniform": ("low", "high"),
+    "quniform": ("low", "high", "q"),
+    "qloguniform": ("low", "high", "q"),
+    "normal": ("mu", "sigma"),
+    "randint": ("low", "high"),
+}
+
+
+def _yaml_distribution(name: str, entry: Any) -> Any:
+    """`{loguniform: [0.0001, 0.1]}` or `{choice: [2, 4, 8]}` (the short form) as the dict form `make` takes."""
+    if isinstance(entry, Mapping) and len(entry) == 1 and "kind" not in entry:
+        ((kind, arguments),) = entry.items()
+        if kind == "choice":
+            return {"kind": "choice", "values": arguments}
+        if kind in _POSITIONAL:
+            names = _POSITIONAL[kind]
+            if not isinstance(arguments, list) or len(arguments) != len(names):
+                raise InvalidInput(
+                    f"space.{name}: {kind} takes [{', '.join(names)}], not {arguments!r}", field=f"space.{name}"
+                )
+            return {"kind": kind, **dict(zip(names, arguments, strict=True))}
+    return entry
+
+
+def load_yaml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The fields of a sweep.yaml (relative paths in it are taken from its folder: pass it as `base_dir`)."""
+    import yaml
+
+    file = Path(path)
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InvalidInput(f"cannot read {str(file)!r}: {error.strerror}", field="path") from None
+    except yaml.YAMLError as error:
+        raise InvalidInput(f"{file.name} is not valid YAML: {error}", field="path") from None
+    if not isinstance(data, Mapping):
+        raise InvalidInput(f"{file.name} must be a mapping of sweep fields", field="path")
+    fields = dict(data)
+    if isinstance(fields.get("space"), Mapping):
+        fields["space"] = {name: _yaml_distribution(name, entry) for name, entry in fields["space"].items()}
+    return fields
