@@ -70,7 +70,8 @@ def create_sweep(
 
 def cancel_sweep(workspace: Workspace, sweep_id: str) -> Sweep:
     """Record a cancel; the sweep's driver stops its trials and ends it Canceled. Conflict once it has ended."""
-    sweep = workspace.sweeps.get(sweep_id)
+    sweep = workspace.sweeps.get(workspace.sweeps.resolve_id(sweep_id))
+    sweep_id = sweep.id
     if not sweep.state.is_live:
         raise Conflict(f"sweep {sweep_id} has already ended ({sweep.state.value})", field="sweep_id")
     workspace.sweeps.request_cancel(sweep_id)
@@ -80,7 +81,8 @@ def cancel_sweep(workspace: Workspace, sweep_id: str) -> Sweep:
 def resume_sweep(workspace: Workspace, sweep_id: str, max_trials: int | None = None) -> Sweep:
     """Let the sweep go on, up to `max_trials` trials in all (default: its own). Trials that ended stay as they
     are; the sampler continues from the recorded trials. Its timeout counts again from now."""
-    sweep = workspace.sweeps.get(sweep_id)
+    sweep = workspace.sweeps.get(workspace.sweeps.resolve_id(sweep_id))
+    sweep_id = sweep.id
     spec = spec_from_dict(sweep.definition)
     total = len(workspace.sweeps.trials(sweep_id))
     wanted = sweep.max_trials if max_trials is None else max_trials
@@ -346,7 +348,8 @@ def best_run_id(workspace: Workspace, sweep_id: str) -> str | None:
 
 def describe(workspace: Workspace, sweep_id: str) -> dict[str, Any]:
     """The sweep with its trials (each with its run's status and primary metric summary), as the views read it."""
-    sweep = workspace.sweeps.get(sweep_id)
+    sweep = workspace.sweeps.get(workspace.sweeps.resolve_id(sweep_id))
+    sweep_id = sweep.id
     runs = {run.id: run for run in workspace.tracking.children(sweep_id)}
     metric = sweep.definition["primary_metric"]
     trials = []
