@@ -60,7 +60,7 @@ def take_snapshot(workspace: Workspace, spec: SweepSpec) -> str:
             f"function {spec.function!r}: module {module!r} is not in source_dir {str(source)!r}", field="function"
         )
     with tempfile.TemporaryDirectory(prefix="mlext-sweep-") as staging:
-        for name in snapshot_files(source):
+        for name in snapshot_files(source, exclude=workspace.root.resolve()):
             target = Path(staging, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source / name, target)

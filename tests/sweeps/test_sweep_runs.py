@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sweep_support import gone, make_project, pids_of
 
 import jupyter_mlext as mlx
-from jupyter_mlext.entities import RunStatus, SweepState, TrialState
+from jupyter_mlext.entities import InvalidInput, RunStatus, SweepState, TrialState
 from jupyter_mlext.sweeps.samplers import sample
 from jupyter_mlext.sweeps.space import make_space
 
@@ -128,3 +130,30 @@ def test_bayesian_sampling_runs_trials_whose_values_follow_the_recorded_history(
     for trial in trials:  # one at a time: each trial saw exactly the trials before it
         assert trial.params == sample("bayesian", checked, trial.number, 11, trials[: trial.number])
         assert trial.value == pytest.approx((trial.params["x"] - 0.3) ** 2 + 0.001 * (19 % 3))
+
+
+def test_a_function_sweep_calls_the_function_by_reference_in_a_process_of_its_own(ws, tmp_path, monkeypatch):
+    (tmp_path / "code" / "pkg").mkdir(parents=True)
+    (tmp_path / "code" / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "code" / "pkg" / "trainer.py").write_text(
+        "import os\nimport jupyter_mlext as mlx\n\n\ndef train(x, depth):\n"
+        "    mlx.log('pid', os.getpid())\n    mlx.log('loss', (x - 0.3) ** 2 + depth)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "code"))
+    from pkg.trainer import train
+
+    sweep = mlx.sweep(
+        "function",
+        function=train,
+        space={"x": mlx.choice([0.3, 0.5]), "depth": mlx.choice([0])},
+        sampling="grid",
+        primary_metric="loss",
+        workspace=str(ws.root),
+    )
+    assert sweep.wait(timeout=240) is SweepState.COMPLETED
+    assert [t.value for t in sweep.trials] == [0.0, pytest.approx(0.04)]
+    pids = {ws.tracking.get_run(t.run_id).metrics["pid"].last for t in sweep.trials}
+    assert len(pids) == 2 and os.getpid() not in pids
+    with pytest.raises(InvalidInput) as refused:
+        mlx.sweep("function", function=lambda x: x, space={"x": mlx.uniform(0, 1)}, primary_metric="loss")
+    assert refused.value.field == "function"
