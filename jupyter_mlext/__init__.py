@@ -64,7 +64,12 @@ _LAZY = {
         ("cancel_pipeline_run", "get_pipeline_run", "publish_pipeline", "run_pipeline", "schedule_pipeline"),
         "sdk.pipelines",
     ),
-    **dict.fromkeys(("LiveChart", "ModelRegistry", "RunDetails", "RunsTable"), "widgets"),
+    **dict.fromkeys(("LiveChart", "ModelRegistry", "RunDetails", "RunsTable", "SweepView"), "widgets"),
+    **dict.fromkeys(("get_sweep", "list_sweeps", "sweep"), "sdk.sweeps"),
+    **dict.fromkeys(
+        ("choice", "loguniform", "normal", "qloguniform", "quniform", "randint", "uniform"), "sweeps.space"
+    ),
+    **dict.fromkeys(("Bandit", "MedianStopping", "TruncationSelection"), "sweeps.policies"),
 }
 
 __all__ = [

@@ -6,6 +6,8 @@ its own (so neither an event loop nor a terminal waits on it):
 - dispatch: reconciles active runs and starts queued ones (compute/dispatcher.py); on a change, or every
   `interval`;
 - pipelines: fires due schedules and advances pipeline runs nobody drives (pipelines/driver.py); the same;
+- sweeps: advances live sweeps nobody drives: samples and queues trials, stops those the policy ends
+  (sweeps/driver.py); the same;
 - heartbeat: tells submitters that a dispatcher lives, and for which target kinds; every HEARTBEAT_S;
 - endpoints: restarts routers and scoring processes that died (serving/service.py); every ENDPOINTS_S;
 - liveness: fails runs whose process is gone (store/liveness.py); every LIVENESS_S;
@@ -30,6 +32,7 @@ from .pipelines.driver import PipelineDriver
 from .serving.service import reconcile as reconcile_endpoints
 from .store import Workspace
 from .store.watch import stop_observer, watch_database
+from .sweeps.driver import SweepDriver
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +77,12 @@ class Daemon:
         ]
         if dispatch:
             pipelines = PipelineDriver(workspace)
+            sweeps = SweepDriver(workspace, backends)
             self.tickers[:0] = [
                 Ticker("heartbeat", self._beat, HEARTBEAT_S),
                 Ticker("dispatch", self._dispatch, interval, on_change=True),
                 Ticker("pipelines", pipelines.tick, interval, on_change=True),
+                Ticker("sweeps", sweeps.tick, interval, on_change=True),
             ]
         self._changed = threading.Event()
         self._stop = threading.Event()

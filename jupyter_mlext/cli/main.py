@@ -2,7 +2,7 @@
 
 Each group of commands is a module of this package: runs.py (experiments, runs, artifacts, logs), compute.py
 (submit, targets, server, agent), models.py (the registry), serving.py (deploy, endpoints, batch scoring),
-pipelines.py and workspace.py (check, backup); this module builds the parser and runs a command.
+pipelines.py, sweeps.py and workspace.py (check, backup); this module builds the parser and runs a command.
 
     mlext experiments list
     mlext runs search "metrics.loss < 0.2 and params.lr = 0.01" --order-by "metrics.loss ASC"
@@ -28,7 +28,7 @@ from typing import Any, NoReturn
 
 from ..about import __version__
 from ..entities import MLExtError
-from . import compute, mlflow, models, pipelines, runs, serving, workspace
+from . import compute, mlflow, models, pipelines, runs, serving, sweeps, workspace
 from .format import Output
 from .session import Session
 
@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     models.register(groups, _group, _command)
     serving.register(groups, _group, _command)
     pipelines.register(groups, _group, _command)
+    sweeps.register(groups, _group, _command)
     workspace.register(groups, _group, _command)
     mlflow.register(groups, _group, _command)
     return parser

@@ -39,6 +39,7 @@ from .runs import (
     RunStatus,
 )
 from .serving import Deployment, DeploymentStatus, Endpoint, RoutingConfig
+from .sweeps import Sweep, SweepState, Trial, TrialState
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -78,7 +79,11 @@ __all__ = [
     "StepState",
     "StorageError",
     "StorageFull",
+    "Sweep",
+    "SweepState",
     "TargetKind",
+    "Trial",
+    "TrialState",
     "WorkspaceError",
     "decode",
     "jsonable",

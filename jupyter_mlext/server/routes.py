@@ -25,6 +25,7 @@ from .handlers.runs import (
     RunTagsHandler,
 )
 from .handlers.serving import SERVING_ROUTES
+from .handlers.sweeps import SWEEP_ROUTES
 from .handlers.workspace import ExperimentsHandler, HealthHandler, UnknownRouteHandler
 
 ROUTES: list[tuple[str, type]] = [
@@ -50,6 +51,7 @@ ROUTES: list[tuple[str, type]] = [
     *MODEL_ROUTES,
     *PIPELINE_ROUTES,
     *SERVING_ROUTES,
+    *SWEEP_ROUTES,
 ]
 
 _PARAMETER = re.compile(r"\{(\w+)\}")

@@ -400,6 +400,49 @@ def m008_run_owners(db: sqlite_utils.Database) -> None:
 
 
 @_migration
+def m010_sweeps(db: sqlite_utils.Database) -> None:
+    """Sweeps and their trials (store/sweeps.py). The sweep's whole state is here, not in the process that
+    drives it: the checked definition (space, sampling, seed, policy), every trial with the values sampled for
+    it, its attempt, its outcome and how far the termination policy has judged it, and the driver's lease. So a
+    driver that dies is replaced by any other (the daemon, `resume`) that carries on with the same decisions."""
+    _execute_all(
+        db,
+        """
+        CREATE TABLE sweeps (
+            run_id TEXT PRIMARY KEY REFERENCES runs(id),
+            experiment TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            snapshot_id TEXT REFERENCES snapshots(id),
+            max_trials INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            error TEXT,
+            lease_owner TEXT,
+            lease_until REAL,
+            created_at REAL NOT NULL,
+            opened_at REAL NOT NULL,
+            ended_at REAL
+        );
+        CREATE INDEX sweeps_by_state ON sweeps(state);
+        CREATE TABLE sweep_trials (
+            sweep_id TEXT NOT NULL REFERENCES sweeps(run_id),
+            number INTEGER NOT NULL,
+            attempt INTEGER NOT NULL,
+            run_id TEXT REFERENCES runs(id),
+            params TEXT NOT NULL,
+            state TEXT NOT NULL,
+            value REAL,
+            error TEXT,
+            evaluated INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            ended_at REAL,
+            PRIMARY KEY (sweep_id, number)
+        );
+        CREATE INDEX sweep_trials_by_run ON sweep_trials(run_id)
+        """,
+    )
+
+
+@_migration
 def m011_mlflow(db: sqlite_utils.Database) -> None:
     """What the MLflow-compatible API (mlflow_compat/) needs beyond our own entities: deletion marks on
     experiments and runs (MLflow's lifecycle stage: deleted rows stay until purged), experiment and

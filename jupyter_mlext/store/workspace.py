@@ -27,6 +27,7 @@ from .registry import ModelRegistry
 from .schema import migrate
 from .serving import ServingRepository
 from .snapshots import Snapshots
+from .sweeps import SweepRepository
 from .tracking import SqliteTracking
 
 
@@ -48,6 +49,7 @@ class Workspace:
         self.registry = ModelRegistry(self.db, self.paths, self.tracking)
         self.serving = ServingRepository(self.db, self.tracking)
         self.pipelines = PipelineRepository(self.db)
+        self.sweeps = SweepRepository(self.db, self.tracking)
         self.daemons = Daemons(self.db)
         self.liveness = Liveness(self.db, self.tracking)
         # What MLflow's API keeps beside our entities (mlflow_compat/ reads and writes it).

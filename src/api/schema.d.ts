@@ -741,6 +741,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sweeps, newest first, with their trial counts and best value. */
+        get: operations["listSweeps"];
+        put?: never;
+        /**
+         * Create a sweep; the server's daemon samples, runs and judges its trials.
+         * @description The fields of `mlx.sweep` (and of a sweep.yaml). `script` and `source_dir` are relative to the Jupyter
+         *     root folder. Every field is checked before anything is created; a refusal is a 400 naming the field.
+         */
+        post: operations["createSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sweeps/{sweep_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a sweep id (its parent run's), or a unique prefix of one (at least 4 characters) */
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        /** A sweep with its trials (values, state, value of the primary metric, termination reason). */
+        get: operations["describeSweep"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sweeps/{sweep_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a sweep id (its parent run's), or a unique prefix of one (at least 4 characters) */
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a live sweep (state Canceling until its driver has stopped the trials). */
+        post: operations["cancelSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sweeps/{sweep_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a sweep id (its parent run's), or a unique prefix of one (at least 4 characters) */
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let a sweep go on up to max_trials trials in all; finished trials are never re-run. */
+        post: operations["resumeSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/endpoints": {
         parameters: {
             query?: never;
@@ -1584,6 +1666,104 @@ export interface components {
             /** @description tag keys to remove */
             delete?: string[];
         };
+        /** @enum {string} */
+        SweepState: "Running" | "Canceling" | "Completed" | "Failed" | "Canceled";
+        /** @enum {string} */
+        TrialState: "Pending" | "Queued" | "Running" | "Completed" | "Failed" | "Stopped" | "Canceled" | "Lost";
+        /** @description one hyperparameter's distribution, e.g. {"kind":"loguniform","low":0.0001,"high":0.1} */
+        Distribution: {
+            /** @enum {string} */
+            kind: "uniform" | "loguniform" | "quniform" | "qloguniform" | "normal" | "randint" | "choice";
+            low?: number;
+            high?: number;
+            q?: number;
+            mu?: number;
+            sigma?: number;
+            values?: (string | number | boolean)[];
+        };
+        TerminationPolicy: {
+            /** @enum {string} */
+            policy: "bandit" | "median_stopping" | "truncation_selection";
+            evaluation_interval?: number;
+            delay_evaluation?: number;
+            slack_factor?: number | null;
+            slack_amount?: number | null;
+            truncation_percentage?: number;
+        };
+        CreateSweep: {
+            experiment: string;
+            /** @description relative to the Jupyter root folder */
+            script?: string;
+            /** @description a callable as 'module:name', importable from source_dir */
+            function?: string;
+            /** @description relative to the Jupyter root folder */
+            source_dir?: string;
+            args?: string[];
+            space: {
+                [key: string]: components["schemas"]["Distribution"];
+            };
+            /** @enum {string} */
+            sampling?: "grid" | "random" | "bayesian";
+            primary_metric: string;
+            /** @enum {string} */
+            goal?: "minimize" | "maximize";
+            max_trials?: number;
+            max_concurrent?: number;
+            timeout?: number | null;
+            seed?: number;
+            early_termination?: null | components["schemas"]["TerminationPolicy"];
+            compute?: string;
+            name?: string | null;
+        };
+        ResumeSweep: {
+            /** @description default the sweep's own */
+            max_trials?: number | null;
+        };
+        Sweep: {
+            id: string;
+            experiment: string;
+            state: components["schemas"]["SweepState"];
+            /** @description the checked definition (the fields of CreateSweep */
+            definition: Record<string, never>;
+            max_trials: number;
+            error: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            opened_at: components["schemas"]["Timestamp"];
+            ended_at: number | null;
+            trial_counts: {
+                [key: string]: number;
+            };
+            best_trial: number | null;
+            best_value: number | string | null;
+        };
+        Trial: {
+            sweep_id: string;
+            number: number;
+            attempt: number;
+            run_id: string | null;
+            params: Record<string, never>;
+            state: components["schemas"]["TrialState"];
+            value: number | string | null;
+            error: string | null;
+            evaluated: number;
+            created_at: components["schemas"]["Timestamp"];
+            ended_at: number | null;
+            run_status?: null | components["schemas"]["RunStatus"];
+            /** @description the policy's reason, when it stopped the trial */
+            termination?: string | null;
+            /** @description the latest value of the primary metric */
+            latest?: number | string | null;
+            /** @description how many values of the primary metric the trial logged */
+            steps?: number;
+        };
+        SweepDescription: {
+            sweep: components["schemas"]["Sweep"];
+            trials: components["schemas"]["Trial"][];
+            best_run_id: string | null;
+        };
+        ListSweeps: {
+            sweeps: components["schemas"]["Sweep"][];
+        };
     };
     responses: {
         /** @description malformed input; `field` names what is wrong (`body` for a body that is not a JSON object) */
@@ -1642,6 +1822,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description a sweep id (its parent run's), or a unique prefix of one (at least 4 characters) */
+        SweepId: string;
         /** @description a run id, or a unique prefix of one (at least 4 characters) */
         RunId: string;
         /** @description a published pipeline's name */
@@ -2955,6 +3137,147 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    listSweeps: {
+        parameters: {
+            query?: {
+                experiment?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the sweeps */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSweeps"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSweep"];
+            };
+        };
+        responses: {
+            /** @description the sweep, with its trials so far */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDescription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    describeSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a sweep id (its parent run's), or a unique prefix of one (at least 4 characters) */
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the sweep */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDescription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    cancelSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a sweep id (its parent run's), or a unique prefix of one (at least 4 characters) */
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description the sweep */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDescription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    resumeSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a sweep id (its parent run's), or a unique prefix of one (at least 4 characters) */
+                sweep_id: components["parameters"]["SweepId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResumeSweep"];
+            };
+        };
+        responses: {
+            /** @description the sweep */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDescription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
         };
     };
