@@ -37,8 +37,9 @@ class DaskCluster:
                     str(scheduler_file),
                 ],
             )
-            wait_for(scheduler_file.exists, 30, "the scheduler's address")
-            self.address = json.loads(scheduler_file.read_text())["address"]
+            # The scheduler writes its file in place: wait until it holds the whole document.
+            wait_for(lambda: _address(scheduler_file) is not None, 30, "the scheduler's address")
+            self.address = _address(scheduler_file)
             for i in range(workers):
                 self._spawn(
                     f"worker{i}",
@@ -103,3 +104,10 @@ def wait_for(predicate, timeout: float, what: str) -> None:
     while not predicate():
         assert time.monotonic() < deadline, f"{what} not reached in {timeout} s"
         time.sleep(0.05)
+
+
+def _address(scheduler_file: Path) -> str | None:
+    try:
+        return json.loads(scheduler_file.read_text())["address"]
+    except (OSError, ValueError, KeyError):
+        return None
