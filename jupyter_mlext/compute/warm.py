@@ -164,26 +164,29 @@ class _Zygote:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def boot(self) -> None:
-        """Wait for the zygote to say it is ready (in a thread of the pool)."""
+    def boot(self) -> bool:
+        """Wait for the zygote to say it has preloaded (in a thread of the pool); False if it failed."""
         try:
             with self._guard:
                 answer = self._answer(BOOT_TIMEOUT_S)
         except ZygoteError as error:
-            self.fail(f"it did not start: {error}")
-            return
+            self.fail(f"the warm interpreter failed to start: {error}")
+            return False
         if not answer.get("ready"):
-            self.fail(f"it did not start: {answer}")
-            return
+            self.fail(f"the warm interpreter failed to start: {answer}")
+            return False
         if answer.get("threads") != 1:
-            self.fail(f"it has {answer.get('threads')} threads after preloading, and forks only with one")
-            return
+            self.fail(
+                f"the warm interpreter has {answer.get('threads')} threads after preloading, and forks only with one"
+            )
+            return False
         for name, reason in answer.get("failed", {}).items():
             log.warning("jupyter-mlext warm pool: preloading %s failed: %s", name, reason)
         self.preloaded = tuple(answer.get("loaded", ()))
-        self.ready.set()
+        return True
 
     def fail(self, reason: str) -> None:
+        """Stop it for good: `reason` is what runs that wanted it say in their log."""
         self.error = reason
         self.stop()
         self.ready.set()
@@ -266,9 +269,7 @@ class WarmPool:
             return zygote
         if not zygote.ready.is_set():
             return "the warm interpreter for this environment is still starting"
-        if zygote.error is not None:
-            return f"the warm interpreter for this environment failed: {zygote.error}"
-        return zygote
+        return zygote if zygote.error is None else zygote.error
 
     def zygotes(self) -> list[ZygoteInfo]:
         """The live zygotes (those that exited, e.g. idle, are forgotten here)."""
@@ -314,26 +315,25 @@ class WarmPool:
         return zygote
 
     def _boot(self, key: str, zygote: _Zygote) -> None:
-        zygote.boot()
-        if zygote.error is not None:
-            log.warning("jupyter-mlext warm pool: the interpreter %s failed: %s", zygote.python, zygote.error)
+        """Wait for the zygote, then hold it to the memory limit: it becomes ready only if it fits. One that
+        failed is retried after RETRY_S; one that does not fit, not with these settings."""
+        retry_at = time.monotonic() + RETRY_S
+        if zygote.boot():
+            budget = self.settings.memory_mb
             with self._guard:
-                self._refused[key] = (time.monotonic() + RETRY_S, f"the warm interpreter failed: {zygote.error}")
-            return
-        budget = self.settings.memory_mb
-        with self._guard:
-            own = zygote.rss_mb()
-            if own > budget:
-                reason = f"the warm interpreter needs {own:.0f} MB, over the pool's limit of {budget} MB"
-                self._refused[key] = (float("inf"), reason)
+                own = zygote.rss_mb()
+                if own <= budget:
+                    while sum(z.rss_mb() for z in self._zygotes.values()) > budget and len(self._zygotes) > 1:
+                        self._evict(keep=key)
+                    zygote.ready.set()
+                    return
                 self._zygotes.pop(key, None)
-            else:
-                while sum(z.rss_mb() for z in self._zygotes.values()) > budget and len(self._zygotes) > 1:
-                    self._evict(keep=key)
-                reason = ""
-        if reason:
-            zygote.fail(reason)
-            log.warning("jupyter-mlext warm pool: %s", reason)
+            retry_at = float("inf")
+            zygote.fail(f"the warm interpreter needs {own:.0f} MB, over the pool's limit of {budget} MB")
+        reason = str(zygote.error)
+        log.warning("jupyter-mlext warm pool (%s): %s", zygote.python, reason)
+        with self._guard:
+            self._refused[key] = (retry_at, reason)
 
     def _evict(self, keep: str | None = None) -> None:
         """Stop the least recently used zygote (other than `keep`). The caller holds the guard."""
