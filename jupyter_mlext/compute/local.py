@@ -40,7 +40,7 @@ class LocalBackend:
         if not isinstance(zygote, str):
             _say(log_path, f"warm start (forked from the warm interpreter {zygote.pid}{_preloaded(zygote.preloaded)})")
             try:
-                zygote.fork(argv, env, os.getcwd(), log_path)
+                zygote.fork(argv, env, _working_folder(), log_path)
                 return
             except ZygoteError as error:
                 reason = f"the warm interpreter could not fork it: {error}"
@@ -78,6 +78,14 @@ class LocalBackend:
     def close(self) -> None:
         """The pool is the process's, shared with other backends: it stays (its interpreters stop when idle)."""
         self.reap()
+
+
+def _working_folder() -> str:
+    """Ours, which a cold supervisor would inherit (the root if it was removed: a warm one must change to one)."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return os.sep
 
 
 def _preloaded(modules: tuple[str, ...]) -> str:

@@ -16,8 +16,10 @@ import pytest
 from jupyter_mlext.compute.dispatcher import Dispatcher
 from jupyter_mlext.compute.local import LocalBackend
 from jupyter_mlext.compute.submit import cancel, submit
-from jupyter_mlext.compute.warm import WarmPool, WarmSettings
+from jupyter_mlext.compute.warm import WarmPool, WarmSettings, shared_pool
 from jupyter_mlext.entities import InvalidInput, RunStatus, TargetKind
+from jupyter_mlext.pipelines import Pipeline, Step
+from jupyter_mlext.pipelines.runner import run_pipeline
 
 REPO = Path(__file__).resolve().parents[2]
 PRELOAD = ("jupyter_mlext", "jupyter_mlext.sdk.run", "decimal")
@@ -192,6 +194,25 @@ def test_a_warm_script_ends_like_an_interpreter(ws, warm, source):
     assert ended.status is RunStatus.COMPLETED
     artifacts = {a.path for a in ws.tracking.list_artifacts(ended.id)}
     assert artifacts == {"outputs/thread.txt", "outputs/atexit.txt"}
+
+
+def test_pipeline_steps_start_warm(ws, tmp_path, monkeypatch):
+    monkeypatch.setenv("MLEXT_WARM_PRELOAD", ",".join(PRELOAD))
+    pool = shared_pool(WarmSettings.from_env())  # the pool the pipeline's own local backend uses
+    pool.prewarm()
+    assert pool.wait_ready(120)
+    folder = tmp_path / "steps"
+    folder.mkdir()
+    (folder / "step.py").write_text("import os\nos.makedirs('outputs/out')\nopen('outputs/out/x', 'w').write('x')\n")
+    steps = [Step("first", script="step.py", outputs=["out"])]
+    steps.append(Step("second", script="step.py", inputs={"previous": "first.out"}, outputs=["out"]))
+    try:
+        record = run_pipeline(ws, Pipeline("warm-steps", steps, source_dir=folder), timeout=120)
+    finally:
+        pool.close()
+    assert record.state == "Completed", record.error
+    for step in record.steps:
+        assert ws.tracking.read_log(str(step.child_run_id)).text.startswith("mlext: warm start"), step.step
 
 
 def test_an_idle_pool_shrinks_to_nothing(ws, source):
