@@ -102,15 +102,6 @@ class WarmSettings:
 
 
 @dataclasses.dataclass(frozen=True)
-class Forked:
-    """A supervisor started by a zygote."""
-
-    pid: int
-    zygote_pid: int
-    preloaded: tuple[str, ...]
-
-
-@dataclasses.dataclass(frozen=True)
 class ZygoteInfo:
     """A live zygote as `WarmPool.zygotes()` reports it."""
 
@@ -197,21 +188,26 @@ class _Zygote:
         except psutil.Error:
             return 0.0
 
-    def fork(self, argv: list[str], env: Mapping[str, str], cwd: str, log_path: Path) -> Forked:
-        """Ask for a supervisor of `argv` (workspace, run id, attempt); raises ZygoteError."""
+    def fork(self, argv: list[str], env: Mapping[str, str], cwd: str, log_path: Path) -> int:
+        """Ask for a supervisor of `argv` (workspace, run id, attempt): its pid. Raises ZygoteError; a zygote
+        that stopped answering is stopped (the pool then starts another)."""
         request = json.dumps({"argv": argv, "env": dict(env), "cwd": cwd, "log": str(log_path)}) + "\n"
-        with self._guard:
-            self.last_used = time.monotonic()
-            assert self.process.stdin is not None
-            try:
-                self.process.stdin.write(request.encode())
-                self.process.stdin.flush()
-            except (OSError, ValueError):  # it has exited (idle, or killed), or was stopped
-                raise ZygoteError("the warm interpreter has exited") from None
-            answer = self._answer(ANSWER_TIMEOUT_S)
+        try:
+            with self._guard:
+                self.last_used = time.monotonic()
+                assert self.process.stdin is not None
+                try:
+                    self.process.stdin.write(request.encode())
+                    self.process.stdin.flush()
+                except (OSError, ValueError):  # it has exited (idle, or killed), or was stopped
+                    raise ZygoteError("the warm interpreter has exited") from None
+                answer = self._answer(ANSWER_TIMEOUT_S)
+        except ZygoteError as error:
+            self.fail(str(error))
+            raise
         if "pid" not in answer:
             raise ZygoteError(str(answer.get("error", answer)))
-        return Forked(int(answer["pid"]), self.pid, self.preloaded)
+        return int(answer["pid"])
 
     def _answer(self, timeout: float) -> dict[str, Any]:
         """The next JSON line the zygote writes."""
