@@ -133,7 +133,7 @@ class ScriptTemplate:
             return cls(pid, write_end)
         os.close(write_end)
         die_with_parent(parent)()
-        data = _read_all(read_end)
+        data = _receive(read_end)
         os.close(read_end)
         if not data:
             os._exit(0)
@@ -144,7 +144,7 @@ class ScriptTemplate:
         assert self._pipe is not None, "a template launches once"
         message = json.dumps(dataclasses.asdict(Launch(argv, str(cwd), env, str(log)))).encode()
         try:
-            _write_all(self._pipe, message)
+            _send(self._pipe, message)
         finally:
             os.close(self._pipe)
             self._pipe = None
@@ -188,12 +188,12 @@ def redirect_stdio(log: str, unbuffered: bool) -> None:
     os.close(out)
     encoding = sys.stdout.encoding if sys.stdout is not None else "utf-8"
     sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding)
-    sys.stdout = _writer(1, encoding, "strict", unbuffered, line_buffering=False)
-    sys.stderr = _writer(2, encoding, "backslashreplace", unbuffered, line_buffering=True)
+    sys.stdout = _text_stream(1, encoding, "strict", unbuffered, line_buffering=False)
+    sys.stderr = _text_stream(2, encoding, "backslashreplace", unbuffered, line_buffering=True)
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr  # type: ignore[misc]
 
 
-def _writer(fd: int, encoding: str, errors: str, unbuffered: bool, line_buffering: bool) -> io.TextIOWrapper:
+def _text_stream(fd: int, encoding: str, errors: str, unbuffered: bool, line_buffering: bool) -> io.TextIOWrapper:
     raw = io.FileIO(fd, "w", closefd=False)
     buffer: io.RawIOBase | io.BufferedWriter = raw if unbuffered else io.BufferedWriter(raw)
     return io.TextIOWrapper(
@@ -253,14 +253,14 @@ def _from_script(tb: types.TracebackType | None, path: str) -> types.TracebackTy
     return tb
 
 
-def _read_all(fd: int) -> bytes:
+def _receive(fd: int) -> bytes:
     chunks = []
     while chunk := os.read(fd, _READ_CHUNK):
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _send(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
