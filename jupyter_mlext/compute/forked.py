@@ -133,6 +133,7 @@ class ScriptTemplate:
             return cls(pid, write_end)
         os.close(write_end)
         die_with_parent(parent)()
+        os.setsid()  # now, so that its group exists (and can be killed) from the moment it is launched
         data = _receive(read_end)
         os.close(read_end)
         if not data:
@@ -160,8 +161,8 @@ class ScriptTemplate:
 
 
 def run_script(launch: Launch) -> int:
-    """In the forked process: become the run's script and run it; returns its exit status."""
-    os.setsid()
+    """In the forked process (its own session already): become the run's script and run it; returns its exit
+    status."""
     os.chdir(launch.cwd)
     os.environ.clear()
     os.environ.update(launch.env)

@@ -201,7 +201,7 @@ def advance(workspace: Workspace, run_id: str) -> PipelineRun:
 
 def _step_once(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun) -> bool:
     """One pass over the steps; True if anything changed (another pass may then do more)."""
-    pipeline = Pipeline.from_dict(record.definition, record.source_dir)
+    pipeline = Pipeline.from_dict(record.definition, record.source_dir, checked=True)  # checked when it started
     if record.state is PipelineState.CANCELING:
         _cancel(workspace, pipelines, record, pipeline)
         return False
