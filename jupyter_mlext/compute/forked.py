@@ -121,9 +121,10 @@ class ScriptTemplate:
         self._pipe: int | None = pipe
 
     @classmethod
-    def prefork(cls) -> ScriptTemplate | Launch:
+    def prefork(cls, close: tuple[int, ...] = ()) -> ScriptTemplate | Launch:
         """Fork the script's process now, while this process has opened nothing: the template here, the launch
-        in the new process (which exits quietly if the supervisor discards it)."""
+        in the new process (which exits quietly if the supervisor discards it). `close`: descriptors of ours
+        the new process must not hold."""
         parent = os.getpid()
         read_end, write_end = os.pipe()
         flush_stdio()  # else what is buffered would be written twice, once by each process
@@ -131,10 +132,11 @@ class ScriptTemplate:
         if pid:
             os.close(read_end)
             return cls(pid, write_end)
-        os.close(write_end)
+        for fd in (write_end, *close):
+            os.close(fd)
         die_with_parent(parent)()
         os.setsid()  # now, so that its group exists (and can be killed) from the moment it is launched
-        data = _receive(read_end)
+        data = read_message(read_end)
         os.close(read_end)
         if not data:
             os._exit(0)
@@ -254,7 +256,8 @@ def _from_script(tb: types.TracebackType | None, path: str) -> types.TracebackTy
     return tb
 
 
-def _receive(fd: int) -> bytes:
+def read_message(fd: int) -> bytes:
+    """Everything written to the pipe `fd` until its writer closes it (empty: closed without a message)."""
     chunks = []
     while chunk := os.read(fd, _READ_CHUNK):
         chunks.append(chunk)

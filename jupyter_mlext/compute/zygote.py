@@ -8,10 +8,13 @@ JSON line each on stdin, with one JSON line on stdout:
 
     {"argv": [workspace, run_id, attempt], "env": {...}, "cwd": "...", "log": "..."}  →  {"pid": 1234}
 
-For each request it forks a supervisor (supervise.py) for the run: the child starts its own session, replaces its
-environment and working folder, appends stdout and stderr to the run's log, forks its script's process before it
-opens anything (forked.py), and supervises the run exactly as a supervisor started cold. The zygote never runs
-user code, so every run starts from the same clean state, and a process that ran a script is never reused.
+Each request gets a supervisor (supervise.py) for the run, forked from the zygote: the child starts its own
+session, replaces its environment and working folder, appends stdout and stderr to the run's log, has its script's
+process forked before it opens anything (forked.py), and supervises the run exactly as a supervisor started cold.
+So that no run waits for those two forks, the zygote keeps one such pair forked ahead (the spare: a supervisor
+waiting for its request, and its script's process waiting for its launch), hands the next request to it and forks
+the next spare. The zygote never runs user code, so every run starts from the same clean state, and a process
+that ran a script is never reused.
 
 Fork safety: the zygote is single-threaded. It opens no database and starts no thread; libraries that start
 threads at import are handled before it says it is ready (OpenBLAS stops its pool on a fork, so a first fork is
@@ -36,7 +39,16 @@ import sys
 import time
 from typing import Any
 
-from .forked import Launch, ScriptTemplate, exit_quickly, flush_stdio, leave_with, redirect_stdio, run_script
+from .forked import (
+    Launch,
+    ScriptTemplate,
+    exit_quickly,
+    flush_stdio,
+    leave_with,
+    read_message,
+    redirect_stdio,
+    run_script,
+)
 
 REAP_S = 0.5
 _READ_CHUNK = 1 << 16
@@ -51,6 +63,18 @@ class Request:
     env: dict[str, str]
     cwd: str
     log: str
+
+
+# In a forked supervisor: its request, and its script's process when the spare forked it already.
+Supervisor = tuple[Request, "ScriptTemplate | None"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Spare:
+    """A supervisor forked ahead, waiting for the request the zygote writes to `pipe`."""
+
+    pid: int
+    pipe: int
 
 
 def thread_count() -> int:
@@ -92,12 +116,15 @@ def _fork_and_discard() -> None:
     os.waitpid(pid, 0)
 
 
-def serve(idle_s: float) -> Request:
+def serve(idle_s: float) -> Supervisor | Launch:
     """Answer requests until stdin ends or `idle_s` passes without one (then exit); returns only in a forked
-    supervisor, with its request."""
+    supervisor (its request, and its script's process if forked already) or in a spare's script process."""
     pending = b""
     last = time.monotonic()
+    spare = _fork_spare()
     while True:
+        if not isinstance(spare, Spare) and spare is not None:
+            return spare
         _reap()
         left = idle_s - (time.monotonic() - last)
         if left <= 0:
@@ -112,21 +139,65 @@ def serve(idle_s: float) -> Request:
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
             last = time.monotonic()
-            request = Request(**json.loads(line))
-            threads = thread_count()
-            if threads != 1:
-                _reply({"error": f"the warm interpreter has {threads} threads; it forks only with one"})
-                continue
-            flush_stdio()
-            pid = os.fork()
-            if pid == 0:
-                return request
-            _reply({"pid": pid})
+            if isinstance(spare, Spare) and _hand_over(spare, line):
+                _reply({"pid": spare.pid})
+            else:
+                threads = thread_count()
+                if threads != 1:
+                    _reply({"error": f"the warm interpreter has {threads} threads; it forks only with one"})
+                    continue
+                flush_stdio()
+                pid = os.fork()
+                if pid == 0:
+                    return Request(**json.loads(line)), None
+                _reply({"pid": pid})
+            spare = _fork_spare()
+            if not isinstance(spare, Spare) and spare is not None:
+                return spare
 
 
-def become_supervisor(request: Request) -> None:
-    """In the forked child: a process of its own, as the pool would have started it cold."""
+def _fork_spare() -> Spare | Supervisor | Launch | None:
+    """Fork the next spare (None if this process is not single-threaded). Returns in three processes: here the
+    spare; in the spare, once its request came, the request and its script's process; in that process, its
+    launch. A spare whose pipe ends without a request (the zygote stopped) exits."""
+    if thread_count() != 1:
+        return None
+    read_end, write_end = os.pipe()
+    flush_stdio()
+    pid = os.fork()
+    if pid:
+        os.close(read_end)
+        return Spare(pid, write_end)
+    os.close(write_end)
     os.close(_answers)
+    script = ScriptTemplate.prefork(close=(read_end,))
+    if isinstance(script, Launch):
+        return script
+    message = read_message(read_end)
+    os.close(read_end)
+    if not message:
+        script.discard()
+        os._exit(0)
+    return Request(**json.loads(message)), script
+
+
+def _hand_over(spare: Spare, line: bytes) -> bool:
+    """Give the request to the spare; False if it is gone (the request then gets a fork of its own)."""
+    try:
+        data = memoryview(line)
+        while data:
+            data = data[os.write(spare.pipe, data) :]
+        return True
+    except BrokenPipeError:
+        return False
+    finally:
+        os.close(spare.pipe)
+
+
+def become_supervisor(request: Request, spare: bool) -> None:
+    """In the forked child: a process of its own, as the pool would have started it cold."""
+    if not spare:  # a spare closed it when it was forked
+        os.close(_answers)
     os.setsid()
     redirect_stdio(request.log, unbuffered=bool(request.env.get("PYTHONUNBUFFERED")))
     os.chdir(request.cwd)
@@ -161,9 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(2, 1)
     report = preload(list(settings["preload"]))
     _reply({"ready": True, "pid": os.getpid(), "threads": thread_count(), **report})
-    request = serve(float(settings["idle_s"]))
-    become_supervisor(request)
-    script = ScriptTemplate.prefork()
+    forked = serve(float(settings["idle_s"]))
+    if isinstance(forked, Launch):
+        return leave_with(run_script(forked))
+    request, ahead = forked
+    become_supervisor(request, spare=ahead is not None)
+    script = ahead if ahead is not None else ScriptTemplate.prefork()
     if isinstance(script, Launch):
         return leave_with(run_script(script))
     try:

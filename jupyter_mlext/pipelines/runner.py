@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 
 LEASE_TTL_S = 30.0
 POLL_S = 0.5
-CHANGE_POLL_S = 0.01
+CHANGE_POLL_S = 0.002  # a look at data_version costs ~2 µs
 REUSED_FROM_TAG = "mlext.reused_from"
 STEP_STATE_TAG = "mlext.step_state"
 # The parent run's status for each way a pipeline run ends.

@@ -222,8 +222,12 @@ def test_an_idle_pool_shrinks_to_nothing(ws, source):
         assert backend.pool.wait_ready(120)
         [zygote] = backend.pool.zygotes()
         assert _finish(ws, backend, submit(ws, source / "inspect_me.py", ["x"]).id).status is RunStatus.COMPLETED
+        spares = psutil.Process(zygote.pid).children(recursive=True)  # the pair forked ahead for the next run
+        assert len(spares) >= 2  # (and the run's own supervisor, if it has not exited yet)
         _until(lambda: backend.pool.zygotes() == [])
         assert not psutil.pid_exists(zygote.pid)
+        for spare in spares:
+            _until(lambda p=spare: not p.is_running() or p.status() == psutil.STATUS_ZOMBIE)
         # the next run starts cold, and starts the pool again
         run = _finish(ws, backend, submit(ws, source / "inspect_me.py", ["x"]).id)
         assert run.status is RunStatus.COMPLETED
