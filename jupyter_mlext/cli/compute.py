@@ -119,7 +119,9 @@ def _submit(session: Session, args: argparse.Namespace) -> Output:
 def _agent(session: Session, args: argparse.Namespace) -> Output:
     """The workspace's daemon (daemon.py) in this process, for `local` targets, until SIGINT or SIGTERM."""
     workspace = session.workspace
-    daemon = Daemon(workspace, {TargetKind.LOCAL: LocalBackend(workspace)}, kind="agent")
+    local = LocalBackend(workspace)
+    local.prewarm()
+    daemon = Daemon(workspace, {TargetKind.LOCAL: local}, kind="agent")
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: daemon.request_stop())

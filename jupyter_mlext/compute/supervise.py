@@ -13,7 +13,6 @@ on_complete / on_failure / on_cancel.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import subprocess
@@ -22,41 +21,45 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from ..entities import MLExtError, RunStatus
 from ..store.artifacts import refusal
 from .channel import LocalChannel, RunChannel
+from .pdeath import die_with_parent
 from .snapshot import extract_snapshot
 
 POLL_INTERVAL_S = 0.25
 KILL_GRACE_S = 5.0
 OUTPUTS = "outputs"
-_PR_SET_PDEATHSIG = 1
 
 
-def _libc_prctl() -> Callable[..., int] | None:
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):  # not Linux
-        return None
+class ScriptProcess(Protocol):
+    """The running script: a `subprocess.Popen`, or a script forked from a warm supervisor (forked.py)."""
+
+    pid: int
+
+    def poll(self) -> int | None: ...
+    def wait(self, timeout: float | None = None) -> int: ...
 
 
-# Resolved once in the parent: the child of a multi-threaded parent (a Dask worker) must not load libraries
-# between fork and exec, another thread may have held the loader's lock at fork time.
-_PRCTL = _libc_prctl()
+# Starts the script: (argv, working folder, environment, log file) → its process, in a process group of its own.
+Launcher = Callable[[list[str], Path, dict[str, str], Path], ScriptProcess]
 
 
-def _die_with(parent_pid: int) -> Callable[[], None]:
-    """In the child before exec: SIGKILL when the thread that started it dies, whatever kills it (Linux only).
-    A parent that died before the request took effect is caught by comparing the parent pid."""
-
-    def request() -> None:
-        if _PRCTL is not None:
-            _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
-            if os.getppid() != parent_pid:
-                os._exit(1)
-
-    return request
+def popen_script(argv: list[str], cwd: Path, env: dict[str, str], log: Path) -> ScriptProcess:
+    """`python script args` in a new interpreter (the cold start)."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, *argv],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent(os.getpid()),
+        )
 
 
 class OutputCollector:
@@ -125,11 +128,12 @@ class OutputCollector:
 
 
 class Execution:
-    def __init__(self, channel: RunChannel, workdir: Path) -> None:
+    def __init__(self, channel: RunChannel, workdir: Path, launch: Launcher = popen_script) -> None:
         self.channel = channel
         self.workdir = workdir
+        self.launch = launch
         self.collector = OutputCollector(channel, workdir / OUTPUTS)
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: ScriptProcess | None = None
         self._stop_reason: str | None = None
         self._stopped = threading.Event()
 
@@ -174,30 +178,20 @@ class Execution:
             self.channel.environment(), MLEXT_RUN_ID=run.id, MLEXT_EXPERIMENT=run.experiment, PYTHONUNBUFFERED="1"
         )
         collector = self.collector
-        with self.channel.log_file().open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, job.entry, *job.args],
-                cwd=self.workdir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with(os.getpid()),
-            )
-            self.channel.set_status(RunStatus.RUNNING)
-            deadline = None if job.timeout_s is None else time.monotonic() + job.timeout_s
-            while not self._exited_within(POLL_INTERVAL_S):
-                if self._stopped.is_set() or self.channel.cancel_requested():
-                    self.stop("canceled")
-                    self._terminate_group()
-                    break
-                if deadline is not None and time.monotonic() > deadline:
-                    self.stop(f"timed out after {job.timeout_s:g} s")
-                    self._terminate_group()
-                    break
-                collector.sweep()
-            code = self.process.wait()
+        self.process = self.launch([job.entry, *job.args], self.workdir, env, self.channel.log_file())
+        self.channel.set_status(RunStatus.RUNNING)
+        deadline = None if job.timeout_s is None else time.monotonic() + job.timeout_s
+        while not self._exited_within(POLL_INTERVAL_S):
+            if self._stopped.is_set() or self.channel.cancel_requested():
+                self.stop("canceled")
+                self._terminate_group()
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                self.stop(f"timed out after {job.timeout_s:g} s")
+                self._terminate_group()
+                break
+            collector.sweep()
+        code = self.process.wait()
         self.channel.set_status(RunStatus.FINALIZING)
         collector.sweep(final=True)
         self.channel.record_exit(code)
@@ -236,10 +230,11 @@ class Execution:
         self.channel.set_status(RunStatus.FAILED, error=reason)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, launch: Launcher = popen_script) -> int:
+    """Supervise one attempt; `launch` starts the script (a warm supervisor forks it, see zygote.py)."""
     workspace, run_id, attempt = argv if argv is not None else sys.argv[1:]
     channel = LocalChannel(Path(workspace), run_id, attempt)
-    execution = Execution(channel, channel.workspace.paths.runs / run_id / "wd")
+    execution = Execution(channel, channel.workspace.paths.runs / run_id / "wd", launch)
     signal.signal(signal.SIGTERM, lambda *_: execution.stop("canceled"))
     try:
         return execution.run()

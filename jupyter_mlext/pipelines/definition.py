@@ -111,12 +111,16 @@ class Pipeline:
         return {"name": self.name, "params": dict(self.params), "steps": [step.to_dict() for step in self.steps]}
 
     @classmethod
-    def from_dict(cls, data: Any, source_dir: str | os.PathLike[str] | None = None) -> Pipeline:
+    def from_dict(
+        cls, data: Any, source_dir: str | os.PathLike[str] | None = None, *, checked: bool = False
+    ) -> Pipeline:
         """A pipeline from the fields of a pipeline.yaml (checked against the `PipelineDefinition` schema of
-        api/openapi.yaml; `params` may be left out)."""
+        api/openapi.yaml; `params` may be left out). `checked`: `data` is the `to_dict()` of a pipeline that was
+        checked already (a pipeline run's stored definition, read on every pass of its driver), not checked again."""
         if isinstance(data, Mapping) and "params" not in data:
             data = {**data, "params": {}}
-        check_document(schema_validator("PipelineDefinition"), data, "a pipeline definition")
+        if not checked:
+            check_document(schema_validator("PipelineDefinition"), data, "a pipeline definition")
         return cls(
             data["name"],
             [Step.from_dict(step) for step in data["steps"]],

@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 
 LEASE_TTL_S = 30.0
 POLL_S = 0.5
-CHANGE_POLL_S = 0.01
+CHANGE_POLL_S = 0.002  # a look at data_version costs ~2 µs
 REUSED_FROM_TAG = "mlext.reused_from"
 STEP_STATE_TAG = "mlext.step_state"
 # The parent run's status for each way a pipeline run ends.
@@ -215,7 +215,7 @@ def advance(workspace: Workspace, run_id: str) -> PipelineRun:
 
 def _step_once(workspace: Workspace, pipelines: PipelineRepository, record: PipelineRun) -> bool:
     """One pass over the steps; True if anything changed (another pass may then do more)."""
-    pipeline = Pipeline.from_dict(record.definition, record.source_dir)
+    pipeline = Pipeline.from_dict(record.definition, record.source_dir, checked=True)  # checked when it started
     if record.state is PipelineState.CANCELING:
         _cancel(workspace, pipelines, record, pipeline)
         return False

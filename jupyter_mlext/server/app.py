@@ -12,11 +12,12 @@ import os
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Dict, Float, Int, Unicode
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 
 from ..compute.dask import DaskBackend
 from ..compute.dispatcher import Backends
 from ..compute.local import LocalBackend
+from ..compute.warm import WarmSettings
 from ..daemon import EVENTS_KEPT, Daemon
 from ..entities import TargetKind
 from ..store import Workspace, resolve_workspace
@@ -50,6 +51,45 @@ class MLExtApp(ExtensionApp):
         help="Compute targets to declare at start, by name: {'cluster': {'kind': 'dask', 'address': "
         "'tcp://10.0.0.5:8786', 'concurrency': 16}}. A target of that name is created, or changed to match.",
     )
+    warm_pool = Bool(
+        config=True,
+        help="Start local runs by fork from a preloaded interpreter (the warm pool); off: a new interpreter per run. "
+        "Default: $MLEXT_WARM_POOL, else on.",
+    )
+    warm_preload = List(
+        Unicode(),
+        config=True,
+        help="Modules the warm interpreter imports (those installed). Default: $MLEXT_WARM_PRELOAD, else "
+        "jupyter_mlext, jupyter_mlext.sdk.run, numpy, pandas, sklearn.",
+    )
+    warm_pool_size = Int(
+        config=True, help="At most this many warm interpreters (one per environment). Default: $MLEXT_WARM_POOL_SIZE."
+    )
+    warm_pool_memory_mb = Int(
+        config=True, help="Their resident memory together, at most (MB). Default: $MLEXT_WARM_POOL_MEMORY_MB."
+    )
+    warm_idle_s = Float(config=True, help="A warm interpreter unused this long (s) stops. Default: $MLEXT_WARM_IDLE_S.")
+
+    @default("warm_pool")
+    def _warm_pool_default(self) -> bool:
+        return WarmSettings.from_env().enabled
+
+    @default("warm_preload")
+    def _warm_preload_default(self) -> list[str]:
+        return list(WarmSettings.from_env().preload)
+
+    @default("warm_pool_size")
+    def _warm_pool_size_default(self) -> int:
+        return WarmSettings.from_env().size
+
+    @default("warm_pool_memory_mb")
+    def _warm_pool_memory_mb_default(self) -> int:
+        return WarmSettings.from_env().memory_mb
+
+    @default("warm_idle_s")
+    def _warm_idle_s_default(self) -> float:
+        return WarmSettings.from_env().idle_s
+
     tracking_url = Unicode(
         "",
         config=True,
@@ -72,8 +112,12 @@ class MLExtApp(ExtensionApp):
             workspace.compute.declare_target(
                 name, spec.get("kind", "local"), spec.get("address"), spec.get("concurrency", 1)
             )
+        warm = WarmSettings(
+            self.warm_pool, tuple(self.warm_preload), self.warm_pool_size, self.warm_pool_memory_mb, self.warm_idle_s
+        )
+        self.local = LocalBackend(workspace, warm)
         backends: Backends = {
-            TargetKind.LOCAL: LocalBackend(workspace),
+            TargetKind.LOCAL: self.local,
             TargetKind.DASK: DaskBackend(workspace, self.tracking_endpoint),
         }
         self.daemon = Daemon(
@@ -108,6 +152,8 @@ class MLExtApp(ExtensionApp):
         await self.hub.start()
         self.hub.listen(self.daemon.wake)
         self.daemon.start(watch=False)
+        if self.dispatch:
+            self.local.prewarm()
 
     async def stop_extension(self) -> None:
         await self.hub.stop()

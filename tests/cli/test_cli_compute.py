@@ -140,6 +140,7 @@ def test_runs_logs_follow_exits_3_when_the_run_fails_and_4_when_it_was_canceled(
     sleeping = cli_json(capsys, workspace, "submit", str(project / "sleepy.py"))
     cli_json(capsys, workspace, "runs", "cancel", sleeping["id"])  # queued or already running: it ends Canceled
     assert main(["--workspace", str(workspace), "runs", "logs", sleeping["id"], "--follow"]) == 4
+    capsys.readouterr()  # its log (a started run's says how it started)
 
     finished = cli_json(capsys, workspace, "submit", str(project / "train.py"), "--", "--epochs", "1")
     assert main(["--workspace", str(workspace), "runs", "logs", finished["id"], "--follow"]) == 0

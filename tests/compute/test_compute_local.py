@@ -1,4 +1,5 @@
-"""Submitted runs on the `local` target: real supervisor and script processes, logs, outputs, cancel, timeout."""
+"""Submitted runs on the `local` target: real supervisor and script processes, logs, outputs, cancel, timeout —
+each started cold (a new interpreter) and warm (forked from the warm pool's interpreter)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from jupyter_mlext.compute.dispatcher import Dispatcher
 from jupyter_mlext.compute.local import LocalBackend
 from jupyter_mlext.compute.snapshot import create_snapshot, snapshot_files
 from jupyter_mlext.compute.submit import cancel, submit
+from jupyter_mlext.compute.warm import WarmSettings
 from jupyter_mlext.entities import InvalidInput, RunStatus, TargetKind
 
 REPO = Path(__file__).resolve().parents[2]
+# A light preload: these tests are about runs, not about what the pool imports.
+WARM = WarmSettings(preload=("jupyter_mlext", "jupyter_mlext.sdk.run"))
 
 
 @pytest.fixture(autouse=True)
@@ -25,9 +29,19 @@ def importable_package(monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(REPO))
 
 
+@pytest.fixture(params=["cold", "warm"])
+def start(request) -> str:
+    """How runs start: "cold" with the warm pool off, "warm" from a pool that is ready."""
+    return request.param
+
+
 @pytest.fixture
-def dispatcher(ws):
-    dispatcher = Dispatcher(ws, {TargetKind.LOCAL: LocalBackend(ws)})
+def dispatcher(ws, start):
+    backend = LocalBackend(ws, WARM if start == "warm" else WarmSettings(enabled=False))
+    if start == "warm":
+        backend.prewarm()
+        assert backend.pool.wait_ready(120), "the warm interpreter did not start"
+    dispatcher = Dispatcher(ws, {TargetKind.LOCAL: backend})
     yield dispatcher
     dispatcher.close()
 
@@ -76,7 +90,7 @@ def _finish(dispatcher: Dispatcher, run_id: str):
     return dispatcher.workspace.tracking.get_run(run_id)
 
 
-def test_a_submitted_script_runs_with_its_log_metrics_and_outputs(ws, dispatcher, source):
+def test_a_submitted_script_runs_with_its_log_metrics_and_outputs(ws, dispatcher, source, start):
     queued = submit(ws, source / "train.py", ["42"], experiment="jobs", params={"lr": 0.1})
     assert queued.status is RunStatus.QUEUED and queued.compute == "local" and queued.snapshot_id
 
@@ -87,6 +101,7 @@ def test_a_submitted_script_runs_with_its_log_metrics_and_outputs(ws, dispatcher
     log = ws.tracking.read_log(run.id)
     assert [line for line in log.text.splitlines() if line.startswith("epoch")] == [f"epoch {i}" for i in range(5)]
     assert "stderr line" in log.text and log.complete
+    assert log.text.startswith(f"mlext: {start} start")
     [artifact] = ws.tracking.list_artifacts(run.id)
     assert artifact.path == "outputs/model/weights.txt"
     assert ws.tracking.artifact_file(run.id, artifact.path).read_text() == "w=42"
