@@ -31,7 +31,7 @@ def register(groups: Any, group: Any, command: Any) -> None:
     """Add the `sweep` group to the parser built in main.py."""
     sweep = group(groups, "sweep", "hyperparameter sweeps: run a sweep.yaml, list, show, resume, cancel")
     run = command(sweep, "run", _run, "create a sweep from a sweep.yaml and drive it until it ends")
-    run.add_argument("path", metavar="SWEEP_YAML")
+    run.add_argument("path", metavar="SWEEP_YAML", help="a sweep.yaml (its fields are those of mlx.sweep)")
     run.add_argument("--no-wait", action="store_true", help="return at once; a server or agent drives the sweep")
     run.set_defaults(creates_workspace=True)
     command(sweep, "list", _list, "sweeps, newest first, with their trial counts and best value")

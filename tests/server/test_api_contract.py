@@ -1,5 +1,7 @@
-"""api/openapi.yaml is the contract: it describes exactly the routes and methods the server serves, its schemas
-are valid JSON Schema 2020-12, every `$ref` resolves, and what matches no route is a JSON 404."""
+"""api/openapi.yaml is the contract: it describes exactly the routes and methods the server serves under
+/mlext/api (the MLflow-compatible routes under /mlext/mlflow follow MLflow's protocol, tested with the real
+client in tests/mlflow_compat/), its schemas are valid JSON Schema 2020-12, every `$ref` resolves, and what
+matches no route is a JSON 404."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from referencing.exceptions import Unresolvable
 from tornado import web
 
 from jupyter_mlext.server.handlers.workspace import UnknownRouteHandler
+from jupyter_mlext.server.mlflow.routes import PREFIX as MLFLOW_PREFIX
 from jupyter_mlext.server.routes import ROUTES, pattern
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -29,7 +32,7 @@ def served_routes(serverapp) -> dict[str, set[str]]:
     templates = {pattern(template): template for template, _ in ROUTES}
     served = {}
     for regex, handler, *_ in extension.handlers:
-        if handler is UnknownRouteHandler:
+        if handler is UnknownRouteHandler or regex.startswith(MLFLOW_PREFIX):
             continue
         assert regex.startswith(PREFIX), regex
         relative = regex[len(PREFIX) :]
