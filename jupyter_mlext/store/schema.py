@@ -399,6 +399,38 @@ def m008_run_owners(db: sqlite_utils.Database) -> None:
     )
 
 
+@_migration
+def m009_metric_blocks(db: sqlite_utils.Database) -> None:
+    """Metric points packed in sealed blocks (store/metric_blocks.py), the open tail of each series in rows.
+
+    The 64-point rollups of m001 give way to blocks that carry their points as well as their summary; `sealed`
+    counts a series' points in blocks, and `overlapping` is set once a block starts before the one sealed before it
+ends (steps logged out of order), which sends downsampling the exact way. Existing points stay rows here (a series' tail) and are sealed later in
+    bounded batches (metrics.seal_pending, run by the daemon, and by every write to the series), so opening a
+    large old workspace takes no longer than before and reads are right before, during and after."""
+    _execute_all(
+        db,
+        """
+        DROP TABLE metric_blocks;
+        CREATE TABLE metric_blocks (
+            series_id INTEGER NOT NULL,
+            block INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            first_step INTEGER NOT NULL,
+            last_step INTEGER NOT NULL,
+            last_timestamp REAL NOT NULL,
+            last REAL,
+            min_value REAL,
+            max_value REAL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (series_id, block)
+        );
+        ALTER TABLE metric_series ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE metric_series ADD COLUMN overlapping INTEGER NOT NULL DEFAULT 0
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     """Bring the schema up to date, under the write lock so that racing openers apply each migration once."""
     with db.write() as conn:
