@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from ..entities import MetricSummary
@@ -45,9 +46,11 @@ def write_points(conn: sqlite3.Connection, run_id: str, points: Sequence[Point])
 
     Returns, per key, what the change feed reports: the count and the newest points with their resolved steps.
     """
-    keys, values, steps, timestamps = zip(*points)
+    # Columns by C-level map: no Python object per point beyond the values themselves (zip(*points) would make
+    # one iterator per point, and the garbage collector would walk them all).
+    keys, values, steps, timestamps = (list(map(itemgetter(i), points)) for i in range(4))
     if keys.count(keys[0]) == len(keys):
-        return {keys[0]: _write_series(conn, run_id, keys[0], list(values), steps, list(timestamps))}
+        return {keys[0]: _write_series(conn, run_id, keys[0], values, steps, timestamps)}
     by_key: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
         by_key.setdefault(key, []).append(index)
@@ -57,7 +60,7 @@ def write_points(conn: sqlite3.Connection, run_id: str, points: Sequence[Point])
             run_id,
             key,
             [values[i] for i in indexes],
-            tuple(steps[i] for i in indexes),
+            [steps[i] for i in indexes],
             [timestamps[i] for i in indexes],
         )
         for key, indexes in by_key.items()
@@ -69,7 +72,7 @@ def _write_series(
     run_id: str,
     key: str,
     values: list[float],
-    given_steps: tuple[int | None, ...],
+    given_steps: list[int | None],
     timestamps: list[float],
 ) -> dict[str, Any]:
     row = conn.execute(

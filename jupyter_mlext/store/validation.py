@@ -131,7 +131,8 @@ def check_relative_path(value: Any, field: str) -> str:
 
 # One point as the metric writer hands it over: (key, value, step or None for "next", timestamp).
 Point = tuple[str, float, "int | None", float]
-_checked_metric_names: set[str] = set()
+# Metric names already checked in this process (at most 10,000): their points skip the name checks.
+known_metric_names: set[str] = set()
 
 
 def validate_point(key: Any, value: Any, step: Any, timestamp: Any, now: float) -> Point:
@@ -140,10 +141,10 @@ def validate_point(key: Any, value: Any, step: Any, timestamp: Any, now: float) 
     It runs once per logged point, so the common case (a known name, a float, an int step) is kept to a few
     type checks; everything else goes through the full checks, which name the field at fault.
     """
-    if key not in _checked_metric_names:
+    if key not in known_metric_names:
         check_name(key, "metric name")
-        if len(_checked_metric_names) < 10_000:
-            _checked_metric_names.add(key)
+        if len(known_metric_names) < 10_000:
+            known_metric_names.add(key)
     if type(value) is not float:
         value = check_metric_value(value, f"metrics.{key}")
     if step is not None and (type(step) is not int or not -INT64_MAX <= step <= INT64_MAX):
