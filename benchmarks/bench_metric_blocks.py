@@ -186,7 +186,9 @@ def raw_sqlite(path: Path, n: int) -> tuple[float, int]:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("CREATE TABLE points (series_id INTEGER NOT NULL, step INTEGER NOT NULL, timestamp REAL NOT NULL, value REAL)")
+    conn.execute(
+        "CREATE TABLE points (series_id INTEGER NOT NULL, step INTEGER NOT NULL, timestamp REAL NOT NULL, value REAL)"
+    )
     conn.execute("CREATE INDEX points_by_step ON points(series_id, step)")
     start = time.perf_counter()
     conn.execute("BEGIN")

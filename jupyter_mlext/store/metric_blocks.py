@@ -40,7 +40,7 @@ _FEW_DISTINCT = BLOCK_POINTS // 4
 class Block(NamedTuple):
     """One block as it is stored: the summary columns and the packed blob."""
 
-    count: int
+    points: int
     first_step: int
     last_step: int
     last_timestamp: float

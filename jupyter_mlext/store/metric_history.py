@@ -8,8 +8,8 @@ concatenation, otherwise one stable sort by step puts it in order with equal ste
 Downsampling reads what it must: a series of at least BLOCK_POINTS × max_points points is bucketed from the
 blocks' summary columns in SQL (one GROUP BY over a row per block, blobs unopened) plus the tail's rows,
 unless its blocks overlap (steps logged out of order), when a block's first step says little of where its
-points lie; a shorter or overlapping one is decoded and bucketed in memory, where the bucket edges are found by bisection and each
-bucket's extremes by C-level min/max over a slice.
+points lie; a shorter or overlapping one is decoded and bucketed in memory, where the bucket edges are found
+by bisection and each bucket's extremes by C-level min/max over a slice.
 """
 
 from __future__ import annotations
@@ -73,9 +73,7 @@ def _points(conn: sqlite3.Connection, series_id: int) -> tuple[list[int], list[f
 Columns5 = tuple[list[int], list[float], list[float], list[float], list[float]]
 
 
-def _buckets_in_memory(
-    steps: list[int], timestamps: list[float], values: list[float], buckets: int
-) -> Columns5:
+def _buckets_in_memory(steps: list[int], timestamps: list[float], values: list[float], buckets: int) -> Columns5:
     """Bucket j holds the steps s with (s - lo) * buckets // span == j, span = hi - lo + 1 (exact integers)."""
     out: Columns5 = ([], [], [], [], [])
     lo, span = steps[0], steps[-1] - steps[0] + 1

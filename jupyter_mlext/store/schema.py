@@ -403,11 +403,12 @@ def m008_run_owners(db: sqlite_utils.Database) -> None:
 def m009_metric_blocks(db: sqlite_utils.Database) -> None:
     """Metric points packed in sealed blocks (store/metric_blocks.py), the open tail of each series in rows.
 
-    The 64-point rollups of m001 give way to blocks that carry their points as well as their summary; `sealed`
-    counts a series' points in blocks, and `overlapping` is set once a block starts before the one sealed before it
-ends (steps logged out of order), which sends downsampling the exact way. Existing points stay rows here (a series' tail) and are sealed later in
-    bounded batches (metrics.seal_pending, run by the daemon, and by every write to the series), so opening a
-    large old workspace takes no longer than before and reads are right before, during and after."""
+    The 64-point rollups of m001 give way to blocks that carry their points as well as their summary. `sealed`
+    counts a series' points in blocks; `overlapping` is set once a block starts before the block sealed before
+    it ends (steps logged out of order), which sends downsampling the exact way. Existing points stay rows here
+    (a series' tail) and are sealed later in bounded batches (metrics.seal_pending, run by the daemon, and by
+    every write to the series), so opening a large old workspace takes no longer than before and reads are
+    right before, during and after."""
     _execute_all(
         db,
         """

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import math
 import random
+
 import pytest
 
 from jupyter_mlext.entities import InvalidInput
-
 from jupyter_mlext.store.metric_blocks import BLOCK_POINTS
 
 

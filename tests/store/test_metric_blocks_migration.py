@@ -164,11 +164,10 @@ def test_writing_to_an_old_series_converts_it_as_it_goes(copy):
         run_id = seen["runs"][1]
         ws.tracking.log_metrics(run_id, [("jumpy", 9.0, 700, 5000.0)])
         with ws.db.read() as conn:
-            rows, sealed = conn.execute(
-                "SELECT count(*), (SELECT sealed FROM metric_series WHERE run_id = ? AND key = 'jumpy') "
-                "FROM metric_points WHERE series_id = (SELECT id FROM metric_series WHERE run_id = ? AND key = 'jumpy')",
-                (run_id, run_id),
+            series_id, sealed = conn.execute(
+                "SELECT id, sealed FROM metric_series WHERE run_id = ? AND key = 'jumpy'", (run_id,)
             ).fetchone()
+            (rows,) = conn.execute("SELECT count(*) FROM metric_points WHERE series_id = ?", (series_id,)).fetchone()
         assert sealed == 3001 // BLOCK_POINTS * BLOCK_POINTS and rows == 3001 - sealed
         history = ws.tracking.metric_history(run_id, "jumpy")
         before = seen["histories"][f"{run_id}/jumpy"]
