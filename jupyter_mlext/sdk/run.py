@@ -25,7 +25,7 @@ from typing import Any
 from ..compute import submit as compute_submit
 from ..entities import Artifact, Experiment, InvalidInput, LogChunk, MetricHistory, MLExtError, RunInfo, RunStatus
 from ..store.logs import MAX_LOG_CHUNK
-from ..store.validation import check_relative_path, known_metric_names, validate_point
+from ..store.validation import Point, check_relative_path, common_points, known_metric_names, validate_point
 from . import context
 from .context import WorkspaceArg
 from .writer import MAX_PENDING_POINTS
@@ -136,8 +136,13 @@ class Run:
 
     def log_batch(self, points: Iterable[tuple[Any, ...]]) -> None:
         """Log many points at once: tuples of (key, value[, step[, timestamp]])."""
-        now = time.time()
-        checked = []
+        points = list(points)
+        common = common_points(points)
+        if common is not None:
+            self._metrics.add(self.id, common)
+            return
+        now = _now()
+        checked: list[Point] = []
         for point in points:
             if not isinstance(point, (tuple, list)) or not 2 <= len(point) <= 4:
                 raise InvalidInput(

@@ -6,7 +6,7 @@ when the parts do not overlap (steps logged in order, the usual case) the whole 
 concatenation, otherwise one stable sort by step puts it in order with equal steps in logging order.
 
 Downsampling reads what it must: a series of at least BLOCK_POINTS × max_points points is bucketed from the
-blocks' summary columns in SQL (one GROUP BY over a row per block, blobs unopened) plus the tail's rows,
+blocks' summary columns in SQL (one GROUP BY over the covering summary index, blobs unread) plus the tail's rows,
 unless its blocks overlap (steps logged out of order), when a block's first step says little of where its
 points lie; a shorter or overlapping one is decoded and bucketed in memory, where the bucket edges are found
 by bisection and each bucket's extremes by C-level min/max over a slice.
