@@ -59,8 +59,9 @@ class MetricWriter:
         self.attention = self._sleeping or self._error is not None
 
     def add_point(self, run_id: str, point: Point) -> None:
-        self.buffer(run_id).append(point)
-        if self.attention:
+        points = self.buffer(run_id)
+        points.append(point)
+        if self.attention or len(points) > MAX_PENDING_POINTS:
             self.attend()
 
     def add(self, run_id: str, points: Iterable[Point]) -> None:
