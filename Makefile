@@ -5,7 +5,7 @@
 #   make test   set everything up, run pytest, the frontend checks and the browser tests (installs Chromium from
 #               apt if missing)
 #   make bench  every benchmark (tracking and serving against MLflow, in their own venv .venv-bench), results in
-#               benchmarks/results/
+#               benchmarks/results/, then one table of every case (also written into README.md)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -77,6 +77,7 @@ screenshots: setup
 bench: $(FRONTEND)
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/pip install --quiet -e '.[bench,test,dask]'
-	for name in tracking compute notebook serving pipelines; do \
+	for name in tracking metric_blocks compute notebook serving pipelines; do \
 		.venv-bench/bin/python benchmarks/bench_$$name.py; done
 	PATH="$(BIN):$$PATH" bash scripts/ui-tests.sh --perf
+	.venv-bench/bin/python benchmarks/summary.py --readme README.md

@@ -11,7 +11,9 @@ its own (so neither an event loop nor a terminal waits on it):
 - heartbeat: tells submitters that a dispatcher lives, and for which target kinds; every HEARTBEAT_S;
 - endpoints: restarts routers and scoring processes that died (serving/service.py); every ENDPOINTS_S;
 - liveness: fails runs whose process is gone (store/liveness.py); every LIVENESS_S;
-- prune: keeps the change feed to its last `events_kept` events; every PRUNE_S.
+- prune: keeps the change feed to its last `events_kept` events; every PRUNE_S;
+- metric blocks: packs the metric points of a workspace made before blocks existed into blocks, a bounded
+  batch per transaction for at most SEAL_BUDGET_S a turn, every SEAL_S until none is left.
 
 A change is any commit to the workspace by any process (store/watch.py, or the server's event hub).
 """
@@ -40,6 +42,8 @@ HEARTBEAT_S = 5.0
 ENDPOINTS_S = 10.0
 LIVENESS_S = 30.0
 PRUNE_S = 600.0
+SEAL_S = 1.0
+SEAL_BUDGET_S = 0.25
 EVENTS_KEPT = 100_000
 
 
@@ -74,7 +78,9 @@ class Daemon:
             Ticker("endpoints", lambda: self._log_restarts(reconcile_endpoints(workspace)), ENDPOINTS_S),
             Ticker("liveness", workspace.liveness.reconcile, LIVENESS_S),
             Ticker("prune", lambda: workspace.events.prune(events_kept), PRUNE_S),
+            Ticker("metric blocks", self._seal_metrics, SEAL_S),
         ]
+        self._metrics_sealed = False
         if dispatch:
             pipelines = PipelineDriver(workspace)
             sweeps = SweepDriver(workspace, backends)
@@ -102,6 +108,11 @@ class Daemon:
                 ticker.tick()
             except Exception:
                 log.exception("jupyter-mlext daemon: %s failed", ticker.name)
+
+    def _seal_metrics(self) -> None:
+        deadline = time.monotonic() + SEAL_BUDGET_S
+        while not self._metrics_sealed and time.monotonic() < deadline:
+            self._metrics_sealed = self.workspace.tracking.seal_pending_metrics() == 0
 
     def _dispatch(self) -> None:
         for run_id in self.dispatcher.tick():

@@ -27,9 +27,10 @@ from ..compute import submit as compute_submit
 from ..compute.waiting import WaitNotice, why_waiting
 from ..entities import Artifact, Experiment, InvalidInput, LogChunk, MetricHistory, MLExtError, RunInfo, RunStatus
 from ..store.logs import MAX_LOG_CHUNK
-from ..store.validation import check_relative_path, validate_point
+from ..store.validation import Point, check_relative_path, common_points, known_metric_names, validate_point
 from . import context
 from .context import WorkspaceArg
+from .writer import MAX_PENDING_POINTS
 
 active: list[Run] = []  # started by this process (SDK or a `%%mlrun` cell) and not yet ended, innermost last
 _context_run: list[Run] = []
@@ -39,6 +40,7 @@ DEFAULT_EXPERIMENT = "Default"
 RUN_ID_ENV = "MLEXT_RUN_ID"
 EXPERIMENT_ENV = "MLEXT_EXPERIMENT"
 WAIT_POLL_S = 0.25
+_now = time.time
 
 
 class Run:
@@ -53,6 +55,7 @@ class Run:
     def __init__(self, run_id: str, workspace: WorkspaceArg = None, *, owned: bool = False) -> None:
         self._opened = context.opened(workspace)
         self._store, self._metrics = self._opened.store, self._opened.writer
+        self._points = self._metrics.buffer(run_id)
         self._workspace = self._store.location
         self.id = run_id
         self.owned = owned
@@ -121,14 +124,27 @@ class Run:
     def log(self, key: str, value: float, step: int | None = None, timestamp: float | None = None) -> None:
         """Log one value of a metric. `step` defaults to the number of points already in the series.
 
-        Returns at once: the point is committed by a background thread within ~0.1 s.
+        Returns at once: the point is committed by a background thread within ~0.1 s. A float logged under a
+        name already checked in this process takes the fast path (an append); anything else is checked in full
+        and refused here, at the call, naming the field.
         """
-        self._metrics.add_point(self.id, validate_point(key, value, step, timestamp, time.time()))
+        if type(value) is float and step is None and timestamp is None and key in known_metric_names:
+            points = self._points
+            points.append((key, value, None, _now()))
+            if self._metrics.attention or len(points) > MAX_PENDING_POINTS:
+                self._metrics.attend()
+            return
+        self._metrics.add_point(self.id, validate_point(key, value, step, timestamp, _now()))
 
     def log_batch(self, points: Iterable[tuple[Any, ...]]) -> None:
         """Log many points at once: tuples of (key, value[, step[, timestamp]])."""
-        now = time.time()
-        checked = []
+        points = list(points)
+        common = common_points(points)
+        if common is not None:
+            self._metrics.add(self.id, common)
+            return
+        now = _now()
+        checked: list[Point] = []
         for point in points:
             if not isinstance(point, (tuple, list)) or not 2 <= len(point) <= 4:
                 raise InvalidInput(

@@ -1,38 +1,43 @@
-"""Metric series: the write path (points, per-run summary, rollup blocks) and history reads with downsampling.
+"""Metric series: the write path (the per-run summary, sealed blocks and the open tail) and the conversion of
+series stored before blocks existed.
 
-Three tables serve three readers. `metric_points` holds every point. `metric_series` holds one row per
-(run, key) with last/min/max, so run lists and searches never touch the points. `metric_blocks` rolls
-up every BLOCK_SIZE consecutive points into min/max/last, so a chart of a million points is answered from ~16k
-block rows instead of a million point rows; both downsampling paths are one GROUP BY in SQL.
+`metric_series` holds one row per (run, key) with its count and last/min/max, so run lists and searches never
+touch the points. Points live in sealed blocks of BLOCK_POINTS points (`metric_blocks`, packed by
+metric_blocks.py) and, until a block fills, one row each in `metric_points` (the open tail). `sealed` counts
+the points in blocks, so `count - sealed` is the tail's length without a query.
 
-SQLite stores NaN as NULL: a NULL value reads back as NaN, and min/max skip it the way numpy's nanmin does.
+A block is sealed from the BLOCK_POINTS smallest (step, logging order) points of the tail, with the batch
+being written when there is one; the points left in the tail are logged later than any sealed point of the same
+step, so reading blocks in sealing order then the tail gives every step's points in logging order. A bulk write
+seals its full blocks straight from memory: its points never become rows.
+
+A workspace written before blocks existed has every point in `metric_points`; `seal_pending` converts such
+series a bounded batch at a time (the daemon calls it), and writes to a series convert it as they go. Reads are
+right at every stage, since a half-converted series is blocks followed by a tail, like any other.
+
+SQLite stores NaN as NULL: in the tail a NULL value reads back as NaN; blocks keep NaN as it is.
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
-from ..entities import MetricHistory, MetricSummary, NotFound
+from ..entities import MetricSummary
 from .events import MAX_POINTS_PER_EVENT
+from .metric_blocks import BLOCK_POINTS, encode, nan_min_max
 from .validation import Point
 
-BLOCK_SIZE = 64
+# At most this many tail points are sealed by one write to a series converted from rows, so no write
+# transaction grows with the length of an old series.
+SEAL_PER_WRITE = 32 * BLOCK_POINTS
+_FIRST_STEP = -(2**63)
 
 
-def _nan_min(values: Iterable[float]) -> float | None:
-    finite = [v for v in values if not math.isnan(v)]
-    return min(finite) if finite else None
-
-
-def _nan_max(values: Iterable[float]) -> float | None:
-    finite = [v for v in values if not math.isnan(v)]
-    return max(finite) if finite else None
-
-
-def _as_float(value: float | None) -> float:
+def as_float(value: float | None) -> float:
     return math.nan if value is None else value
 
 
@@ -41,43 +46,66 @@ def write_points(conn: sqlite3.Connection, run_id: str, points: Sequence[Point])
 
     Returns, per key, what the change feed reports: the count and the newest points with their resolved steps.
     """
-    by_key: dict[str, list[Point]] = {}
-    for point in points:
-        by_key.setdefault(point[0], []).append(point)
-    return {key: _write_series(conn, run_id, key, series_points) for key, series_points in by_key.items()}
+    # Columns by C-level map: no Python object per point beyond the values themselves (zip(*points) would make
+    # one iterator per point, and the garbage collector would walk them all).
+    keys, values, steps, timestamps = (list(map(itemgetter(i), points)) for i in range(4))
+    if keys.count(keys[0]) == len(keys):
+        return {keys[0]: _write_series(conn, run_id, keys[0], values, steps, timestamps)}
+    by_key: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        by_key.setdefault(key, []).append(index)
+    return {
+        key: _write_series(
+            conn,
+            run_id,
+            key,
+            [values[i] for i in indexes],
+            [steps[i] for i in indexes],
+            [timestamps[i] for i in indexes],
+        )
+        for key, indexes in by_key.items()
+    }
 
 
-def _write_series(conn: sqlite3.Connection, run_id: str, key: str, points: list[Point]) -> dict[str, Any]:
+def _write_series(
+    conn: sqlite3.Connection,
+    run_id: str,
+    key: str,
+    values: list[float],
+    given_steps: list[int | None],
+    timestamps: list[float],
+) -> dict[str, Any]:
     row = conn.execute(
-        "SELECT id, count, last_step FROM metric_series WHERE run_id = ? AND key = ?", (run_id, key)
+        "SELECT id, count, sealed, last_step FROM metric_series WHERE run_id = ? AND key = ?", (run_id, key)
     ).fetchone()
     if row is None:
         inserted = conn.execute(
             "INSERT INTO metric_series (run_id, key, count, last_step, last_timestamp) VALUES (?, ?, 0, ?, 0)",
-            (run_id, key, -(2**63)),
+            (run_id, key, _FIRST_STEP),
         )
         assert inserted.lastrowid is not None  # set by every successful INSERT
         series_id: int = inserted.lastrowid
-        count, last_step = 0, -(2**63)
+        count, sealed, last_step = 0, 0, _FIRST_STEP
     else:
-        series_id, count, last_step = row
+        series_id, count, sealed, last_step = row
 
-    steps = [count + i if p[2] is None else p[2] for i, p in enumerate(points)]
-    values = [p[1] for p in points]
-    timestamps = [p[3] for p in points]
-    conn.executemany(
-        "INSERT INTO metric_points (series_id, step, timestamp, value) VALUES (?, ?, ?, ?)",
-        zip([series_id] * len(points), steps, timestamps, values),
-    )
-    _write_blocks(conn, series_id, count, steps, timestamps, values)
+    n = len(values)
+    if given_steps.count(None) == n:
+        steps = list(range(count, count + n))
+    else:
+        steps = [count + i if s is None else s for i, s in enumerate(given_steps)]
+    newly_sealed = _store(conn, series_id, count - sealed, sealed, steps, timestamps, values)
 
     # "last" is the point with the greatest step; among equal steps, the one logged last.
-    newest = max(range(len(points)), key=lambda i: (steps[i], i))
-    is_newer = steps[newest] >= last_step
+    top = max(steps)
+    newest = n - 1 - steps[::-1].index(top)
+    is_newer = top >= last_step
+    vmin, vmax = nan_min_max(values)
     conn.execute(
         """
         UPDATE metric_series SET
             count = count + ?,
+            sealed = sealed + ?,
             min_value = min(coalesce(min_value, ?), coalesce(?, min_value)),
             max_value = max(coalesce(max_value, ?), coalesce(?, max_value)),
             last = CASE WHEN ? THEN ? ELSE last END,
@@ -86,13 +114,16 @@ def _write_series(conn: sqlite3.Connection, run_id: str, key: str, points: list[
         WHERE id = ?
         """,
         (
-            len(points),
-            *(2 * [_nan_min(values)]),
-            *(2 * [_nan_max(values)]),
+            n,
+            newly_sealed,
+            vmin,
+            vmin,
+            vmax,
+            vmax,
             is_newer,
             values[newest],
             is_newer,
-            steps[newest],
+            top,
             is_newer,
             timestamps[newest],
             series_id,
@@ -100,57 +131,124 @@ def _write_series(conn: sqlite3.Connection, run_id: str, key: str, points: list[
     )
     tail = slice(-MAX_POINTS_PER_EVENT, None)
     return {
-        "count": len(points),
-        "truncated": len(points) > MAX_POINTS_PER_EVENT,
+        "count": n,
+        "truncated": n > MAX_POINTS_PER_EVENT,
         "steps": steps[tail],
         "timestamps": timestamps[tail],
         "values": values[tail],
     }
 
 
-def _write_blocks(
+def _store(
     conn: sqlite3.Connection,
     series_id: int,
-    first_ordinal: int,
+    tail: int,
+    sealed: int,
+    steps: list[int],
+    timestamps: list[float],
+    values: list[float],
+) -> int:
+    """Put new points in blocks or in the tail; returns how many points were sealed into blocks."""
+    if tail + len(steps) < BLOCK_POINTS:
+        _insert_rows(conn, series_id, steps, timestamps, values)
+        return 0
+    if tail >= BLOCK_POINTS:  # a series from before blocks: convert a bounded part of it per write
+        _insert_rows(conn, series_id, steps, timestamps, values)
+        return seal_rows(conn, series_id, sealed, SEAL_PER_WRITE)
+    if tail:
+        rows = conn.execute(
+            "SELECT step, timestamp, value FROM metric_points WHERE series_id = ? ORDER BY step, rowid", (series_id,)
+        ).fetchall()
+        conn.execute("DELETE FROM metric_points WHERE series_id = ?", (series_id,))
+        old_steps, old_timestamps, old_values = zip(*rows)
+        steps = [*old_steps, *steps]
+        timestamps = [*old_timestamps, *timestamps]
+        values = [*(as_float(v) for v in old_values), *values]
+    if sorted(steps) != steps:  # a stable sort by step keeps equal steps in logging order
+        order = sorted(range(len(steps)), key=steps.__getitem__)
+        steps = [steps[i] for i in order]
+        timestamps = [timestamps[i] for i in order]
+        values = [values[i] for i in order]
+    full = len(steps) // BLOCK_POINTS * BLOCK_POINTS
+    _insert_blocks(conn, series_id, sealed, steps[:full], timestamps[:full], values[:full])
+    _insert_rows(conn, series_id, steps[full:], timestamps[full:], values[full:])
+    return full
+
+
+def _insert_rows(
+    conn: sqlite3.Connection, series_id: int, steps: list[int], timestamps: list[float], values: list[float]
+) -> None:
+    if steps:
+        conn.executemany(
+            "INSERT INTO metric_points (series_id, step, timestamp, value) VALUES (?, ?, ?, ?)",
+            zip([series_id] * len(steps), steps, timestamps, values),
+        )
+
+
+def _insert_blocks(
+    conn: sqlite3.Connection,
+    series_id: int,
+    sealed: int,
     steps: list[int],
     timestamps: list[float],
     values: list[float],
 ) -> None:
+    """Seal points (sorted, a whole number of blocks) as the blocks that follow the `sealed` points before them;
+    mark the series overlapping when a new block starts before the block sealed before it ends."""
+    first_block = sealed // BLOCK_POINTS
+    previous_last = None
+    if first_block:
+        (previous_last,) = conn.execute(
+            "SELECT last_step FROM metric_blocks WHERE series_id = ? AND block = ?", (series_id, first_block - 1)
+        ).fetchone()
     rows = []
-    start = 0
-    while start < len(steps):
-        block = (first_ordinal + start) // BLOCK_SIZE
-        end = min(len(steps), (block + 1) * BLOCK_SIZE - first_ordinal)
-        chunk = values[start:end]
-        rows.append(
-            (
-                series_id,
-                block,
-                end - start,
-                steps[start],
-                steps[end - 1],
-                timestamps[end - 1],
-                chunk[-1],
-                _nan_min(chunk),
-                _nan_max(chunk),
-            )
-        )
-        start = end
+    for number, start in enumerate(range(0, len(steps), BLOCK_POINTS), first_block):
+        end = start + BLOCK_POINTS
+        rows.append((series_id, number, *encode(steps[start:end], timestamps[start:end], values[start:end])))
     conn.executemany(
-        """
-        INSERT INTO metric_blocks
-            (series_id, block, count, first_step, last_step, last_timestamp, last, min_value, max_value)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (series_id, block) DO UPDATE SET
-            count = count + excluded.count,
-            last_step = excluded.last_step,
-            last_timestamp = excluded.last_timestamp,
-            last = excluded.last,
-            min_value = min(coalesce(min_value, excluded.min_value), coalesce(excluded.min_value, min_value)),
-            max_value = max(coalesce(max_value, excluded.max_value), coalesce(excluded.max_value, max_value))
-        """,
+        "INSERT INTO metric_blocks (series_id, block, count, first_step, last_step, last_timestamp, last, "
+        "min_value, max_value, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+    if previous_last is not None and steps[0] < previous_last:  # the new blocks are sorted among themselves
+        conn.execute("UPDATE metric_series SET overlapping = 1 WHERE id = ?", (series_id,))
+
+
+def seal_rows(conn: sqlite3.Connection, series_id: int, sealed: int, limit: int) -> int:
+    """Seal up to `limit` points (whole blocks) from a long tail, smallest (step, logging order) first."""
+    blocks = limit // BLOCK_POINTS
+    rows = conn.execute(
+        "SELECT rowid, step, timestamp, value FROM metric_points WHERE series_id = ? ORDER BY step, rowid LIMIT ?",
+        (series_id, blocks * BLOCK_POINTS),
+    ).fetchall()
+    full = len(rows) // BLOCK_POINTS * BLOCK_POINTS
+    if not full:
+        return 0
+    rowids, steps, timestamps, values = zip(*rows[:full])
+    _insert_blocks(conn, series_id, sealed, list(steps), list(timestamps), [as_float(v) for v in values])
+    conn.executemany("DELETE FROM metric_points WHERE rowid = ?", ((rowid,) for rowid in rowids))
+    return full
+
+
+def seal_pending(conn: sqlite3.Connection, limit: int) -> int:
+    """Convert up to `limit` points of series whose tail holds a block or more (written before blocks); returns
+    how many points were sealed, 0 when no such series is left."""
+    done = 0
+    while done + BLOCK_POINTS <= limit:
+        row = conn.execute(
+            "SELECT id, sealed FROM metric_series WHERE count - sealed >= ? LIMIT 1", (BLOCK_POINTS,)
+        ).fetchone()
+        if row is None:
+            break
+        series_id, sealed = row
+        newly = seal_rows(conn, series_id, sealed, limit - done)
+        conn.execute("UPDATE metric_series SET sealed = sealed + ? WHERE id = ?", (newly, series_id))
+        done += newly
+        if not newly:
+            # The series' tail is shorter than its counter says (rows deleted by hand): trust the rows.
+            (tail,) = conn.execute("SELECT count(*) FROM metric_points WHERE series_id = ?", (series_id,)).fetchone()
+            conn.execute("UPDATE metric_series SET sealed = count - ? WHERE id = ?", (tail, series_id))
+    return done
 
 
 def summaries(conn: sqlite3.Connection, run_ids: Sequence[str]) -> dict[str, dict[str, MetricSummary]]:
@@ -163,67 +261,5 @@ def summaries(conn: sqlite3.Connection, run_ids: Sequence[str]) -> dict[str, dic
         f"FROM metric_series WHERE run_id IN ({marks}) ORDER BY key",
         list(run_ids),
     ):
-        result[run_id][key] = MetricSummary(key, _as_float(last), vmin, vmax, step, ts, count)
+        result[run_id][key] = MetricSummary(key, as_float(last), vmin, vmax, step, ts, count)
     return result
-
-
-def history(conn: sqlite3.Connection, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
-    """The whole series, or at most `max_points` buckets of equal step width (min, max and last of each)."""
-    row = conn.execute("SELECT id, count FROM metric_series WHERE run_id = ? AND key = ?", (run_id, key)).fetchone()
-    if row is None:
-        raise NotFound(f"run {run_id} has no metric {key!r}", field="key")
-    series_id, count = row
-    if max_points is None or count <= max_points:
-        rows = conn.execute(
-            "SELECT step, timestamp, value, value, value FROM metric_points WHERE series_id = ? ORDER BY step, rowid",
-            (series_id,),
-        ).fetchall()
-        return _history(run_id, key, rows, count, downsampled=False)
-    # Two queries, because min() and max() together defeat SQLite's one-index-probe optimisation.
-    (lo,) = conn.execute("SELECT min(step) FROM metric_points WHERE series_id = ?", (series_id,)).fetchone()
-    (hi,) = conn.execute("SELECT max(step) FROM metric_points WHERE series_id = ?", (series_id,)).fetchone()
-    bucket_args = {"sid": series_id, "lo": lo, "m": max_points, "span": hi - lo + 1}
-    query = _BUCKETS_FROM_POINTS if count <= BLOCK_SIZE * max_points else _BUCKETS_FROM_BLOCKS
-    return _history(run_id, key, conn.execute(query, bucket_args).fetchall(), count, downsampled=True)
-
-
-def _history(run_id: str, key: str, rows: list[tuple[Any, ...]], count: int, downsampled: bool) -> MetricHistory:
-    steps, timestamps, values, mins, maxs = (list(column) for column in zip(*rows)) if rows else ([], [], [], [], [])
-    return MetricHistory(
-        run_id=run_id,
-        key=key,
-        steps=steps,
-        timestamps=timestamps,
-        values=[_as_float(v) for v in values],
-        mins=[_as_float(v) for v in mins],
-        maxs=[_as_float(v) for v in maxs],
-        total_points=count,
-        downsampled=downsampled,
-    )
-
-
-# Buckets are equal slices of the step range; float arithmetic keeps huge steps from overflowing.
-_BUCKET = "CAST((({step} - :lo) * 1.0 * :m) / :span AS INTEGER)"
-
-_BUCKETS_FROM_POINTS = f"""
-WITH buckets AS (
-    SELECT {_BUCKET.format(step="step")} AS bucket, min(value) AS vmin, max(value) AS vmax, max(step) AS last_step
-    FROM metric_points WHERE series_id = :sid GROUP BY bucket
-)
-SELECT p.step, p.timestamp, p.value, buckets.vmin, buckets.vmax
-FROM buckets JOIN metric_points p ON p.rowid = (
-    SELECT max(rowid) FROM metric_points WHERE series_id = :sid AND step = buckets.last_step
-)
-ORDER BY buckets.bucket
-"""
-
-_BUCKETS_FROM_BLOCKS = f"""
-WITH buckets AS (
-    SELECT {_BUCKET.format(step="first_step")} AS bucket, min(min_value) AS vmin, max(max_value) AS vmax,
-           max(block) AS last_block
-    FROM metric_blocks WHERE series_id = :sid GROUP BY bucket
-)
-SELECT b.last_step, b.last_timestamp, b.last, buckets.vmin, buckets.vmax
-FROM buckets JOIN metric_blocks b ON b.series_id = :sid AND b.block = buckets.last_block
-ORDER BY buckets.bucket
-"""

@@ -400,6 +400,42 @@ def m008_run_owners(db: sqlite_utils.Database) -> None:
 
 
 @_migration
+def m009_metric_blocks(db: sqlite_utils.Database) -> None:
+    """Metric points packed in sealed blocks (store/metric_blocks.py), the open tail of each series in rows.
+
+    The 64-point rollups of m001 give way to blocks that carry their points as well as their summary. `sealed`
+    counts a series' points in blocks; `overlapping` is set once a block starts before the block sealed before
+    it ends (steps logged out of order), which sends downsampling the exact way. The summary index covers
+    downsampling, which then reads ~70 bytes a block instead of the pages that hold the blobs. Existing points
+    stay rows here (a series' tail) and are sealed later in bounded batches (metrics.seal_pending, run by the
+    daemon, and by every write to the series), so opening a large old workspace takes no longer than before and
+    reads are right before, during and after."""
+    _execute_all(
+        db,
+        """
+        DROP TABLE metric_blocks;
+        CREATE TABLE metric_blocks (
+            series_id INTEGER NOT NULL,
+            block INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            first_step INTEGER NOT NULL,
+            last_step INTEGER NOT NULL,
+            last_timestamp REAL NOT NULL,
+            last REAL,
+            min_value REAL,
+            max_value REAL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (series_id, block)
+        );
+        CREATE INDEX metric_blocks_summary ON metric_blocks
+            (series_id, block, first_step, last_step, last_timestamp, last, min_value, max_value);
+        ALTER TABLE metric_series ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE metric_series ADD COLUMN overlapping INTEGER NOT NULL DEFAULT 0
+        """,
+    )
+
+
+@_migration
 def m010_sweeps(db: sqlite_utils.Database) -> None:
     """Sweeps and their trials (store/sweeps.py). The sweep's whole state is here, not in the process that
     drives it: the checked definition (space, sampling, seed, policy), every trial with the values sampled for

@@ -33,7 +33,7 @@ from ..entities import (
 )
 from ..entities.limits import MAX_ERROR_LENGTH
 from . import artifacts as artifact_files
-from . import events, logs, metrics
+from . import events, logs, metric_history, metrics
 from .base import FileSource, TrackingStore
 from .database import Database
 from .logs import MAX_LOG_CHUNK
@@ -272,7 +272,13 @@ class SqliteTracking(TrackingStore):
             raise InvalidInput(f"max_points must be a positive integer, got {max_points!r}", field="max_points")
         with self._db.read() as conn:
             _require_run(conn, run_id)
-            return metrics.history(conn, run_id, key, max_points)
+            return metric_history.history(conn, run_id, key, max_points)
+
+    def seal_pending_metrics(self, max_points: int = metrics.SEAL_PER_WRITE) -> int:
+        """Pack up to `max_points` points of series stored before blocks existed into blocks (one short
+        transaction); returns how many, 0 once none is left. The daemon calls it until then."""
+        with self._db.write() as conn:
+            return metrics.seal_pending(conn, max_points)
 
     # -- search ------------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 from ..entities import InvalidInput
@@ -131,7 +132,8 @@ def check_relative_path(value: Any, field: str) -> str:
 
 # One point as the metric writer hands it over: (key, value, step or None for "next", timestamp).
 Point = tuple[str, float, "int | None", float]
-_checked_metric_names: set[str] = set()
+# Metric names already checked in this process (at most 10,000): their points skip the name checks.
+known_metric_names: set[str] = set()
 
 
 def validate_point(key: Any, value: Any, step: Any, timestamp: Any, now: float) -> Point:
@@ -140,10 +142,10 @@ def validate_point(key: Any, value: Any, step: Any, timestamp: Any, now: float) 
     It runs once per logged point, so the common case (a known name, a float, an int step) is kept to a few
     type checks; everything else goes through the full checks, which name the field at fault.
     """
-    if key not in _checked_metric_names:
+    if key not in known_metric_names:
         check_name(key, "metric name")
-        if len(_checked_metric_names) < 10_000:
-            _checked_metric_names.add(key)
+        if len(known_metric_names) < 10_000:
+            known_metric_names.add(key)
     if type(value) is not float:
         value = check_metric_value(value, f"metrics.{key}")
     if step is not None and (type(step) is not int or not -INT64_MAX <= step <= INT64_MAX):
@@ -153,6 +155,29 @@ def validate_point(key: Any, value: Any, step: Any, timestamp: Any, now: float) 
     elif type(timestamp) is not float or not math.isfinite(timestamp):
         timestamp = check_timestamp(timestamp, f"metrics.{key} timestamp")
     return key, value, step, timestamp
+
+
+def common_points(points: list[Any]) -> list[Point] | None:
+    """The batch as it is when every point is the common one: a 4-tuple of a known name, a float, an int step
+    within 64 bits and a finite float timestamp; else None (then each point gets validate_point).
+
+    Each condition is one C-level pass over the batch (map, set, min, max, sum), so a bulk log costs tens of
+    nanoseconds a point instead of a Python loop's hundreds.
+    """
+    if not points or set(map(type, points)) != {tuple} or set(map(len, points)) != {4}:
+        return None
+    keys, values, steps, timestamps = (list(map(itemgetter(i), points)) for i in range(4))
+    if (
+        set(map(type, values)) != {float}
+        or set(map(type, steps)) != {int}
+        or set(map(type, timestamps)) != {float}
+        or not known_metric_names.issuperset(keys)
+        or min(steps) < -INT64_MAX
+        or max(steps) > INT64_MAX
+        or not math.isfinite(sum(timestamps))  # a NaN or an infinity anywhere makes the sum one
+    ):
+        return None
+    return points
 
 
 def check_texts(values: Mapping[str, Any] | None, family: str) -> dict[str, str]:

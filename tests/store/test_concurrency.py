@@ -54,7 +54,9 @@ def test_eight_processes_log_ten_thousand_points_each(workspace):
             assert history.steps == list(range(POINTS))
             assert run.status.value == "Completed" and run.metrics["loss"].count == POINTS
         with ws.db.read() as conn:
-            stored = conn.execute("SELECT count(*) FROM metric_points").fetchone()[0]
+            stored = conn.execute(
+                "SELECT (SELECT count(*) FROM metric_points) + (SELECT coalesce(sum(count), 0) FROM metric_blocks)"
+            ).fetchone()[0]
         assert stored == PROCESSES * POINTS
     finally:
         ws.close()
