@@ -1,9 +1,11 @@
 """A workspace made by the release before metric blocks (commit OLD_RELEASE, every point a row) opens, reads
 the same before, during and after its points are packed into blocks, and keeps logging.
 
-The old workspace is made for real: that release's package is exported from git into a temporary folder and
-run in a subprocess with PYTHONPATH pointing at it; it also records what its own reads returned, which the new
-code must return too.
+The old workspace is real: tests/store/data/workspace-bbfab5d.tar.gz was written by that release running
+MAKE_OLD_WORKSPACE (its package exported from git, run with PYTHONPATH pointing at it: `python
+tests/store/test_metric_blocks_migration.py` makes it again), with seen.json, what that release's own reads
+returned, which the new code must return too. It is kept in the repository so that the test needs no git
+history (a shallow clone has none).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import textwrap
 from io import BytesIO
 from pathlib import Path
@@ -68,29 +71,44 @@ MAKE_OLD_WORKSPACE = textwrap.dedent("""
 """)
 
 
+FIXTURE = Path(__file__).resolve().parent / "data" / f"workspace-{OLD_RELEASE}.tar.gz"
+
+
 @pytest.fixture(scope="module")
 def old_workspace(tmp_path_factory) -> tuple[Path, dict]:
     """A workspace written by the old release, and what that release read back from it."""
     root = tmp_path_factory.mktemp("old-release")
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", "--format=tar", OLD_RELEASE, "jupyter_mlext"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(root / "code", filter="data")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLEXT_")}
-    env["PYTHONPATH"] = str(root / "code")
-    made = subprocess.run(
-        [sys.executable, "-c", MAKE_OLD_WORKSPACE, str(root / "ws")],
-        env=env,
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert made.returncode == 0, made.stderr
-    return root / "ws", json.loads(made.stdout)
+    with tarfile.open(FIXTURE) as tar:
+        tar.extractall(root, filter="data")
+    return root / "ws", json.loads((root / "seen.json").read_text())
+
+
+def make_fixture() -> None:
+    """Write FIXTURE again with the old release itself (needs the git history of OLD_RELEASE)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "--format=tar", OLD_RELEASE, "jupyter_mlext"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        with tarfile.open(fileobj=BytesIO(archive)) as tar:
+            tar.extractall(root / "code", filter="data")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MLEXT_")}
+        env["PYTHONPATH"] = str(root / "code")
+        made = subprocess.run(
+            [sys.executable, "-c", MAKE_OLD_WORKSPACE, str(root / "ws")],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        (root / "seen.json").write_text(made.stdout)
+        with tarfile.open(FIXTURE, "w:gz") as tar:
+            tar.add(root / "ws", "ws")
+            tar.add(root / "seen.json", "seen.json")
 
 
 @pytest.fixture
@@ -189,3 +207,7 @@ def test_the_daemon_converts_an_old_workspace_while_it_is_read(copy):
         finally:
             daemon.stop()
         _reads_as_before(ws, seen)
+
+
+if __name__ == "__main__":
+    make_fixture()
