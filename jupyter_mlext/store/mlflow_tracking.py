@@ -9,6 +9,7 @@ experiment keeps its rows (MLflow's lifecycle stage "deleted", undone by restore
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import time
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,7 @@ from typing import Any
 
 from ..entities import Conflict, Experiment, InvalidInput, NotFound, RunInfo, RunStatus
 from ..entities.mlflow import ExperimentRecord, RunIO
-from . import events
+from . import events, metric_history
 from .database import Database
 from .search import Comparison, compile_comparisons, compile_order_by
 from .tracking import SqliteTracking, select_runs
@@ -197,27 +198,29 @@ class MlflowTracking:
     # -- metric history ----------------------------------------------------------------------------------------
 
     def history_page(self, run_id: str, key: str, offset: int, limit: int) -> list[tuple[int, float, float | None]]:
-        """Points (step, timestamp, value or None for NaN) of one series in logging order, `limit` from `offset`;
-        an unknown key is an empty series (as MLflow answers)."""
-        with self._db.read() as conn:
-            _require_run(conn, run_id)
-            return conn.execute(
-                "SELECT p.step, p.timestamp, p.value FROM metric_series s JOIN metric_points p ON p.series_id = s.id "
-                "WHERE s.run_id = ? AND s.key = ? ORDER BY p.rowid LIMIT ? OFFSET ?",
-                (run_id, key, limit, offset),
-            ).fetchall()
+        """Points (step, timestamp, value or None for NaN) of one series in step order (equal steps as logged),
+        `limit` from `offset`; an unknown key is an empty series (as MLflow answers)."""
+        return self._points(run_id, key)[offset : offset + limit]
 
     def history_in_steps(
         self, run_id: str, key: str, start_step: int | None, end_step: int | None
     ) -> list[tuple[int, float, float | None]]:
+        low = -math.inf if start_step is None else start_step
+        high = math.inf if end_step is None else end_step
+        return [point for point in self._points(run_id, key) if low <= point[0] <= high]
+
+    def _points(self, run_id: str, key: str) -> list[tuple[int, float, float | None]]:
+        """The whole series as the store reads it (sealed blocks and the open tail, store/metric_history.py)."""
         with self._db.read() as conn:
             _require_run(conn, run_id)
-            return conn.execute(
-                "SELECT p.step, p.timestamp, p.value FROM metric_series s JOIN metric_points p ON p.series_id = s.id "
-                "WHERE s.run_id = ? AND s.key = ? AND p.step >= coalesce(?, p.step) AND p.step <= coalesce(?, p.step) "
-                "ORDER BY p.step, p.rowid",
-                (run_id, key, start_step, end_step),
-            ).fetchall()
+            try:
+                found = metric_history.history(conn, run_id, key)
+            except NotFound:
+                return []
+        return [
+            (step, timestamp, None if math.isnan(value) else value)
+            for step, timestamp, value in zip(found.steps, found.timestamps, found.values)
+        ]
 
     # -- import ------------------------------------------------------------------------------------------------
 
