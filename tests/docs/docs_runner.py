@@ -130,6 +130,12 @@ class Shell:
                 self.process.wait()
         else:
             self.process.wait()
+        # What a block started in the background (`mlext agent &`) is in the section's process group: stop it
+        # with the section, as a reader closing the terminal would.
+        try:
+            os.killpg(self.process.pid, 15)
+        except ProcessLookupError:
+            pass
 
     def _read(self) -> None:
         assert self.process.stdout is not None

@@ -18,6 +18,7 @@ from serving_support import SCORE, register_linear, send, serving_processes
 from jupyter_mlext.entities import NotFound
 from jupyter_mlext.pipelines import Pipeline, Step
 from jupyter_mlext.pipelines.service import publish_pipeline
+from jupyter_mlext.serving.service import delete_endpoint
 
 # Each step appends its name to the marker file; `hold` then waits for the release file.
 STEP = """
@@ -106,13 +107,16 @@ def test_a_deployment_started_when_the_server_was_killed_is_routed_after_restart
         server = Server(workspace, root)
         wait_until(lambda: _routed(ws, "held"), 120, "the endpoint to be routed")
         load = send(ws.serving.get_endpoint("held"), requests=20, clients=2)
+        traffic = ws.serving.get_endpoint("held").traffic
         scoring = [p for p in serving_processes(workspace) if "jupyter_mlext.serving.worker" in " ".join(p.cmdline())]
     finally:
         release.touch()
         server.kill()
+        if _deployment(ws, "held") is not None:
+            delete_endpoint(ws, "held")  # its router and scoring process outlive the server by design
     assert load.statuses == {200: 20}, load.failures[:3]
     assert {y for _, y in load.answers} == {2.0}
-    assert ws.serving.get_endpoint("held").traffic == {"default": 100}
+    assert traffic == {"default": 100}
     assert len(scoring) == 1, "one scoring process: the deployment was not started twice"
 
 
