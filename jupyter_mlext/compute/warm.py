@@ -313,7 +313,6 @@ class WarmPool:
     def _boot(self, key: str, zygote: _Zygote) -> None:
         """Wait for the zygote, then hold it to the memory limit: it becomes ready only if it fits. One that
         failed is retried after RETRY_S; one that does not fit, not with these settings."""
-        retry_at = time.monotonic() + RETRY_S
         if zygote.boot():
             budget = self.settings.memory_mb
             with self._guard:
@@ -323,13 +322,16 @@ class WarmPool:
                         self._evict(keep=key)
                     zygote.ready.set()
                     return
+                # Forgotten and refused in one step: a run asking in between would start another zygote.
+                reason = f"the warm interpreter needs {own:.0f} MB, over the pool's limit of {budget} MB"
                 self._zygotes.pop(key, None)
-            retry_at = float("inf")
-            zygote.fail(f"the warm interpreter needs {own:.0f} MB, over the pool's limit of {budget} MB")
-        reason = str(zygote.error)
+                self._refused[key] = (float("inf"), reason)
+            zygote.fail(reason)
+        else:
+            reason = str(zygote.error)
+            with self._guard:
+                self._refused[key] = (time.monotonic() + RETRY_S, reason)
         log.warning("jupyter-mlext warm pool (%s): %s", zygote.python, reason)
-        with self._guard:
-            self._refused[key] = (retry_at, reason)
 
     def _evict(self, keep: str | None = None) -> None:
         """Stop the least recently used zygote (other than `keep`). The caller holds the guard."""
