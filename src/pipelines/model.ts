@@ -167,9 +167,15 @@ export class PipelinesModel extends PanelModel {
       this._run = null;
       return;
     }
+    const seen = this._runEvents;
     const run = await this._service.client.pipelineRun(runId);
     if (this._selectedRunId === runId) {
       this._run = run;
+      if (this._runEvents !== seen) {
+        // An event about this run came while the answer was on its way: it may say more than the answer
+        // (a step that started meanwhile), so ask again rather than keep the older picture.
+        this._scheduleReload();
+      }
     }
   }
 
@@ -189,6 +195,9 @@ export class PipelinesModel extends PanelModel {
     const parentId = event.kind === 'run_created' ? event.data.parent_id : undefined;
     const touchesRun = run !== null && (event.run_id === run.run_id || step !== undefined || parentId === run.run_id);
     const touchesList = (event.kind === 'run_created' && !parentId) || this._runs.some(r => r.run_id === event.run_id);
+    if (touchesRun) {
+      this._runEvents += 1;
+    }
     if (touchesRun || touchesList) {
       this._scheduleReload();
     }
@@ -210,4 +219,5 @@ export class PipelinesModel extends PanelModel {
   private _runs: PipelineRunSummary[] = [];
   private _selectedRunId: string | null = null;
   private _run: PipelineRun | null = null;
+  private _runEvents = 0;
 }
