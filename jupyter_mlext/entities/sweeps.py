@@ -12,21 +12,11 @@ import enum
 from typing import Any
 
 from .codec import Entity
+from .pipelines import PipelineState
 
-
-class SweepState(str, enum.Enum):
-    RUNNING = "Running"
-    CANCELING = "Canceling"
-    COMPLETED = "Completed"
-    FAILED = "Failed"
-    CANCELED = "Canceled"
-
-    @property
-    def is_live(self) -> bool:
-        return self in (SweepState.RUNNING, SweepState.CANCELING)
-
-    def __str__(self) -> str:
-        return self.value
+# A sweep is driven under a lease like a pipeline run and moves through the same states (Canceling: a cancel was
+# requested and its driver has not carried it out yet), so it uses that vocabulary rather than a copy of it.
+SweepState = PipelineState
 
 
 class TrialState(str, enum.Enum):
