@@ -40,3 +40,15 @@ def jp_serverapp(jp_serverapp, jp_asyncio_loop):
     (pytest-jupyter does not): our event hub and dispatcher start there."""
     jp_asyncio_loop.run_until_complete(jp_serverapp.extension_manager.start_all_extensions())
     return jp_serverapp
+
+
+@pytest.fixture
+def cluster(tmp_path: Path):
+    """A real Dask cluster of its own for one test (tests/dask_support.py); stopped after it. Imported here, not
+    at the top, so that only the tests that use it pay for importing distributed."""
+    from dask_support import DaskCluster
+
+    (tmp_path / "dask").mkdir()
+    started = DaskCluster(tmp_path / "dask")
+    yield started
+    started.stop()

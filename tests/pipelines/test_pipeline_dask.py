@@ -4,20 +4,10 @@ outputs come back over HTTP, and a second run reuses every step."""
 
 from __future__ import annotations
 
-import pytest
-from dask_support import DaskCluster
 from mlext_server import Server
 from pipeline_support import child, make_project, states, three_steps
 
 from jupyter_mlext.pipelines.runner import run_pipeline
-
-
-@pytest.fixture
-def cluster(tmp_path):
-    (tmp_path / "dask").mkdir()
-    cluster = DaskCluster(tmp_path / "dask")
-    yield cluster
-    cluster.stop()
 
 
 def test_a_pipeline_runs_on_dask_and_is_reused_the_second_time(ws, workspace, tmp_path, cluster):

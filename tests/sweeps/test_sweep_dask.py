@@ -4,21 +4,11 @@ script on its worker."""
 
 from __future__ import annotations
 
-import pytest
-from dask_support import DaskCluster
 from mlext_server import Server
 from sweep_support import gone, make_project, pids_of
 
 import jupyter_mlext as mlx
 from jupyter_mlext.entities import RunStatus, SweepState, TrialState
-
-
-@pytest.fixture
-def cluster(tmp_path):
-    (tmp_path / "dask").mkdir()
-    cluster = DaskCluster(tmp_path / "dask")
-    yield cluster
-    cluster.stop()
 
 
 def test_a_sweep_runs_two_trials_at_once_on_dask_and_stops_the_bad_one(ws, workspace, tmp_path, cluster):
