@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -52,15 +53,29 @@ def main(argv: list[str] | None = None) -> int:
         output: Output = args.command(session, args)
     except MLExtError as error:
         return _fail(error.message)
+    except BrokenPipeError:  # `mlext runs logs ID --follow | head`
+        return _reader_gone()
     except OSError as error:  # e.g. a download destination that cannot be written
         return _fail(str(error))
     finally:
         session.close()
-    if args.json:
-        print(json.dumps(output.data, indent=2))
-    elif output.text:
-        print(output.text)
+    try:
+        if args.json:
+            print(json.dumps(output.data, indent=2))
+        elif output.text:
+            print(output.text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_gone()
     return output.exit_code
+
+
+def _reader_gone() -> int:
+    """The reader of our output left (`mlext runs metrics ID loss | head`): stop quietly, as a program killed
+    by SIGPIPE would (exit 141), with stdout pointed at /dev/null so that the interpreter's own flush at exit does
+    not print a traceback."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 128 + 13
 
 
 def _fail(message: str) -> int:

@@ -178,3 +178,25 @@ def test_console_entry_point_in_a_subprocess(workspace, seeded):
     bad = subprocess.run([*entry, "runs", "show", "cafebabe"], env=env, capture_output=True, text=True)
     assert bad.returncode == 1 and bad.stdout == ""
     assert bad.stderr == "mlext: error: no run with id 'cafebabe'\n"
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(workspace):
+    """`mlext runs metrics ID loss | head -1`: the pipe closes after one line, and the command stops with the exit
+    status of a program ended by SIGPIPE, printing nothing on stderr (no traceback, no error line)."""
+    ws = Workspace(workspace)
+    try:
+        run_id = ws.tracking.create_run("long", name="long").id
+        ws.tracking.log_metrics(run_id, [("loss", float(step), step, None) for step in range(20_000)])
+    finally:
+        ws.close()
+    package_root = str(Path(jupyter_mlext.__file__).parent.parent)
+    env = {**os.environ, "PYTHONPATH": package_root, "MLEXT_WORKSPACE": str(workspace)}
+    command = [sys.executable, "-c", "import sys; from jupyter_mlext.cli import main; sys.exit(main())"]
+    cli = subprocess.Popen(
+        [*command, "runs", "metrics", run_id, "loss"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert cli.stdout is not None and cli.stderr is not None
+    assert cli.stdout.readline().split() == [b"STEP", b"TIMESTAMP", b"VALUE"]
+    cli.stdout.close()
+    assert cli.wait(timeout=60) == 141
+    assert cli.stderr.read() == b""
