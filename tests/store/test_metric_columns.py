@@ -52,8 +52,9 @@ def test_columns_store_what_the_same_points_as_tuples_store(ws, seed):
                 step = rng.choice([None, rng.randrange(0, 5000)])
                 points.append((key, rng.uniform(-5, 5), step, 1e9 + rng.random()))
             n = rng.choice([0, 1, 7, BLOCK_POINTS - 1, BLOCK_POINTS, 3 * BLOCK_POINTS + 11])
-            values = array("d", (rng.choice([math.nan, math.inf, 0.5]) if rng.random() < 0.05 else rng.random()
-                                 for _ in range(n)))
+            values = array(
+                "d", (rng.choice([math.nan, math.inf, 0.5]) if rng.random() < 0.05 else rng.random() for _ in range(n))
+            )
             constant = rng.random() < 0.3
             timestamps = array("d", (1e9 if constant else 1e9 + i * 0.001 for i in range(n)))
             columns.append((key, values, timestamps))
