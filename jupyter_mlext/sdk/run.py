@@ -126,8 +126,9 @@ class Run:
         """Log one value of a metric. `step` defaults to the number of points already in the series.
 
         Returns at once: the point is committed by a background thread within ~0.1 s. A float logged under a
-        name already checked in this process takes the fast path (an append); anything else is checked in full
-        and refused here, at the call, naming the field.
+        name already checked for this run, with the default step and time, takes the fast path (two appends to
+        the key's float64 columns); anything else is checked in full and refused here, at the call, naming the
+        field.
         """
         column = self._columns.get(key)
         if column is not None and type(value) is float and step is None and timestamp is None:
