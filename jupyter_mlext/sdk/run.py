@@ -27,7 +27,7 @@ from ..compute import submit as compute_submit
 from ..compute.waiting import WaitNotice, why_waiting
 from ..entities import Artifact, Experiment, InvalidInput, LogChunk, MetricHistory, MLExtError, RunInfo, RunStatus
 from ..store.logs import MAX_LOG_CHUNK
-from ..store.validation import Point, check_relative_path, common_points, known_metric_names, validate_point
+from ..store.validation import Point, check_relative_path, common_points, validate_point
 from . import context
 from .context import WorkspaceArg
 from .writer import MAX_PENDING_POINTS
@@ -55,7 +55,8 @@ class Run:
     def __init__(self, run_id: str, workspace: WorkspaceArg = None, *, owned: bool = False) -> None:
         self._opened = context.opened(workspace)
         self._store, self._metrics = self._opened.store, self._opened.writer
-        self._points = self._metrics.buffer(run_id)
+        self._buffer = self._metrics.buffer(run_id)
+        self._columns = self._buffer.columns
         self._workspace = self._store.location
         self.id = run_id
         self.owned = owned
@@ -125,16 +126,27 @@ class Run:
         """Log one value of a metric. `step` defaults to the number of points already in the series.
 
         Returns at once: the point is committed by a background thread within ~0.1 s. A float logged under a
-        name already checked in this process takes the fast path (an append); anything else is checked in full
-        and refused here, at the call, naming the field.
+        name already checked for this run, with the default step and time, takes the fast path (two appends to
+        the key's float64 columns); anything else is checked in full and refused here, at the call, naming the
+        field.
         """
-        if type(value) is float and step is None and timestamp is None and key in known_metric_names:
-            points = self._points
-            points.append((key, value, None, _now()))
-            if self._metrics.attention or len(points) > MAX_PENDING_POINTS:
+        column = self._columns.get(key)
+        if column is not None and type(value) is float and step is None and timestamp is None:
+            values, timestamps = column
+            values.append(value)  # before the timestamp: the writer takes as many values as there are timestamps
+            timestamps.append(_now())
+            if self._metrics.attention or len(timestamps) > MAX_PENDING_POINTS:
                 self._metrics.attend()
             return
-        self._metrics.add_point(self.id, validate_point(key, value, step, timestamp, _now()))
+        point = validate_point(key, value, step, timestamp, _now())
+        if step is None and timestamp is None:  # checked and converted: from now on this key takes the fast path
+            values, timestamps = self._buffer.column(key)
+            values.append(point[1])
+            timestamps.append(point[3])
+            if self._metrics.attention or len(timestamps) > MAX_PENDING_POINTS:
+                self._metrics.attend()
+            return
+        self._metrics.add_point(self.id, point)
 
     def log_batch(self, points: Iterable[tuple[Any, ...]]) -> None:
         """Log many points at once: tuples of (key, value[, step[, timestamp]])."""

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 from ..entities import Artifact, Experiment, LogChunk, MetricHistory, NotFound, RunInfo, RunPage, RunStatus
 from . import artifacts as artifact_files
 from .logs import MAX_LOG_CHUNK
-from .validation import Point, check_relative_path, validate_point
+from .validation import Column, Point, check_relative_path, validate_point
 
 # A source of one artifact file: a local file, or its bytes.
 FileSource = artifact_files.FileSource
@@ -82,6 +82,24 @@ class TrackingStore(abc.ABC):
     def write_metrics(self, batch: Mapping[str, Sequence[Point]]) -> None:
         """Append points of several runs, already checked by `validate_point`, all or none: the one metric write
         primitive (the SDK's background writer calls it)."""
+
+    def write_metric_columns(self, batch: Mapping[str, tuple[Sequence[Point], Sequence[Column]]]) -> None:
+        """Like `write_metrics`, with each run's points followed by its column points (`Run.log`'s fast path:
+        default steps, logged after that run's points of the same key). Stores that can take columns whole
+        override it; this one turns them into points."""
+        self.write_metrics(
+            {
+                run_id: [
+                    *points,
+                    *(
+                        (key, value, None, timestamp)
+                        for key, values, timestamps in columns
+                        for value, timestamp in zip(values, timestamps)
+                    ),
+                ]
+                for run_id, (points, columns) in batch.items()
+            }
+        )
 
     @abc.abstractmethod
     def metric_history(self, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:

@@ -121,6 +121,32 @@ def encode(steps: list[int], timestamps: list[float], values: list[float]) -> Bl
     )
 
 
+def encode_column(first_step: int, timestamps: array, values: array) -> Block:  # type: ignore[type-arg]
+    """`encode` of points with the steps first_step, first_step + 1, … given as float64 arrays (the fast path's
+    columns): the same blob, without a Python object per point."""
+    count = len(values)
+    if timestamps.count(timestamps[0]) == count:
+        time_kind, time_data = _CONSTANT, _DOUBLE.pack(timestamps[0])
+    else:
+        time_kind, time_data = _PACKED, _compressed(_array_bytes(timestamps))
+    value_kind, value_data = _RAW, _array_bytes(values)
+    if len(set(values)) <= _FEW_DISTINCT:
+        packed = _compressed(value_data)
+        if len(packed) < len(value_data) * 3 // 4:
+            value_kind, value_data = _PACKED, packed
+    header = _HEADER.pack(_RANGE, time_kind, value_kind, 0, len(time_data), len(value_data))
+    vmin, vmax = nan_min_max(values)
+    last_step = first_step + count - 1
+    return Block(count, first_step, last_step, timestamps[-1], values[-1], vmin, vmax, header + time_data + value_data)
+
+
+def _array_bytes(packed: array) -> bytes:  # type: ignore[type-arg]
+    if not _LITTLE:
+        packed = array(packed.typecode, packed)
+        packed.byteswap()
+    return packed.tobytes()
+
+
 class Columns:
     """Decoded points of many blocks, appended block after block: steps and timestamps as lists, values as a
     float64 array (turned into a list once, at the end, which is what makes a long read fast)."""

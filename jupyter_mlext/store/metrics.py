@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from array import array
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
 from ..entities import MetricSummary
 from .events import MAX_POINTS_PER_EVENT
-from .metric_blocks import BLOCK_POINTS, encode, nan_min_max
-from .validation import Point
+from .metric_blocks import BLOCK_POINTS, Block, encode, encode_column, nan_min_max
+from .validation import Column, Point
 
 # At most this many tail points are sealed by one write to a series converted from rows, so no write
 # transaction grows with the length of an old series.
@@ -67,30 +68,169 @@ def write_points(conn: sqlite3.Connection, run_id: str, points: Sequence[Point])
     }
 
 
+def write_columns(conn: sqlite3.Connection, run_id: str, columns: Sequence[Column]) -> dict[str, dict[str, Any]]:
+    """Append column points (default steps: the next ones of each series); what `write_points` returns.
+
+    The columns arrive as float64 arrays and their steps are a range, so whole blocks are packed from array
+    slices: no Python object per point (the fast path of `Run.log` relies on it). A series whose tail holds a
+    step at or past the next one (explicit steps logged earlier) takes the general path.
+    """
+    return {
+        key: _write_column(conn, run_id, key, values, timestamps)
+        for key, values, timestamps in columns
+        if len(timestamps)
+    }
+
+
+def _series(conn: sqlite3.Connection, run_id: str, key: str) -> tuple[int, int, int, int]:
+    """(id, count, sealed, last_step) of a series, made empty on first use."""
+    row = conn.execute(
+        "SELECT id, count, sealed, last_step FROM metric_series WHERE run_id = ? AND key = ?", (run_id, key)
+    ).fetchone()
+    if row is not None:
+        return row  # type: ignore[no-any-return]
+    inserted = conn.execute(
+        "INSERT INTO metric_series (run_id, key, count, last_step, last_timestamp) VALUES (?, ?, 0, ?, 0)",
+        (run_id, key, _FIRST_STEP),
+    )
+    assert inserted.lastrowid is not None  # set by every successful INSERT
+    return inserted.lastrowid, 0, 0, _FIRST_STEP
+
+
+def _write_column(
+    conn: sqlite3.Connection,
+    run_id: str,
+    key: str,
+    values: array,  # type: ignore[type-arg]
+    timestamps: array,  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    series_id, count, sealed, last_step = _series(conn, run_id, key)
+    n = len(values)
+    tail = count - sealed
+    steps = range(count, count + n)
+    if tail + n < BLOCK_POINTS:
+        _insert_rows(conn, series_id, steps, timestamps, values)
+        return _summarize(conn, series_id, last_step, steps, timestamps, values, 0, nan_min_max(values))
+    rows = []
+    if tail:
+        rows = conn.execute(
+            "SELECT step, timestamp, value FROM metric_points WHERE series_id = ? ORDER BY step, rowid", (series_id,)
+        ).fetchall()
+    if tail >= BLOCK_POINTS or (rows and rows[-1][0] >= count):
+        return _write_series(conn, run_id, key, values.tolist(), None, timestamps.tolist())
+    blocks = []
+    start = 0
+    if rows:
+        conn.execute("DELETE FROM metric_points WHERE series_id = ?", (series_id,))
+        old_steps, old_timestamps, old_values = zip(*rows)
+        start = BLOCK_POINTS - tail
+        blocks.append(
+            encode(
+                [*old_steps, *steps[:start]],
+                [*old_timestamps, *timestamps[:start].tolist()],
+                [*(as_float(v) for v in old_values), *values[:start].tolist()],
+            )
+        )
+    end = start + (n - start) // BLOCK_POINTS * BLOCK_POINTS
+    blocks.extend(
+        encode_column(count + at, timestamps[at : at + BLOCK_POINTS], values[at : at + BLOCK_POINTS])
+        for at in range(start, end, BLOCK_POINTS)
+    )
+    _insert_encoded(conn, series_id, sealed, blocks)
+    _insert_rows(conn, series_id, steps[end:], timestamps[end:], values[end:])
+    mins = [block.min_value for block in blocks if block.min_value is not None]
+    maxs = [block.max_value for block in blocks if block.max_value is not None]
+    rest_min, rest_max = nan_min_max(values[end:])
+    vmin = min([*mins, rest_min]) if rest_min is not None else min(mins, default=None)
+    vmax = max([*maxs, rest_max]) if rest_max is not None else max(maxs, default=None)
+    return _summarize(conn, series_id, last_step, steps, timestamps, values, tail + end, (vmin, vmax))
+
+
+def _summarize(
+    conn: sqlite3.Connection,
+    series_id: int,
+    last_step: int,
+    steps: range,
+    timestamps: array,  # type: ignore[type-arg]
+    values: array,  # type: ignore[type-arg]
+    newly_sealed: int,
+    min_max: tuple[float | None, float | None],
+) -> dict[str, Any]:
+    """The series row after appending column points with consecutive steps, and their change-feed entry."""
+    n = len(steps)
+    is_newer = steps[-1] >= last_step
+    vmin, vmax = min_max
+    conn.execute(
+        _UPDATE_SERIES,
+        (
+            n,
+            newly_sealed,
+            vmin,
+            vmin,
+            vmax,
+            vmax,
+            is_newer,
+            values[-1],
+            is_newer,
+            steps[-1],
+            is_newer,
+            timestamps[-1],
+            series_id,
+        ),
+    )
+    tail = slice(-MAX_POINTS_PER_EVENT, None)
+    return {
+        "count": n,
+        "truncated": n > MAX_POINTS_PER_EVENT,
+        "steps": list(steps[tail]),
+        "timestamps": timestamps[tail].tolist(),
+        "values": values[tail].tolist(),
+    }
+
+
+_UPDATE_SERIES = """
+    UPDATE metric_series SET
+        count = count + ?,
+        sealed = sealed + ?,
+        min_value = min(coalesce(min_value, ?), coalesce(?, min_value)),
+        max_value = max(coalesce(max_value, ?), coalesce(?, max_value)),
+        last = CASE WHEN ? THEN ? ELSE last END,
+        last_step = CASE WHEN ? THEN ? ELSE last_step END,
+        last_timestamp = CASE WHEN ? THEN ? ELSE last_timestamp END
+    WHERE id = ?
+"""
+
+
+def merge_series(earlier: dict[str, dict[str, Any]], later: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The change-feed entries of two writes to the same runs' series in one transaction, as one entry per key."""
+    merged = dict(earlier)
+    tail = slice(-MAX_POINTS_PER_EVENT, None)
+    for key, entry in later.items():
+        first = merged.get(key)
+        if first is None:
+            merged[key] = entry
+            continue
+        merged[key] = {
+            "count": first["count"] + entry["count"],
+            "truncated": first["count"] + entry["count"] > MAX_POINTS_PER_EVENT,
+            **{name: (first[name] + entry[name])[tail] for name in ("steps", "timestamps", "values")},
+        }
+    return merged
+
+
 def _write_series(
     conn: sqlite3.Connection,
     run_id: str,
     key: str,
     values: list[float],
-    given_steps: list[int | None],
+    given_steps: list[int | None] | None,
     timestamps: list[float],
 ) -> dict[str, Any]:
-    row = conn.execute(
-        "SELECT id, count, sealed, last_step FROM metric_series WHERE run_id = ? AND key = ?", (run_id, key)
-    ).fetchone()
-    if row is None:
-        inserted = conn.execute(
-            "INSERT INTO metric_series (run_id, key, count, last_step, last_timestamp) VALUES (?, ?, 0, ?, 0)",
-            (run_id, key, _FIRST_STEP),
-        )
-        assert inserted.lastrowid is not None  # set by every successful INSERT
-        series_id: int = inserted.lastrowid
-        count, sealed, last_step = 0, 0, _FIRST_STEP
-    else:
-        series_id, count, sealed, last_step = row
+    """Append to one series; `given_steps` None means every point takes the next step."""
+    series_id, count, sealed, last_step = _series(conn, run_id, key)
 
     n = len(values)
-    if given_steps.count(None) == n:
+    if given_steps is None or given_steps.count(None) == n:
         steps = list(range(count, count + n))
     else:
         steps = [count + i if s is None else s for i, s in enumerate(given_steps)]
@@ -102,17 +242,7 @@ def _write_series(
     is_newer = top >= last_step
     vmin, vmax = nan_min_max(values)
     conn.execute(
-        """
-        UPDATE metric_series SET
-            count = count + ?,
-            sealed = sealed + ?,
-            min_value = min(coalesce(min_value, ?), coalesce(?, min_value)),
-            max_value = max(coalesce(max_value, ?), coalesce(?, max_value)),
-            last = CASE WHEN ? THEN ? ELSE last END,
-            last_step = CASE WHEN ? THEN ? ELSE last_step END,
-            last_timestamp = CASE WHEN ? THEN ? ELSE last_timestamp END
-        WHERE id = ?
-        """,
+        _UPDATE_SERIES,
         (
             n,
             newly_sealed,
@@ -176,7 +306,11 @@ def _store(
 
 
 def _insert_rows(
-    conn: sqlite3.Connection, series_id: int, steps: list[int], timestamps: list[float], values: list[float]
+    conn: sqlite3.Connection,
+    series_id: int,
+    steps: Sequence[int],
+    timestamps: Sequence[float],
+    values: Sequence[float],
 ) -> None:
     if steps:
         conn.executemany(
@@ -193,24 +327,35 @@ def _insert_blocks(
     timestamps: list[float],
     values: list[float],
 ) -> None:
-    """Seal points (sorted, a whole number of blocks) as the blocks that follow the `sealed` points before them;
-    mark the series overlapping when a new block starts before the block sealed before it ends."""
+    """Seal points (sorted, a whole number of blocks) as the blocks that follow the `sealed` points before them."""
+    blocks = [
+        encode(
+            steps[start : start + BLOCK_POINTS],
+            timestamps[start : start + BLOCK_POINTS],
+            values[start : start + BLOCK_POINTS],
+        )
+        for start in range(0, len(steps), BLOCK_POINTS)
+    ]
+    _insert_encoded(conn, series_id, sealed, blocks)
+
+
+def _insert_encoded(conn: sqlite3.Connection, series_id: int, sealed: int, blocks: Sequence[Block]) -> None:
+    """Store blocks (sorted among themselves) after the `sealed` points before them; mark the series overlapping
+    when a new block starts before the block sealed before it ends."""
+    if not blocks:
+        return
     first_block = sealed // BLOCK_POINTS
     previous_last = None
     if first_block:
         (previous_last,) = conn.execute(
             "SELECT last_step FROM metric_blocks WHERE series_id = ? AND block = ?", (series_id, first_block - 1)
         ).fetchone()
-    rows = []
-    for number, start in enumerate(range(0, len(steps), BLOCK_POINTS), first_block):
-        end = start + BLOCK_POINTS
-        rows.append((series_id, number, *encode(steps[start:end], timestamps[start:end], values[start:end])))
     conn.executemany(
         "INSERT INTO metric_blocks (series_id, block, count, first_step, last_step, last_timestamp, last, "
         "min_value, max_value, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
+        [(series_id, number, *block) for number, block in enumerate(blocks, first_block)],
     )
-    if previous_last is not None and steps[0] < previous_last:  # the new blocks are sorted among themselves
+    if previous_last is not None and blocks[0].first_step < previous_last:
         conn.execute("UPDATE metric_series SET overlapping = 1 WHERE id = ?", (series_id,))
 
 

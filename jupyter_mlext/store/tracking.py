@@ -39,7 +39,7 @@ from .database import Database
 from .logs import MAX_LOG_CHUNK
 from .paths import WorkspacePaths
 from .search import compile_filter, compile_order_by
-from .validation import Point, check_name, check_relative_path, check_text, check_texts, numeric_value
+from .validation import Column, Point, check_name, check_relative_path, check_text, check_texts, numeric_value
 
 MAX_PAGE_SIZE = 50_000
 _IN_CHUNK = 500
@@ -264,6 +264,18 @@ class SqliteTracking(TrackingStore):
                 except sqlite3.IntegrityError:
                     raise NotFound(f"no run with id {run_id!r}", field="run_id") from None
                 events.emit(conn, events.METRICS, run_id, {"series": series})
+
+    def write_metric_columns(self, batch: Mapping[str, tuple[Sequence[Point], Sequence[Column]]]) -> None:
+        with self._db.write() as conn:
+            for run_id, (points, columns) in batch.items():
+                try:
+                    series = metrics.write_points(conn, run_id, points) if points else {}
+                    if columns:
+                        series = metrics.merge_series(series, metrics.write_columns(conn, run_id, columns))
+                except sqlite3.IntegrityError:
+                    raise NotFound(f"no run with id {run_id!r}", field="run_id") from None
+                if series:
+                    events.emit(conn, events.METRICS, run_id, {"series": series})
 
     def metric_history(self, run_id: str, key: str, max_points: int | None = None) -> MetricHistory:
         if max_points is not None and (

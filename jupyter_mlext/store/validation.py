@@ -7,6 +7,7 @@ import numbers
 import posixpath
 import re
 import unicodedata
+from array import array
 from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
@@ -132,6 +133,9 @@ def check_relative_path(value: Any, field: str) -> str:
 
 # One point as the metric writer hands it over: (key, value, step or None for "next", timestamp).
 Point = tuple[str, float, "int | None", float]
+# Points of one metric logged with a float value, the default step and the call's time, as two float64 columns
+# (values, timestamps) of equal length: what `Run.log`'s fast path appends to, and the writer hands over whole.
+Column = tuple[str, "array[float]", "array[float]"]
 # Metric names already checked in this process (at most 10,000): their points skip the name checks.
 known_metric_names: set[str] = set()
 

@@ -30,9 +30,13 @@ class Follower:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self) -> None:
+    def start(self, last_took: float | None = None) -> None:
+        """Follow from now on; `last_took` is how long an update made just before took (the widget's first
+        drawing), so the first update in the thread keeps the same limits as every later one instead of drawing
+        again at once."""
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="mlext-widget-follow", daemon=True)
+        delay = 0.0 if last_took is None else self._pause(last_took)
+        self._thread = threading.Thread(target=self._loop, args=(delay,), name="mlext-widget-follow", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -41,7 +45,12 @@ class Follower:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join()
 
-    def _loop(self) -> None:
+    def _pause(self, took: float) -> float:
+        return max(self._interval - took, took / self._budget - took, 0.0)
+
+    def _loop(self, delay: float) -> None:
+        if delay and self._stop.wait(delay):
+            return
         while not self._stop.is_set():
             started = time.monotonic()
             try:
@@ -52,4 +61,4 @@ class Follower:
             if done:
                 return
             took = time.monotonic() - started
-            self._stop.wait(max(self._interval - took, took / self._budget - took, 0.0))
+            self._stop.wait(self._pause(took))

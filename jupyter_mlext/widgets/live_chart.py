@@ -10,6 +10,7 @@ series downsampled in SQL (`Run.history(key, max_points)`), and only when a run'
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,8 +53,9 @@ class LiveChart(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type
         self._refresh_guard = threading.Lock()
         self._renderer = ChartRenderer()
         self._follower = Follower(self.refresh, REDRAW_INTERVAL_S)
+        started = time.monotonic()
         if not self.refresh() and follow:
-            self._follower.start()
+            self._follower.start(last_took=time.monotonic() - started)
 
     def __repr__(self) -> str:
         keys = ", ".join(self.metric_keys) if self.metric_keys else "all metrics"

@@ -57,3 +57,42 @@ def test_a_loop_faster_than_the_writer_is_held_to_a_bounded_buffer(workspace):
         # Uncommitted at any moment: at most one buffer's worth pending and one being committed by the writer.
         assert run.info.metrics["loss"].count >= 3 * MAX_PENDING_POINTS - 2 * (MAX_PENDING_POINTS + 1)
     assert run.history("loss").total_points == 3 * MAX_PENDING_POINTS
+
+
+def test_fast_and_checked_points_of_a_key_keep_logging_order(workspace):
+    with mlx.start_run("order", workspace=workspace) as run:
+        run.log("loss", 1.0)  # checked, then the column
+        run.log("loss", 2.0)  # fast
+        run.log("loss", 3.0, step=100)  # explicit step: the column goes into the list first
+        run.log("loss", 4.0)  # default step: the number of points before it (3)
+        run.log_batch([("loss", 5.0), ("acc", 0.5)])
+        run.log("loss", 6.0)
+    history = run.history("loss")
+    assert history.steps == [0, 1, 3, 4, 5, 100] and history.values == [1.0, 2.0, 4.0, 5.0, 6.0, 3.0]
+    assert run.info.metrics["loss"].last == 3.0 and run.history("acc").values == [0.5]
+
+
+def test_threads_logging_fast_into_one_run_lose_nothing_while_the_writer_commits(workspace):
+    import threading
+
+    per_thread = 30_000
+    with mlx.start_run("threads", workspace=workspace) as run:
+
+        def work(key: str) -> None:
+            for i in range(per_thread):
+                run.log(key, float(i))
+                if i % 997 == 0:
+                    run.log(key, -1.0, step=10**9 + i)  # a checked point now and then moves the column
+
+        threads = [threading.Thread(target=work, args=(key,)) for key in ("a", "a", "b", "c")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    checked = len(range(0, per_thread, 997))
+    assert run.history("a").total_points == 2 * (per_thread + checked)
+    for key in ("b", "c"):
+        history = run.history(key)
+        assert history.total_points == per_thread + checked
+        fast = [v for v in history.values if v >= 0]
+        assert fast == [float(i) for i in range(per_thread)]  # one thread per key: its own order
